@@ -1,0 +1,24 @@
+//! `waitlist_entries`: A student on a group session's waitlist.
+
+use sea_orm::entity::prelude::*;
+
+/// A row.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "waitlist_entries")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub booking_id: Uuid,
+    pub student_id: Uuid,
+    pub student_role: String,
+    pub bundle_purchase_id: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+}
+
+/// No relations: queries join explicitly.
+#[allow(dead_code, reason = "required by DeriveEntityModel")]
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

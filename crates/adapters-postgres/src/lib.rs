@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod connect;
+mod entities;
+mod errors;
+mod repos;
+mod store;
+
+pub use connect::{DbConfig, SQLITE_BUSY_TIMEOUT, connect};
+pub use store::{SeaStore, SeaTransaction};

@@ -1,0 +1,344 @@
+//! [`BookingRepository`] over `bookings` and `booking_seats`. A TA's overlapping sessions are
+//! refused by the database (exclusion constraint / trigger on `[starts_at, blocked_until)`);
+//! seats are taken with one conditional update that never goes above capacity.
+//!
+//! Writes of several statements (a booking and its seats, a seat and its counter) run as one
+//! unit of their own — a transaction on the pool, a savepoint inside the caller's transaction —
+//! so that they never half-happen and the database's consistency checks always see both.
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::booking::{Booking, BookingFilter, BookingRepository, BookingStatus, CancellationReason, Seat};
+use domain::shared::{BookingId, Interval, OrganizationId, PageRequest, UserId};
+use domain::store::{Conflict, StoreError};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::booking_rows::{seat_row, to_row, with_seats};
+use super::cursors::instant_after;
+use super::{after, fetch_limit, ts};
+use crate::entities::{booking_seats as seats, bookings, organizations};
+use crate::errors::DbResultExt;
+use crate::store::Repos;
+
+const CANCELLED: &str = "cancelled";
+
+fn uuids(ids: &[UserId]) -> Vec<Uuid> {
+    ids.iter().map(UserId::as_uuid).collect()
+}
+
+impl<C: ConnectionTrait> Repos<C> {
+    async fn find_booking(
+        &self,
+        org: OrganizationId,
+        id: BookingId,
+        lock: bool,
+    ) -> Result<Option<Booking>, StoreError> {
+        let mut query =
+            bookings::Entity::find_by_id(id.as_uuid()).filter(bookings::Column::OrganizationId.eq(org.as_uuid()));
+        if lock {
+            query = query.lock_exclusive();
+        }
+        let Some(row) = query.one(&self.conn).await.store()? else { return Ok(None) };
+        Ok(with_seats(&self.conn, vec![row]).await?.pop())
+    }
+}
+
+#[async_trait]
+impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepository for Repos<C> {
+    async fn insert(&self, booking: &Booking) -> Result<(), StoreError> {
+        let txn = self.conn.begin().await.store()?;
+        insert_booking(&txn, booking).await?;
+        txn.commit().await.store()
+    }
+
+    async fn get(&self, org: OrganizationId, id: BookingId) -> Result<Option<Booking>, StoreError> {
+        self.find_booking(org, id, false).await
+    }
+
+    async fn lock(&self, org: OrganizationId, id: BookingId) -> Result<Option<Booking>, StoreError> {
+        self.find_booking(org, id, true).await
+    }
+
+    async fn list(
+        &self,
+        org: OrganizationId,
+        filter: &BookingFilter,
+        page: &PageRequest,
+    ) -> Result<Vec<Booking>, StoreError> {
+        use bookings::Column as B;
+        let mut query = bookings::Entity::find().filter(B::OrganizationId.eq(org.as_uuid()));
+        if let Some(from) = filter.from {
+            query = query.filter(B::StartsAt.gte(ts(from)));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(B::StartsAt.lt(ts(to)));
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(B::Status.eq(status.as_str()));
+        }
+        if let Some(course) = filter.course_id {
+            query = query.filter(B::CourseId.eq(course.as_uuid()));
+        }
+        if let Some(ta) = filter.ta_id {
+            query = query.filter(B::TaId.eq(ta.as_uuid()));
+        }
+        if let Some(kind) = filter.session_type {
+            query = query.filter(B::SessionType.eq(kind.as_str()));
+        }
+        if let Some(student) = filter.student_id {
+            let seated = Query::select()
+                .column(seats::Column::BookingId)
+                .from(seats::Entity)
+                .and_where(Expr::col(seats::Column::StudentId).eq(student.as_uuid()))
+                .to_owned();
+            query = query.filter(B::Id.in_subquery(seated));
+        }
+        if let Some((at, id)) = instant_after(page)? {
+            query = query.filter(after(B::StartsAt, B::Id, at, id));
+        }
+        let rows = query
+            .order_by_asc(B::StartsAt)
+            .order_by_asc(B::Id)
+            .limit(fetch_limit(page))
+            .all(&self.conn)
+            .await
+            .store()?;
+        with_seats(&self.conn, rows).await
+    }
+
+    async fn ta_busy(
+        &self,
+        org: OrganizationId,
+        tas: &[UserId],
+        window: Interval,
+    ) -> Result<Vec<(UserId, Interval)>, StoreError> {
+        if tas.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> = bookings::Entity::find()
+            .select_only()
+            .columns([bookings::Column::TaId, bookings::Column::StartsAt, bookings::Column::EndsAt])
+            .filter(bookings::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(bookings::Column::TaId.is_in(uuids(tas)))
+            .filter(bookings::Column::Status.ne(CANCELLED))
+            .filter(bookings::Column::StartsAt.lt(ts(window.end())))
+            .filter(bookings::Column::EndsAt.gt(ts(window.start())))
+            .into_tuple()
+            .all(&self.conn)
+            .await
+            .store()?;
+        busy(rows)
+    }
+
+    async fn student_busy(
+        &self,
+        org: OrganizationId,
+        students: &[UserId],
+        window: Interval,
+    ) -> Result<Vec<(UserId, Interval)>, StoreError> {
+        if students.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> = seats::Entity::find()
+            .select_only()
+            .columns([seats::Column::StudentId, seats::Column::StartsAt, seats::Column::EndsAt])
+            .filter(seats::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(seats::Column::StudentId.is_in(uuids(students)))
+            .filter(seats::Column::Active.eq(true))
+            .filter(seats::Column::StartsAt.lt(ts(window.end())))
+            .filter(seats::Column::EndsAt.gt(ts(window.start())))
+            .into_tuple()
+            .all(&self.conn)
+            .await
+            .store()?;
+        busy(rows)
+    }
+
+    async fn count_starting_in(
+        &self,
+        org: OrganizationId,
+        tas: &[UserId],
+        window: Interval,
+    ) -> Result<Vec<(UserId, u32)>, StoreError> {
+        if tas.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(Uuid, i64)> = bookings::Entity::find()
+            .select_only()
+            .column(bookings::Column::TaId)
+            .column_as(bookings::Column::Id.count(), "sessions")
+            .filter(bookings::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(bookings::Column::TaId.is_in(uuids(tas)))
+            .filter(bookings::Column::Status.ne(CANCELLED))
+            .filter(bookings::Column::StartsAt.gte(ts(window.start())))
+            .filter(bookings::Column::StartsAt.lt(ts(window.end())))
+            .group_by(bookings::Column::TaId)
+            .into_tuple()
+            .all(&self.conn)
+            .await
+            .store()?;
+        Ok(rows.into_iter().map(|(ta, n)| (UserId::from_uuid(ta), u32::try_from(n).unwrap_or(u32::MAX))).collect())
+    }
+
+    async fn add_seat(&self, org: OrganizationId, seat: &Seat) -> Result<BookingStatus, StoreError> {
+        let txn = self.conn.begin().await.store()?;
+        let status = add_seat(&txn, org, seat).await?;
+        txn.commit().await.store()?;
+        Ok(status)
+    }
+
+    async fn remove_seat(&self, org: OrganizationId, booking: BookingId, student: UserId) -> Result<bool, StoreError> {
+        let txn = self.conn.begin().await.store()?;
+        let removed = remove_seat(&txn, org, booking, student).await?;
+        txn.commit().await.store()?;
+        Ok(removed)
+    }
+
+    async fn mark_seat_refunded(
+        &self,
+        org: OrganizationId,
+        booking: BookingId,
+        student: UserId,
+    ) -> Result<(), StoreError> {
+        seats::Entity::update_many()
+            .col_expr(seats::Column::Refunded, Expr::value(true))
+            .filter(seats::Column::BookingId.eq(booking.as_uuid()))
+            .filter(seats::Column::StudentId.eq(student.as_uuid()))
+            .filter(seats::Column::OrganizationId.eq(org.as_uuid()))
+            .exec(&self.conn)
+            .await
+            .store()?;
+        Ok(())
+    }
+
+    async fn cancel(
+        &self,
+        org: OrganizationId,
+        id: BookingId,
+        by: UserId,
+        at: DateTime<Utc>,
+        reason: Option<CancellationReason>,
+    ) -> Result<bool, StoreError> {
+        let txn = self.conn.begin().await.store()?;
+        let cancelled = cancel(&txn, org, id, by, at, reason).await?;
+        txn.commit().await.store()?;
+        Ok(cancelled)
+    }
+}
+
+fn busy(rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>) -> Result<Vec<(UserId, Interval)>, StoreError> {
+    rows.into_iter()
+        .map(|(who, start, end)| {
+            Interval::new(start, end)
+                .map(|i| (UserId::from_uuid(who), i))
+                .map_err(|e| crate::errors::corrupt("bookings", e))
+        })
+        .collect()
+}
+
+async fn insert_booking(conn: &impl ConnectionTrait, booking: &Booking) -> Result<(), StoreError> {
+    let org = organizations::Entity::find_by_id(booking.organization_id.as_uuid())
+        .one(conn)
+        .await
+        .store()?
+        .ok_or(StoreError::Conflict(Conflict::MissingReference))?;
+    let blocked_until = booking.interval.end() + TimeDelta::minutes(i64::from(org.buffer_minutes));
+    bookings::Entity::insert(to_row(booking, blocked_until)).exec_without_returning(conn).await.store()?;
+    let active = booking.is_active();
+    for seat in &booking.seats {
+        let row = seat_row(booking.organization_id, seat, booking.interval, active);
+        seats::Entity::insert(row).exec_without_returning(conn).await.store()?;
+    }
+    Ok(())
+}
+
+async fn add_seat(conn: &impl ConnectionTrait, org: OrganizationId, seat: &Seat) -> Result<BookingStatus, StoreError> {
+    use bookings::Column as B;
+    let taken = Expr::col(B::SeatsTaken);
+    // One conditional update: concurrent joins queue on the row and re-check the guard, so
+    // the count never passes the capacity (the CHECK constraint backs this up).
+    let done = bookings::Entity::update_many()
+        .col_expr(B::SeatsTaken, taken.clone().add(1))
+        .col_expr(
+            B::Status,
+            Expr::case(taken.clone().add(1).gte(Expr::col(B::Capacity)), "full").finally("open").into(),
+        )
+        .filter(B::Id.eq(seat.booking_id.as_uuid()))
+        .filter(B::OrganizationId.eq(org.as_uuid()))
+        .filter(B::Status.eq("open"))
+        .filter(taken.lt(Expr::col(B::Capacity)))
+        .exec_with_returning(conn)
+        .await
+        .store()?;
+    let Some(row) = done.into_iter().next() else { return Err(StoreError::Conflict(Conflict::CapacityExceeded)) };
+    let interval = Interval::new(row.starts_at, row.ends_at).map_err(|e| crate::errors::corrupt("bookings", e))?;
+    seats::Entity::insert(seat_row(org, seat, interval, true)).exec_without_returning(conn).await.store()?;
+    BookingStatus::parse(&row.status).map_err(|e| crate::errors::corrupt("bookings", e))
+}
+
+async fn remove_seat(
+    conn: &impl ConnectionTrait,
+    org: OrganizationId,
+    booking: BookingId,
+    student: UserId,
+) -> Result<bool, StoreError> {
+    use bookings::Column as B;
+    let held = seats::Entity::find_by_id((booking.as_uuid(), student.as_uuid()))
+        .filter(seats::Column::OrganizationId.eq(org.as_uuid()))
+        .one(conn)
+        .await
+        .store()?;
+    if held.is_none() {
+        return Ok(false);
+    }
+    // The counter moves first: SQLite checks the count against the rows after each delete.
+    bookings::Entity::update_many()
+        .col_expr(B::SeatsTaken, Expr::col(B::SeatsTaken).sub(1))
+        .col_expr(B::Status, Expr::case(Expr::col(B::Status).eq("full"), "open").finally(Expr::col(B::Status)).into())
+        .filter(B::Id.eq(booking.as_uuid()))
+        .filter(B::OrganizationId.eq(org.as_uuid()))
+        .filter(Expr::col(B::SeatsTaken).gt(0))
+        .exec(conn)
+        .await
+        .store()?;
+    let removed = seats::Entity::delete_by_id((booking.as_uuid(), student.as_uuid())).exec(conn).await.store()?;
+    Ok(removed.rows_affected == 1)
+}
+
+async fn cancel(
+    conn: &impl ConnectionTrait,
+    org: OrganizationId,
+    id: BookingId,
+    by: UserId,
+    at: DateTime<Utc>,
+    reason: Option<CancellationReason>,
+) -> Result<bool, StoreError> {
+    use bookings::Column as B;
+    let cancelled = bookings::Entity::update_many()
+        .col_expr(B::Status, Expr::value(CANCELLED))
+        .col_expr(B::CancelledAt, Expr::value(ts(at)))
+        .col_expr(B::CancelledBy, Expr::value(by.as_uuid()))
+        .col_expr(B::CancellationReason, Expr::value(reason.map(|r| r.to_string())))
+        .filter(B::Id.eq(id.as_uuid()))
+        .filter(B::OrganizationId.eq(org.as_uuid()))
+        .filter(B::Status.ne(CANCELLED))
+        .exec(conn)
+        .await
+        .store()?;
+    if cancelled.rows_affected == 0 {
+        return Ok(false);
+    }
+    // Seats of a cancelled session no longer block their students' time.
+    seats::Entity::update_many()
+        .col_expr(seats::Column::Active, Expr::value(false))
+        .filter(seats::Column::BookingId.eq(id.as_uuid()))
+        .exec(conn)
+        .await
+        .store()?;
+    Ok(true)
+}

@@ -1,0 +1,95 @@
+//! [`OneTimeTokenRepository`] over `one_time_tokens`. Using a token is a conditional update
+//! (`… AND used_at IS NULL`): of two concurrent uses, only the one that changed the row wins.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::accounts::{OneTimeToken, OneTimeTokenRepository, TokenHash, TokenPurpose};
+use domain::shared::{OneTimeTokenId, OrganizationId, UserId};
+use domain::store::StoreError;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use super::ts;
+use crate::entities::one_time_tokens::{ActiveModel, Column, Entity, Model};
+use crate::errors::{DbResultExt, corrupt};
+use crate::store::Repos;
+
+fn to_domain(m: Model) -> Result<OneTimeToken, StoreError> {
+    let purpose = TokenPurpose::parse(&m.purpose)
+        .ok_or_else(|| corrupt("one_time_tokens", format!("{}: unknown purpose {:?}", m.id, m.purpose)))?;
+    Ok(OneTimeToken {
+        id: OneTimeTokenId::from_uuid(m.id),
+        organization_id: OrganizationId::from_uuid(m.organization_id),
+        user_id: UserId::from_uuid(m.user_id),
+        purpose,
+        token_hash: TokenHash::new(m.token_hash),
+        created_at: m.created_at,
+        expires_at: m.expires_at,
+        used_at: m.used_at,
+    })
+}
+
+fn to_row(t: &OneTimeToken) -> ActiveModel {
+    ActiveModel {
+        id: Set(t.id.as_uuid()),
+        organization_id: Set(t.organization_id.as_uuid()),
+        user_id: Set(t.user_id.as_uuid()),
+        purpose: Set(t.purpose.as_str().to_owned()),
+        token_hash: Set(t.token_hash.as_str().to_owned()),
+        created_at: Set(ts(t.created_at)),
+        expires_at: Set(ts(t.expires_at)),
+        used_at: Set(t.used_at.map(ts)),
+    }
+}
+
+#[async_trait]
+impl<C: ConnectionTrait + Send + Sync + 'static> OneTimeTokenRepository for Repos<C> {
+    async fn insert(&self, token: &OneTimeToken) -> Result<(), StoreError> {
+        Entity::insert(to_row(token)).exec_without_returning(&self.conn).await.store()?;
+        Ok(())
+    }
+
+    async fn find(&self, hash: &TokenHash) -> Result<Option<OneTimeToken>, StoreError> {
+        Entity::find()
+            .filter(Column::TokenHash.eq(hash.as_str()))
+            .one(&self.conn)
+            .await
+            .store()?
+            .map(to_domain)
+            .transpose()
+    }
+
+    async fn consume(&self, id: OneTimeTokenId, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let done = Entity::update_many()
+            .col_expr(Column::UsedAt, Expr::value(ts(at)))
+            .filter(Column::Id.eq(id.as_uuid()))
+            .filter(Column::UsedAt.is_null())
+            .exec(&self.conn)
+            .await
+            .store()?;
+        Ok(done.rows_affected == 1)
+    }
+
+    async fn consume_all(
+        &self,
+        organization: OrganizationId,
+        user: UserId,
+        purposes: &[TokenPurpose],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if purposes.is_empty() {
+            return Ok(());
+        }
+        Entity::update_many()
+            .col_expr(Column::UsedAt, Expr::value(ts(at)))
+            .filter(Column::OrganizationId.eq(organization.as_uuid()))
+            .filter(Column::UserId.eq(user.as_uuid()))
+            .filter(Column::Purpose.is_in(purposes.iter().map(|p| p.as_str())))
+            .filter(Column::UsedAt.is_null())
+            .exec(&self.conn)
+            .await
+            .store()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod compose;
+mod file_mailer;
+pub mod render;
+
+pub use file_mailer::FileMailer;

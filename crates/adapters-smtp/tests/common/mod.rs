@@ -1,0 +1,49 @@
+//! Fixtures shared by the tests of this crate: instants, sessions and outbox messages.
+
+#![allow(dead_code, reason = "each test binary uses part of it")]
+
+use chrono::{DateTime, Utc};
+use domain::notifications::{EmailPayload, OutboxMessage, SessionDetails};
+use domain::shared::{BookingId, Email, OrganizationId, OutboxMessageId, TimeZoneId};
+use uuid::Uuid;
+
+pub const BASE_URL: &str = "https://app.engify.example";
+/// A base64url token, as `RandomTokens` makes them.
+pub const TOKEN: &str = "q3Jx-8_Zk0vT2mW9yL1nR5sA7dF4gH6jK8lP0oI2uYe";
+
+pub fn utc(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
+}
+
+pub fn berlin() -> TimeZoneId {
+    TimeZoneId::parse("Europe/Berlin").unwrap()
+}
+
+/// Algebra I with Grace Hopper, at the given UTC instants, shown in Berlin time.
+pub fn session(starts_at: &str, ends_at: &str) -> SessionDetails {
+    SessionDetails {
+        booking_id: BookingId::from_uuid(Uuid::nil()),
+        course_title: "Algebra I".to_owned(),
+        ta_name: "Grace Hopper".to_owned(),
+        starts_at: utc(starts_at),
+        ends_at: utc(ends_at),
+        timezone: berlin(),
+        organization_name: "Northside Tutoring".to_owned(),
+    }
+}
+
+/// Wed 2 Dec 2026, 10:00–11:00 in Berlin (CET, UTC+1).
+pub fn winter_session() -> SessionDetails {
+    session("2026-12-02T09:00:00Z", "2026-12-02T10:00:00Z")
+}
+
+pub fn message(recipient: &str, name: &str, payload: EmailPayload) -> OutboxMessage {
+    OutboxMessage::new(
+        OutboxMessageId::from_uuid(Uuid::now_v7()),
+        OrganizationId::from_uuid(Uuid::now_v7()),
+        Email::parse(recipient).unwrap(),
+        name,
+        payload,
+        utc("2026-11-20T08:30:00Z"),
+    )
+}

@@ -1,0 +1,170 @@
+//! Rendering: every kind of email has a subject and shows its key facts — links with the
+//! token, times in the organization's zone (across DST), prices with their currency.
+
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
+
+mod common;
+
+use adapters_smtp::render::{format, render};
+use common::{BASE_URL, TOKEN, berlin, session, utc, winter_session};
+use domain::notifications::{Audience, EmailKind, EmailPayload};
+use domain::shared::{Cents, Currency, Secret, TimeZoneId};
+
+fn payloads() -> Vec<EmailPayload> {
+    let s = winter_session;
+    vec![
+        EmailPayload::EmailVerification { token: Secret::new(TOKEN) },
+        EmailPayload::PasswordReset { token: Secret::new(TOKEN) },
+        EmailPayload::TaInvitation { organization_name: "Northside Tutoring".into(), token: Secret::new(TOKEN) },
+        EmailPayload::BundleReceipt {
+            organization_name: "Northside Tutoring".into(),
+            course_title: "Algebra I".into(),
+            product_name: "Ten sessions".into(),
+            sessions: 10,
+            price: Cents::new(12_000).unwrap(),
+            currency: Currency::EUR,
+            valid_to: utc("2027-06-01T21:59:00Z"),
+            timezone: berlin(),
+        },
+        EmailPayload::BookingConfirmation { session: s(), audience: Audience::Student, student_name: "Ada".into() },
+        EmailPayload::GroupJoinConfirmation { session: s() },
+        EmailPayload::WaitlistPromotion { session: s() },
+        EmailPayload::Cancellation { session: s(), reason: None, refunded: None },
+    ]
+}
+
+#[test]
+fn every_kind_has_a_subject_a_greeting_and_a_sign_off() {
+    let payloads = payloads();
+    let kinds: Vec<EmailKind> = payloads.iter().map(EmailPayload::kind).collect();
+    assert_eq!(kinds, EmailKind::ALL.to_vec(), "one payload of each kind");
+    for payload in &payloads {
+        let email = render("Ada Lovelace", payload, BASE_URL);
+        assert!(!email.subject.trim().is_empty(), "{:?}", payload.kind());
+        assert!(!email.subject.contains('\n'));
+        assert!(email.text.starts_with("Hello Ada Lovelace,\n\n"), "{}", email.text);
+        assert!(email.text.contains("Best regards,"), "{}", email.text);
+        assert!(email.text.lines().all(|l| l.len() < 998), "SMTP line limit");
+    }
+}
+
+#[test]
+fn token_emails_link_to_their_page_with_the_token() {
+    let link = |payload: &EmailPayload| render("Ada", payload, BASE_URL).text;
+    let verify = link(&payloads()[0]);
+    assert!(verify.contains(&format!("\n{BASE_URL}/verify-email?token={TOKEN}\n")), "{verify}");
+    assert!(verify.contains("48 hours"));
+    let reset = link(&payloads()[1]);
+    assert!(reset.contains(&format!("\n{BASE_URL}/reset-password?token={TOKEN}\n")), "{reset}");
+    assert!(reset.contains("1 hour"));
+    let invitation = render("Grace", &payloads()[2], &format!("{BASE_URL}/"));
+    assert!(invitation.text.contains(&format!("\n{BASE_URL}/reset-password?token={TOKEN}\n")), "trailing / dropped");
+    assert!(invitation.text.contains("7 days") && invitation.subject.contains("Northside Tutoring"));
+}
+
+#[test]
+fn tokens_outside_base64url_are_percent_encoded() {
+    let link = format::token_link("http://127.0.0.1:8080", "/verify-email", "a+b/c=d e&f");
+    assert_eq!(link, "http://127.0.0.1:8080/verify-email?token=a%2Bb%2Fc%3Dd%20e%26f");
+}
+
+#[test]
+fn session_times_are_shown_in_the_organizations_zone() {
+    let email = render("Ada", &payloads()[4], BASE_URL);
+    assert!(email.text.contains("Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)"), "{}", email.text);
+    assert!(email.text.contains("Algebra I") && email.text.contains("Grace Hopper"));
+    assert_eq!(email.subject, "Booking confirmed: Algebra I on Wed 2 Dec 2026");
+}
+
+#[test]
+fn the_same_wall_clock_time_on_both_sides_of_a_dst_switch() {
+    // Berlin leaves summer time on Sun 25 Oct 2026 at 03:00 CEST (01:00Z).
+    let summer = session("2026-10-24T08:00:00Z", "2026-10-24T09:00:00Z");
+    let winter = session("2026-10-26T09:00:00Z", "2026-10-26T10:00:00Z");
+    let text = |s| render("Ada", &EmailPayload::GroupJoinConfirmation { session: s }, BASE_URL).text;
+    assert!(text(summer).contains("Sat 24 Oct 2026, 10:00–11:00 (Europe/Berlin)"));
+    assert!(text(winter).contains("Mon 26 Oct 2026, 10:00–11:00 (Europe/Berlin)"));
+    // A session across the switch names both offsets rather than showing 02:30–02:30.
+    let night = text(session("2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z"));
+    assert!(night.contains("Sun 25 Oct 2026, 02:30 CEST–02:30 CET (Europe/Berlin)"), "{night}");
+}
+
+#[test]
+fn times_follow_each_organizations_own_zone() {
+    let mut s = winter_session();
+    s.timezone = TimeZoneId::parse("America/New_York").unwrap();
+    assert_eq!(
+        format::time_range(s.starts_at, s.ends_at, s.timezone),
+        "Wed 2 Dec 2026, 04:00–05:00 (America/New_York)"
+    );
+    let overnight = format::time_range(utc("2026-12-02T22:30:00Z"), utc("2026-12-02T23:30:00Z"), berlin());
+    assert_eq!(overnight, "Wed 2 Dec 2026, 23:30 – Thu 3 Dec 2026, 00:30 (Europe/Berlin)");
+}
+
+#[test]
+fn the_receipt_shows_sessions_price_and_validity() {
+    let email = render("Ada", &payloads()[3], BASE_URL);
+    assert_eq!(email.subject, "Your receipt: Ten sessions");
+    for fact in ["Ten sessions", "Algebra I", "10 sessions", "120.00 EUR", "Tue 1 Jun 2027, 23:59 (Europe/Berlin)"] {
+        assert!(email.text.contains(fact), "{fact} in {}", email.text);
+    }
+}
+
+#[test]
+fn prices_have_two_decimals_and_the_currency_code() {
+    let price = |cents, code| format::price(Cents::new(cents).unwrap(), Currency::parse(code).unwrap());
+    assert_eq!(price(12_000, "EUR"), "120.00 EUR");
+    assert_eq!(price(5, "USD"), "0.05 USD");
+    assert_eq!(price(0, "EUR"), "0.00 EUR");
+    assert_eq!(price(100_000_000, "GBP"), "1000000.00 GBP");
+}
+
+#[test]
+fn the_ta_copy_of_a_booking_names_the_student() {
+    let payload = EmailPayload::BookingConfirmation {
+        session: winter_session(),
+        audience: Audience::Ta,
+        student_name: "Ada Lovelace".into(),
+    };
+    let email = render("Grace", &payload, BASE_URL);
+    assert_eq!(email.subject, "New booking: Algebra I on Wed 2 Dec 2026 with Ada Lovelace");
+    assert!(email.text.contains("Ada Lovelace booked a session with you."));
+}
+
+#[test]
+fn waitlist_promotions_say_the_seat_is_theirs() {
+    let email = render("Ada", &payloads()[6], BASE_URL);
+    assert!(email.subject.starts_with("A seat opened up: Algebra I"));
+    assert!(email.text.contains("it is now yours") && email.text.contains("10:00–11:00"));
+}
+
+#[test]
+fn cancellations_give_the_reason_and_the_students_refund() {
+    let cancel = |reason: Option<&str>, refunded| EmailPayload::Cancellation {
+        session: winter_session(),
+        reason: reason.map(str::to_owned),
+        refunded,
+    };
+    let refunded = render("Ada", &cancel(Some("TA is ill"), Some(true)), BASE_URL);
+    assert_eq!(refunded.subject, "Cancelled: Algebra I on Wed 2 Dec 2026");
+    assert!(refunded.text.contains("Reason: TA is ill") && refunded.text.contains("has been refunded"));
+    let forfeited = render("Ada", &cancel(None, Some(false)), BASE_URL).text;
+    assert!(!forfeited.contains("Reason") && forfeited.contains("not returned"), "{forfeited}");
+    let ta_copy = render("Grace", &cancel(Some("  "), None), BASE_URL).text;
+    assert!(!ta_copy.contains("Reason") && !ta_copy.contains("refund"), "{ta_copy}");
+    assert!(ta_copy.contains("Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)"));
+}
+
+#[test]
+fn lifetimes_read_naturally() {
+    use chrono::TimeDelta;
+    assert_eq!(format::lifetime(TimeDelta::hours(1)), "1 hour");
+    assert_eq!(format::lifetime(TimeDelta::hours(48)), "48 hours");
+    assert_eq!(format::lifetime(TimeDelta::days(7)), "7 days");
+    assert_eq!(format::lifetime(TimeDelta::minutes(30)), "30 minutes");
+}
+
+#[test]
+fn an_empty_name_still_greets() {
+    assert_eq!(format::greeting("  "), "Hello,");
+}

@@ -1,0 +1,7 @@
+//! Request and response bodies: requests deserialize strictly (unknown fields refused), are
+//! shape-checked with garde, and turn into domain commands through the domain's own value
+//! objects; responses are built from domain entities.
+
+pub mod accounts;
+pub mod organization;
+pub mod tas;

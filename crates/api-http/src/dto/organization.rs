@@ -1,0 +1,144 @@
+//! Bodies of `GET/PATCH /organization`.
+
+use chrono::{DateTime, Utc};
+use domain::shared::{Currency, TimeZoneId, ValidationErrors, Validator};
+use domain::tenancy::{OrgName, OrgSettings, OrgSettingsPatch, Organization, OrganizationPatch, RawSettings};
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Scheduling settings.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsResponse {
+    /// Hours before a session a student may still cancel with a refund (0..=720).
+    pub cancellation_window_hours: u32,
+    /// Least notice for a new session, in minutes (0..=10080).
+    pub min_notice_minutes: u32,
+    /// How far ahead sessions may be scheduled, in days (1..=730).
+    pub max_advance_days: u32,
+    /// Free time a TA keeps between sessions, in minutes (0..=240).
+    pub buffer_minutes: u32,
+    /// The grid of proposed start times, in minutes (5, 10, 15, 20, 30 or 60).
+    pub slot_step_minutes: u32,
+}
+
+impl From<&OrgSettings> for SettingsResponse {
+    fn from(s: &OrgSettings) -> Self {
+        Self {
+            cancellation_window_hours: s.cancellation_window_hours(),
+            min_notice_minutes: s.min_notice_minutes(),
+            max_advance_days: s.max_advance_days(),
+            buffer_minutes: s.buffer_minutes(),
+            slot_step_minutes: s.slot_step_minutes(),
+        }
+    }
+}
+
+/// An organization.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationResponse {
+    /// Its id.
+    pub id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Its unique URL-safe name.
+    pub slug: String,
+    /// Its IANA time zone.
+    pub timezone: String,
+    /// Its ISO 4217 currency.
+    pub currency: String,
+    /// Its scheduling settings.
+    pub settings: SettingsResponse,
+    /// When it signed up.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&Organization> for OrganizationResponse {
+    fn from(o: &Organization) -> Self {
+        Self {
+            id: o.id.as_uuid(),
+            name: o.name.to_string(),
+            slug: o.slug.as_str().to_owned(),
+            timezone: o.timezone.name().to_owned(),
+            currency: o.currency.to_string(),
+            settings: (&o.settings).into(),
+            created_at: o.created_at,
+        }
+    }
+}
+
+/// Settings to change; absent fields keep their value.
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SettingsPatchRequest {
+    /// 0..=720.
+    #[garde(skip)]
+    pub cancellation_window_hours: Option<i64>,
+    /// 0..=10080.
+    #[garde(skip)]
+    pub min_notice_minutes: Option<i64>,
+    /// 1..=730.
+    #[garde(skip)]
+    pub max_advance_days: Option<i64>,
+    /// 0..=240.
+    #[garde(skip)]
+    pub buffer_minutes: Option<i64>,
+    /// 5, 10, 15, 20, 30 or 60.
+    #[garde(skip)]
+    pub slot_step_minutes: Option<i64>,
+}
+
+/// `PATCH /organization`: any of the fields.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct OrganizationPatchRequest {
+    /// A new name.
+    #[garde(length(max = 512))]
+    pub name: Option<String>,
+    /// A new IANA time zone.
+    #[garde(length(max = 64))]
+    pub timezone: Option<String>,
+    /// A new ISO 4217 currency (existing products keep theirs).
+    #[garde(length(max = 8))]
+    pub currency: Option<String>,
+    /// New settings.
+    #[garde(dive)]
+    pub settings: Option<SettingsPatchRequest>,
+}
+
+impl OrganizationPatchRequest {
+    /// The patch, or every refused field.
+    ///
+    /// # Errors
+    /// The refused fields.
+    pub fn try_into_domain(&self) -> Result<OrganizationPatch, ValidationErrors> {
+        let mut v = Validator::default();
+        let name = v.optional("name", self.name.as_deref().map(OrgName::parse));
+        let timezone = v.optional("timezone", self.timezone.as_deref().map(TimeZoneId::parse));
+        let currency = v.optional("currency", self.currency.as_deref().map(Currency::parse));
+        let s = self.settings.as_ref();
+        let raw = RawSettings {
+            cancellation_window_hours: s.and_then(|s| s.cancellation_window_hours),
+            min_notice_minutes: s.and_then(|s| s.min_notice_minutes),
+            max_advance_days: s.and_then(|s| s.max_advance_days),
+            buffer_minutes: s.and_then(|s| s.buffer_minutes),
+            slot_step_minutes: s.and_then(|s| s.slot_step_minutes),
+        };
+        let settings = match OrgSettingsPatch::parse(raw) {
+            Ok(p) => Some(p),
+            Err(errors) => {
+                v.nested("settings", errors);
+                None
+            }
+        };
+        match (name, timezone, currency, settings) {
+            (Some(name), Some(timezone), Some(currency), Some(settings)) if v.is_ok() => {
+                Ok(OrganizationPatch { name, timezone, currency, settings })
+            }
+            _ => Err(v.into_errors()),
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The bearer-token extractor: `Authorization: Bearer <access token>` → the domain's
+//! [`Actor`], through `AccountService::authenticate` (signature, claims, revocation). Missing or
+//! refused tokens are 401 `unauthenticated`; role checks stay in the domain's use cases.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use domain::shared::{Actor, ErrorCode};
+
+use super::context::request_context;
+use crate::problem::{ApiError, UseCaseResultExt};
+use crate::state::HttpState;
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Actor);
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_owned())
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<HttpState>>().cloned();
+        let token = bearer(req);
+        let context = request_context(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
+            let token = token.ok_or_else(|| {
+                ApiError::new(ErrorCode::Unauthenticated).detail("Send an access token: Authorization: Bearer <token>.")
+            })?;
+            let actor = state.accounts.authenticate(&token, context).await.api()?;
+            Ok(Self(actor))
+        })
+    }
+}

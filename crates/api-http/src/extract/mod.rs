@@ -1,0 +1,9 @@
+//! Extractors: the JSON body, the authenticated actor, the request context.
+
+pub mod auth;
+pub mod context;
+pub mod json;
+
+pub use auth::Authenticated;
+pub use context::Context;
+pub use json::JsonBody;

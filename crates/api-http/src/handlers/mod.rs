@@ -1,0 +1,9 @@
+//! HTTP handlers: extract, call one use case, map the result. No business rule lives here.
+
+pub mod auth;
+pub mod fallback;
+pub mod health;
+pub mod me;
+pub mod organization;
+pub(crate) mod respond;
+pub mod tas;

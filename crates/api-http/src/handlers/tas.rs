@@ -1,0 +1,40 @@
+//! TAs: inviting one (`POST /tas`) and reading one (`GET /tas/{taId}`).
+
+use actix_web::{HttpResponse, get, post, web};
+use domain::shared::UserId;
+use uuid::Uuid;
+
+use super::respond::{created, ok};
+use crate::dto::accounts::UserResponse;
+use crate::dto::tas::InviteTaRequest;
+use crate::extract::{Authenticated, JsonBody};
+use crate::problem::{ApiError, UseCaseResultExt};
+use crate::state::HttpState;
+
+/// Invite a TA (admins): the account is created without a password and an invitation link is
+/// emailed; the TA sets a password through `POST /auth/password-reset/confirm`.
+#[utoipa::path(tag = "tas", security(("bearer" = [])), request_body = InviteTaRequest,
+    responses((status = 201, description = "The TA", body = UserResponse)))]
+#[post("/tas")]
+pub async fn invite_ta(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    JsonBody(body): JsonBody<InviteTaRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let cmd = body.try_into_domain()?;
+    let ta = state.accounts.invite_ta(&actor, &cmd).await.api()?;
+    Ok(created(&format!("/api/v1/tas/{}", ta.id), &UserResponse::from(&ta)))
+}
+
+/// A TA of the caller's organization.
+#[utoipa::path(tag = "tas", security(("bearer" = [])), params(("taId" = Uuid, Path, description = "The TA")),
+    responses((status = 200, description = "The TA", body = UserResponse)))]
+#[get("/tas/{taId}")]
+pub async fn get_ta(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    ta: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let ta = state.catalog.get_ta(&actor, UserId::from_uuid(ta.into_inner())).await.api()?;
+    Ok(ok(&UserResponse::from(&ta)))
+}

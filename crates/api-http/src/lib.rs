@@ -1,0 +1,118 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod dto;
+pub mod extract;
+pub mod handlers;
+pub mod middleware;
+pub mod openapi;
+pub mod problem;
+mod routes;
+pub mod state;
+
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{App, Error, HttpResponse, web};
+use domain::shared::ErrorCode;
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use handlers::fallback::{RouteTable, fallback};
+use problem::ApiError;
+use state::HttpState;
+
+/// The API's OpenAPI document, with every operation's error responses.
+pub fn openapi() -> OpenApi {
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base())
+        .service(handlers::health::live)
+        .service(handlers::health::ready)
+        .service(handlers::health::startup)
+        .configure(routes::api_v1)
+        .split_for_parts();
+    openapi::add_error_responses(&mut doc);
+    doc
+}
+
+/// What the application factory shares between worker threads, built once.
+#[derive(Clone)]
+pub struct Shared {
+    doc: Arc<OpenApi>,
+    routes: Arc<RouteTable>,
+}
+
+impl Shared {
+    /// Builds the document and the route table.
+    pub fn new() -> Self {
+        let doc = openapi();
+        let routes = RouteTable::from_openapi(&doc);
+        Self { doc: Arc::new(doc), routes: Arc::new(routes) }
+    }
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers(["authorization", "content-type", "idempotency-key", "x-request-id"])
+        .expose_headers(["location", "x-request-id", "retry-after"])
+        .max_age(600);
+    origins.iter().fold(cors, |c, origin| c.allowed_origin(origin))
+}
+
+/// The whole HTTP application: `/api/v1`, health, `/openapi.json`, `/docs`, with the edge's
+/// middleware (outermost first: request id, problem responses, security headers, CORS, timeout).
+pub fn app(
+    state: HttpState,
+    shared: Shared,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let cors = cors(&state.config.cors_origins);
+    let query_errors = web::QueryConfig::default().error_handler(|e, _| {
+        ApiError::new(ErrorCode::MalformedRequest).detail(format!("Bad query string: {e}.")).into()
+    });
+    let path_errors = web::PathConfig::default().error_handler(|_, req| {
+        ApiError::new(ErrorCode::NotFound).detail(format!("No resource at {}.", req.path())).into()
+    });
+    App::new()
+        .into_utoipa_app()
+        .service(handlers::health::live)
+        .service(handlers::health::ready)
+        .service(handlers::health::startup)
+        .configure(routes::api_v1)
+        .into_app()
+        .app_data(web::Data::new(state))
+        .app_data(web::Data::from(shared.routes.clone()))
+        .app_data(query_errors)
+        .app_data(path_errors)
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.doc).clone()))
+        .route(
+            "/docs",
+            web::get()
+                .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
+        )
+        .default_service(web::to(fallback))
+        .wrap(from_fn(middleware::timeout::timeout))
+        .wrap(cors)
+        .wrap(from_fn(middleware::headers::security_headers))
+        .wrap(from_fn(middleware::problems::problem_responses))
+        .wrap(from_fn(middleware::request_id::request_id))
+}

@@ -1,0 +1,54 @@
+//! Turns every error response that is not already problem+json (actix's own 404, 405, 413,
+//! a panic's 500, a refused path parameter…) into one, so that clients see one error format.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{Error, ResponseError};
+use domain::shared::ErrorCode;
+
+use crate::problem::{ApiError, PROBLEM_JSON};
+
+/// The code of a status that reached the client without a problem body.
+fn code_of(status: StatusCode) -> ErrorCode {
+    match status {
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ErrorCode::NotFound,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthenticated,
+        StatusCode::FORBIDDEN => ErrorCode::Forbidden,
+        StatusCode::TOO_MANY_REQUESTS => ErrorCode::RateLimited,
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => ErrorCode::ServiceUnavailable,
+        s if s.is_client_error() => ErrorCode::MalformedRequest,
+        _ => ErrorCode::InternalError,
+    }
+}
+
+/// The middleware.
+///
+/// # Errors
+/// Never: inner errors become problem responses.
+pub async fn problem_responses(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let response = next.call(req).await?.map_into_boxed_body();
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if status.as_u16() < 400 || is_problem {
+        return Ok(response);
+    }
+    let mut error = ApiError::new(code_of(status));
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        let allow = response.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        error = ApiError::method_not_allowed(&[allow.to_owned()]);
+    }
+    let (request, _) = response.into_parts();
+    Ok(ServiceResponse::new(request, error.error_response()))
+}

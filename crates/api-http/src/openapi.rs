@@ -1,0 +1,139 @@
+//! The OpenAPI 3.1 document, generated from the code: paths and schemas come from the handlers'
+//! `#[utoipa::path]` (collected by [`crate::routes`]); each operation's error responses come
+//! from the `CODES` of its use case's error enum, plus the edge's own (bad JSON, oversized or
+//! mistyped bodies, missing tokens), so the document lists exactly what an endpoint can answer.
+
+use std::collections::BTreeMap;
+
+use domain::accounts::{
+    AuthenticateError, ConfirmPasswordResetError, InviteTaError, ListSessionsError, LoginError, LogoutError, MeError,
+    PasswordResetRequestError, RefreshError, RegisterError, ResendVerificationError, RevokeSessionError, SignUpError,
+    VerifyEmailError,
+};
+use domain::catalog::GetTaError;
+use domain::shared::ErrorCode;
+use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi as _};
+
+use crate::problem::{PROBLEM_JSON, Problem, ProblemField, status_of, type_of};
+
+/// The error codes each operation's use case can return, by operation id.
+pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
+    ("sign_up", SignUpError::CODES),
+    ("register", RegisterError::CODES),
+    ("login", LoginError::CODES),
+    ("refresh", RefreshError::CODES),
+    ("logout", LogoutError::CODES),
+    ("verify_email", VerifyEmailError::CODES),
+    ("resend_verification", ResendVerificationError::CODES),
+    ("request_password_reset", PasswordResetRequestError::CODES),
+    ("confirm_password_reset", ConfirmPasswordResetError::CODES),
+    ("me", MeError::CODES),
+    ("list_sessions", ListSessionsError::CODES),
+    ("revoke_session", RevokeSessionError::CODES),
+    ("get_organization", GetOrganizationError::CODES),
+    ("update_organization", UpdateOrganizationError::CODES),
+    ("invite_ta", InviteTaError::CODES),
+    ("get_ta", GetTaError::CODES),
+    ("live", &[]),
+    ("ready", &[]),
+    ("startup", &[]),
+];
+
+/// Codes the edge adds to an operation that takes a JSON body.
+const BODY_ERRORS: &[ErrorCode] = &[
+    ErrorCode::MalformedRequest,
+    ErrorCode::ValidationFailed,
+    ErrorCode::PayloadTooLarge,
+    ErrorCode::UnsupportedMediaType,
+];
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Engify API",
+        description = "The backend of tutoring academies: organizations, accounts, courses, TAs, bundles, bookings and group sessions.\n\nEvery error is `application/problem+json` (RFC 9457) with a stable `code`; see the `Problem` schema for the list.",
+        license(name = "Apache-2.0")
+    ),
+    components(schemas(Problem, ProblemField)),
+    modifiers(&Security)
+)]
+struct BaseDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The base document the routes are collected into.
+pub fn base() -> OpenApi {
+    let mut doc = BaseDoc::openapi();
+    if let Some(schema) = doc.components.as_mut().and_then(|c| c.schemas.get_mut("Problem")) {
+        describe_codes(schema);
+    }
+    doc
+}
+
+fn describe_codes(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
+    let table: String = ErrorCode::ALL
+        .iter()
+        .map(|c| format!("\n| `{}` | `{}` | {} | {} |", c.as_str(), type_of(*c), status_of(*c).as_u16(), c.title()))
+        .collect();
+    if let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(object)) = schema {
+        object.description =
+            Some(format!("An error (RFC 9457).\n\n| code | type | status | title |\n| --- | --- | --- | --- |{table}"));
+    }
+}
+
+/// Adds each operation's error responses, grouped by status, each listing its codes.
+///
+/// # Panics
+/// Never in a built service: a test checks that every operation has an entry in
+/// [`OPERATION_ERRORS`]; an operation without one gets only the edge's codes.
+pub fn add_error_responses(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        for operation in
+            [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+        {
+            add_errors(operation);
+        }
+    }
+}
+
+fn add_errors(operation: &mut Operation) {
+    let id = operation.operation_id.clone().unwrap_or_default();
+    let mut codes: Vec<ErrorCode> =
+        OPERATION_ERRORS.iter().find(|(op, _)| *op == id).map(|(_, c)| c.to_vec()).unwrap_or_default();
+    if operation.request_body.is_some() {
+        codes.extend_from_slice(BODY_ERRORS);
+    }
+    if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+        codes.extend_from_slice(AuthenticateError::CODES);
+        codes.push(ErrorCode::Unauthenticated);
+    }
+    let mut by_status: BTreeMap<u16, Vec<ErrorCode>> = BTreeMap::new();
+    for code in codes {
+        let entry = by_status.entry(status_of(code).as_u16()).or_default();
+        if !entry.contains(&code) {
+            entry.push(code);
+        }
+    }
+    for (status, codes) in by_status {
+        let listed: Vec<String> = codes.iter().map(|c| format!("`{}`", c.as_str())).collect();
+        let response = ResponseBuilder::new()
+            .description(listed.join(", "))
+            .content(PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+            .build();
+        operation.responses.responses.entry(status.to_string()).or_insert(response.into());
+    }
+}

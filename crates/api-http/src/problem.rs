@@ -1,0 +1,270 @@
+//! RFC 9457 problem details: the one error type of the HTTP edge. Every error response —
+//! use-case errors, refused requests, actix's own 404/405/413/415 — is
+//! `application/problem+json` with `type`, `title`, `status`, `detail`, `code`, `requestId`
+//! and, for `validation_failed`, the refused fields. A 500 never reveals internals: the cause
+//! is logged with its whole chain, the client gets a generic detail.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use domain::shared::{ErrorCategory, ErrorCode, FieldError, UseCaseError, ValidationErrors};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::middleware::request_id::current_request_id;
+
+/// The media type of every error.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One refused field.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// Path of the field in the request body or query (`admin.email`, `weekly[2].end`).
+    pub field: String,
+    /// Why it was refused.
+    pub message: String,
+}
+
+/// An error response (RFC 9457).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// A relative URI naming the problem, e.g. `/problems/ta-unavailable`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the problem.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What happened, for a human.
+    pub detail: String,
+    /// The stable machine-readable code, e.g. `ta_unavailable`.
+    pub code: String,
+    /// The request's id (also in `X-Request-Id`).
+    pub request_id: String,
+    /// The refused fields (only for `validation_failed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<ProblemField>>,
+}
+
+/// The HTTP status of a code's category.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code.category() {
+        ErrorCategory::BadRequest => StatusCode::BAD_REQUEST,
+        ErrorCategory::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCategory::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCategory::NotFound => StatusCode::NOT_FOUND,
+        ErrorCategory::Conflict => StatusCode::CONFLICT,
+        ErrorCategory::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCategory::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorCategory::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCategory::Locked => StatusCode::LOCKED,
+        ErrorCategory::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCategory::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCategory::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+/// The `type` URI of a code: `/problems/` and the code with dashes.
+pub fn type_of(code: ErrorCode) -> String {
+    format!("/problems/{}", code.as_str().replace('_', "-"))
+}
+
+/// An error on its way to becoming a problem+json response.
+#[derive(Debug)]
+pub struct ApiError {
+    code: ErrorCode,
+    detail: Option<String>,
+    fields: Option<Vec<FieldError>>,
+    retry_after: Option<u64>,
+    allow: Option<String>,
+    cause: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    /// An error with the code's default detail.
+    pub fn new(code: ErrorCode) -> Self {
+        Self { code, detail: None, fields: None, retry_after: None, allow: None, cause: None }
+    }
+
+    /// The same error with a detail for the client.
+    #[must_use]
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// `validation_failed` with the refused fields.
+    pub fn validation(errors: &ValidationErrors) -> Self {
+        let mut e = Self::new(ErrorCode::ValidationFailed).detail("The request has invalid fields.");
+        e.fields = Some(errors.fields().to_vec());
+        e
+    }
+
+    /// The same error with a `Retry-After` header (seconds).
+    #[must_use]
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// A 405 naming the methods the path allows.
+    pub fn method_not_allowed(allow: &[String]) -> Self {
+        let mut e = Self::new(ErrorCode::NotFound);
+        e.allow = Some(allow.join(", "));
+        e
+    }
+
+    /// An unexpected failure: logged in full, reported as `internal_error` (or
+    /// `service_unavailable` when a dependency is down) without details.
+    pub fn unexpected(code: ErrorCode, cause: anyhow::Error) -> Self {
+        let mut e = Self::new(code);
+        e.cause = Some(cause);
+        e
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The response body.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let (kind, title) = if self.allow.is_some() {
+            ("/problems/method-not-allowed".to_owned(), "Method not allowed".to_owned())
+        } else {
+            (type_of(self.code), self.code.title().to_owned())
+        };
+        Problem {
+            kind,
+            title,
+            status: status.as_u16(),
+            detail: self.detail.clone().unwrap_or_else(|| default_detail(self.code, self.allow.as_deref())),
+            code: if self.allow.is_some() { "method_not_allowed".to_owned() } else { self.code.as_str().to_owned() },
+            request_id: current_request_id(),
+            errors: self.fields.as_ref().map(|fields| {
+                fields.iter().map(|f| ProblemField { field: f.field.clone(), message: f.message.to_string() }).collect()
+            }),
+        }
+    }
+}
+
+fn default_detail(code: ErrorCode, allow: Option<&str>) -> String {
+    if let Some(allow) = allow {
+        return format!("This path does not accept this method; allowed: {allow}.");
+    }
+    match code {
+        ErrorCode::InternalError => "An unexpected error occurred; it has been logged.".to_owned(),
+        ErrorCode::ServiceUnavailable => "A dependency is unavailable; try again shortly.".to_owned(),
+        other => format!("{}.", other.title()),
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.code)?;
+        if let Some(cause) = &self.cause {
+            write!(f, ": {cause:#}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        if self.allow.is_some() { StatusCode::METHOD_NOT_ALLOWED } else { status_of(self.code) }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Some(cause) = &self.cause {
+            tracing::error!(code = %self.code, error = ?cause, "request failed: {cause:#}");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let Some(allow) = &self.allow {
+            response.insert_header((header::ALLOW, allow.clone()));
+        }
+        response.body(serde_json::to_vec(&self.problem()).unwrap_or_default())
+    }
+}
+
+/// Any use-case error becomes the problem of its code; unexpected errors keep their cause for
+/// the log.
+pub fn from_use_case<E: UseCaseError>(error: E) -> ApiError {
+    let code = error.code();
+    match code {
+        ErrorCode::InternalError | ErrorCode::ServiceUnavailable => {
+            ApiError::unexpected(code, anyhow::Error::new(error))
+        }
+        _ => ApiError::new(code).detail(format!("{error}.")),
+    }
+}
+
+/// `?` on a use case's result in a handler.
+pub trait UseCaseResultExt<T> {
+    /// Converts the use-case error into an [`ApiError`].
+    fn api(self) -> Result<T, ApiError>;
+}
+
+impl<T, E: UseCaseError> UseCaseResultExt<T> for Result<T, E> {
+    fn api(self) -> Result<T, ApiError> {
+        self.map_err(from_use_case)
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::validation(&errors)
+    }
+}
+
+/// Errors that may say how long the client must wait (`account_locked`): the wait becomes
+/// the `Retry-After` header.
+pub trait Locked {
+    /// Seconds until the lock ends, if this is a lock.
+    fn locked_for(&self) -> Option<u64>;
+}
+
+macro_rules! locked_errors {
+    ($($error:ty),*) => {$(
+        impl Locked for $error {
+            fn locked_for(&self) -> Option<u64> {
+                match self {
+                    Self::AccountLocked(wait) => Some(wait.seconds),
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+locked_errors!(
+    domain::accounts::LoginError,
+    domain::accounts::ResendVerificationError,
+    domain::accounts::PasswordResetRequestError
+);
+
+/// `?` on the result of a use case that can lock, keeping the wait.
+pub trait LockedResultExt<T> {
+    /// Converts the error, with `Retry-After` for a lock.
+    fn api_locked(self) -> Result<T, ApiError>;
+}
+
+impl<T, E: UseCaseError + Locked> LockedResultExt<T> for Result<T, E> {
+    fn api_locked(self) -> Result<T, ApiError> {
+        self.map_err(|e| {
+            let wait = e.locked_for();
+            let error = from_use_case(e);
+            match wait {
+                Some(seconds) => error.retry_after(seconds),
+                None => error,
+            }
+        })
+    }
+}

@@ -1,0 +1,212 @@
+//! The composition root: builds every adapter and service from the settings, by hand, and
+//! serves them over HTTP. Tests build it on port 0 and stop it with their own shutdown future.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::HttpServer;
+use actix_web::dev::Server;
+use adapters_postgres::{DbConfig, SeaStore};
+use adapters_redis::memory::{MemoryLoginThrottle, MemoryRevocationList};
+use adapters_security::{Argon2Hasher, JwtSigner, RandomTokens};
+use adapters_smtp::FileMailer;
+use anyhow::Context as _;
+use chrono::TimeDelta;
+use domain::accounts::{AccountService, AuthConfig, LockoutPolicy, SecurityPorts};
+use domain::catalog::CatalogService;
+use domain::core::Core;
+use domain::notifications::{OutboxService, RetryPolicy};
+use domain::shared::{Clock, SystemClock, UuidV7Generator};
+use domain::store::Store;
+use domain::tenancy::OrganizationService;
+use sea_orm::DatabaseConnection;
+
+use crate::migrate::MigrationStatus;
+use crate::settings::Settings;
+use crate::worker::{IDLE_POLL, Worker};
+use crate::{embedded, migrate};
+
+/// The issuer and audience of Engify's access tokens.
+pub const TOKEN_ISSUER: &str = "engify";
+/// See [`TOKEN_ISSUER`].
+pub const TOKEN_AUDIENCE: &str = "engify-api";
+
+/// The services, built once.
+pub struct Services {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The store over it.
+    pub store: Arc<dyn Store>,
+    /// Accounts.
+    pub accounts: AccountService,
+    /// The email outbox.
+    pub outbox: OutboxService,
+    /// The ports every service shares.
+    pub core: Core,
+}
+
+/// Connects, migrates and wires every service.
+///
+/// # Errors
+/// When the database cannot be reached or migrated, or a key cannot be loaded.
+pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
+    embedded::prepare(settings)?;
+    migrate::up(&settings.database_url).await?;
+    let mut config = DbConfig::new(&settings.database_url);
+    config.max_connections = settings.database_max_connections;
+    let db = adapters_postgres::connect(&config).await.context("connecting to the database")?;
+    let store: Arc<dyn Store> = Arc::new(SeaStore::new(db.clone()));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let core = Core::new(store.clone(), clock.clone(), Arc::new(UuidV7Generator));
+
+    let secret = embedded::jwt_secret(settings)?;
+    let security = SecurityPorts {
+        hasher: Arc::new(Argon2Hasher::new().context("preparing the password hasher")?),
+        signer: Arc::new(JwtSigner::new(secret.expose().as_bytes(), TOKEN_ISSUER, TOKEN_AUDIENCE)?),
+        secrets: Arc::new(RandomTokens),
+        revocations: Arc::new(MemoryRevocationList::new(clock.clone())),
+        throttle: Arc::new(MemoryLoginThrottle::new()),
+    };
+    let auth = AuthConfig {
+        access_ttl: TimeDelta::seconds(i64::from(settings.access_token_ttl_seconds)),
+        refresh_ttl: TimeDelta::days(i64::from(settings.refresh_token_ttl_days)),
+        lockout: LockoutPolicy {
+            max_consecutive: settings.login_max_failures,
+            duration: TimeDelta::minutes(i64::from(settings.login_lockout_minutes)),
+            ..LockoutPolicy::default()
+        },
+    };
+    let accounts = AccountService::new(core.clone(), security, auth);
+    let restored = accounts.warm_revocations().await.context("loading recently revoked sessions")?;
+    tracing::debug!(restored, "revocation list warmed up");
+
+    let from = settings.mail_from.parse().with_context(|| format!("MAIL_FROM `{}`", settings.mail_from))?;
+    let mailer = FileMailer::new(settings.data_dir.join("outbox"), from, settings.public_base_url.clone());
+    let policy = RetryPolicy { max_attempts: settings.mail_max_attempts, ..RetryPolicy::default() };
+    let outbox = OutboxService::new(store.clone(), Arc::new(mailer), clock, policy);
+    Ok(Services { db, store, accounts, outbox, core })
+}
+
+/// A built, bound, not yet running service.
+pub struct Application {
+    port: u16,
+    server: Server,
+    worker: Option<Worker>,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Builds everything and binds the listener (`APP_PORT=0` picks a free port).
+    ///
+    /// # Errors
+    /// When the services cannot be built or the address cannot be bound.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with(settings, IDLE_POLL).await
+    }
+
+    /// [`Application::build`] with another idle poll for the email worker (tests poll faster).
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_with(settings: Settings, worker_poll: Duration) -> anyhow::Result<Self> {
+        let services = services(&settings).await?;
+        let state = api_http::state::HttpState {
+            accounts: services.accounts.clone(),
+            organizations: OrganizationService::new(services.store.clone()),
+            catalog: CatalogService::new(services.core.clone()),
+            outbox: services.outbox.clone(),
+            store: services.store.clone(),
+            schema: Arc::new(MigrationStatus { db: services.db.clone() }),
+            config: api_http::state::HttpConfig {
+                trust_proxy: settings.trust_proxy,
+                https: settings.public_base_url.starts_with("https://"),
+                cors_origins: settings.cors_allowed_origins.clone(),
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
+            started: Instant::now(),
+        };
+        let listener = TcpListener::bind((settings.host, settings.port))
+            .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
+        let port = listener.local_addr()?.port();
+        let shared = api_http::Shared::new();
+        let server = HttpServer::new(move || api_http::app(state.clone(), shared.clone()))
+            .listen(listener)?
+            .shutdown_timeout(settings.shutdown_grace_seconds)
+            .disable_signals()
+            .run();
+        let worker = settings
+            .worker_enabled
+            .then(|| Worker::spawn(services.outbox.clone(), settings.worker_concurrency, worker_poll));
+        tracing::info!(address = %format!("{}:{port}", settings.host), database = %crate::settings::redact_url(&settings.database_url), "serving");
+        Ok(Self { port, server, worker, db: services.db })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets in-flight requests finish
+    /// (up to the grace period), lets the worker finish the emails in hand, closes the pool.
+    ///
+    /// # Errors
+    /// When the server fails.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let handle = self.server.handle();
+        let server = tokio::spawn(self.server);
+        tokio::pin!(shutdown);
+        let mut server = server;
+        tokio::select! {
+            () = &mut shutdown => {
+                tracing::info!("shutting down: draining requests");
+                handle.stop(true).await;
+                server.await??;
+            }
+            result = &mut server => result??,
+        }
+        if let Some(worker) = self.worker {
+            worker.stop().await;
+        }
+        self.db.close().await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Completes on SIGTERM or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
+
+/// `app worker`: the email worker alone, until a signal.
+///
+/// # Errors
+/// When the services cannot be built.
+pub async fn run_worker(settings: Settings) -> anyhow::Result<()> {
+    let services = services(&settings).await?;
+    let worker = Worker::spawn(services.outbox.clone(), settings.worker_concurrency, IDLE_POLL);
+    tracing::info!("worker running");
+    shutdown_signal().await;
+    worker.stop().await;
+    services.db.close().await?;
+    Ok(())
+}

@@ -1,0 +1,44 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod application;
+pub mod cli;
+pub mod embedded;
+pub mod migrate;
+pub mod settings;
+pub mod telemetry;
+pub mod worker;
+
+pub use application::Application;
+pub use settings::Settings;
+
+use cli::{Command, MigrateAction};
+
+/// Runs one command of the binary.
+///
+/// # Errors
+/// Whatever the command fails with.
+#[allow(clippy::print_stdout, reason = "the openapi and migrate status commands print their output")]
+pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => Application::build(settings).await?.run_until_stopped(application::shutdown_signal()).await,
+        Command::Worker => application::run_worker(settings).await,
+        Command::Migrate { action } => {
+            embedded::prepare(&settings)?;
+            match action {
+                MigrateAction::Up => migrate::up(&settings.database_url).await,
+                MigrateAction::Down { steps } => migrate::down(&settings.database_url, steps).await,
+                MigrateAction::Status => {
+                    for line in migrate::status(&settings.database_url).await? {
+                        println!("{line}");
+                    }
+                    Ok(())
+                }
+            }
+        }
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&api_http::openapi())?);
+            Ok(())
+        }
+    }
+}

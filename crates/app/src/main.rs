@@ -1,0 +1,31 @@
+//! The `app` binary: parse the command line, read `.env` and the settings (an invalid value
+//! stops here with one line naming the variable), start logging, run the command.
+
+use std::process::ExitCode;
+
+use app::cli::{Cli, Command};
+use app::{Settings, telemetry};
+use clap::Parser;
+
+#[tokio::main]
+#[allow(clippy::print_stderr, reason = "configuration errors are reported before logging starts")]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _ = dotenvy::dotenv();
+    let settings = match Settings::from_env(&std::env::vars().collect()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format);
+    match app::run(cli.command.unwrap_or(Command::Serve), settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "failed");
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! Typed settings from the environment (and `.env`), exactly the variables and defaults of
+//! `operations.md`, validated once before anything binds: an invalid value stops the process
+//! with one line naming the variable. Secrets never appear in `Debug` output.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use domain::shared::Secret;
+
+/// A refused variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsError {
+    /// The variable.
+    pub variable: &'static str,
+    /// Why its value is refused.
+    pub message: String,
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration: {}: {}", self.variable, self.message)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object a line.
+    Json,
+    /// Readable lines for a terminal.
+    Pretty,
+}
+
+/// Everything the service is configured with.
+#[derive(Clone)]
+pub struct Settings {
+    /// Listen address (`APP_HOST`).
+    pub host: IpAddr,
+    /// Listen port (`APP_PORT`; 0 picks a free one).
+    pub port: u16,
+    /// `postgres://…` or `sqlite://…` (`DATABASE_URL`).
+    pub database_url: String,
+    /// Pool size (`DATABASE_MAX_CONNECTIONS`).
+    pub database_max_connections: u32,
+    /// Where the embedded mode keeps its files: SQLite database, JWT secret, email files.
+    pub data_dir: PathBuf,
+    /// The JWT signing key (`JWT_SECRET`); `None` in embedded mode, which keeps one in `data_dir`.
+    pub jwt_secret: Option<Secret>,
+    /// Access-token lifetime (`ACCESS_TOKEN_TTL_SECONDS`).
+    pub access_token_ttl_seconds: u32,
+    /// Refresh-token lifetime (`REFRESH_TOKEN_TTL_DAYS`).
+    pub refresh_token_ttl_days: u32,
+    /// Consecutive failed logins before a lock (`LOGIN_MAX_FAILURES`).
+    pub login_max_failures: u32,
+    /// Length of a lock (`LOGIN_LOCKOUT_MINUTES`).
+    pub login_lockout_minutes: u32,
+    /// Use the proxy-reported client address (`TRUST_PROXY`).
+    pub trust_proxy: bool,
+    /// Browser origins allowed to call the API (`CORS_ALLOWED_ORIGINS`).
+    pub cors_allowed_origins: Vec<String>,
+    /// Base of links in emails (`PUBLIC_BASE_URL`).
+    pub public_base_url: String,
+    /// Sender of emails (`MAIL_FROM`).
+    pub mail_from: String,
+    /// Run the outbox worker in `serve` (`WORKER_ENABLED`).
+    pub worker_enabled: bool,
+    /// Emails sent at a time (`WORKER_CONCURRENCY`).
+    pub worker_concurrency: u32,
+    /// Attempts before an email is dead (`MAIL_MAX_ATTEMPTS`).
+    pub mail_max_attempts: u32,
+    /// Log format (`LOG_FORMAT`; default: pretty on a terminal, else JSON).
+    pub log_format: Option<LogFormat>,
+    /// Drain time on shutdown (`SHUTDOWN_GRACE_SECONDS`).
+    pub shutdown_grace_seconds: u64,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("public_base_url", &self.public_base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A URL with its password replaced, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => match url[scheme + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+/// The embedded default database.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/engify.db?mode=rwc";
+
+struct Vars<'a>(&'a HashMap<String, String>);
+
+impl Vars<'_> {
+    fn raw(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    fn parse<T: std::str::FromStr>(
+        &self,
+        name: &'static str,
+        default: T,
+        range: std::ops::RangeInclusive<T>,
+    ) -> Result<T, SettingsError>
+    where
+        T: PartialOrd + fmt::Display + Copy,
+    {
+        let Some(raw) = self.raw(name) else { return Ok(default) };
+        let refuse = || SettingsError {
+            variable: name,
+            message: format!("`{raw}` is not a whole number between {} and {}", range.start(), range.end()),
+        };
+        let value: T = raw.parse().map_err(|_| refuse())?;
+        if range.contains(&value) { Ok(value) } else { Err(refuse()) }
+    }
+
+    fn flag(&self, name: &'static str, default: bool) -> Result<bool, SettingsError> {
+        match self.raw(name).map(str::to_ascii_lowercase).as_deref() {
+            None => Ok(default),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some("false" | "0" | "no") => Ok(false),
+            Some(other) => Err(SettingsError { variable: name, message: format!("`{other}` is not true or false") }),
+        }
+    }
+}
+
+fn is_http_url(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
+}
+
+impl Settings {
+    /// Reads and checks every variable; unset ones take their defaults.
+    ///
+    /// # Errors
+    /// The first refused variable.
+    pub fn from_env(vars: &HashMap<String, String>) -> Result<Self, SettingsError> {
+        let v = Vars(vars);
+        let err = |variable, message: String| SettingsError { variable, message };
+        let host = v.raw("APP_HOST").unwrap_or("127.0.0.1");
+        let host: IpAddr = host.parse().map_err(|_| err("APP_HOST", format!("`{host}` is not an IP address")))?;
+        let database_url = v.raw("DATABASE_URL").unwrap_or(DEFAULT_DATABASE_URL).to_owned();
+        let postgres = database_url.starts_with("postgres://") || database_url.starts_with("postgresql://");
+        if !postgres && !database_url.starts_with("sqlite:") {
+            return Err(err("DATABASE_URL", "must start with postgres:// or sqlite:".to_owned()));
+        }
+        let jwt_secret = v.raw("JWT_SECRET").map(Secret::new);
+        match &jwt_secret {
+            Some(s) if s.expose().len() < 32 => return Err(err("JWT_SECRET", "must be at least 32 bytes".to_owned())),
+            None if postgres => {
+                return Err(err(
+                    "JWT_SECRET",
+                    "is required with a PostgreSQL DATABASE_URL (at least 32 bytes)".to_owned(),
+                ));
+            }
+            _ => {}
+        }
+        let public_base_url =
+            v.raw("PUBLIC_BASE_URL").unwrap_or("http://127.0.0.1:8080").trim_end_matches('/').to_owned();
+        if !is_http_url(&public_base_url) {
+            return Err(err("PUBLIC_BASE_URL", format!("`{public_base_url}` is not an http(s) URL")));
+        }
+        let cors_allowed_origins: Vec<String> = v
+            .raw("CORS_ALLOWED_ORIGINS")
+            .map(|list| {
+                list.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect()
+            })
+            .unwrap_or_default();
+        if let Some(bad) = cors_allowed_origins.iter().find(|o| !is_http_url(o) || o.matches('/').count() > 2) {
+            return Err(err("CORS_ALLOWED_ORIGINS", format!("`{bad}` is not an origin like https://app.example.com")));
+        }
+        let mail_from = v.raw("MAIL_FROM").unwrap_or("Engify <no-reply@localhost>").to_owned();
+        if !mail_from.contains('@') {
+            return Err(err(
+                "MAIL_FROM",
+                format!("`{mail_from}` is not an address like Engify <no-reply@example.com>"),
+            ));
+        }
+        let log_format = match v.raw("LOG_FORMAT").map(str::to_ascii_lowercase).as_deref() {
+            None => None,
+            Some("json") => Some(LogFormat::Json),
+            Some("pretty") => Some(LogFormat::Pretty),
+            Some(other) => return Err(err("LOG_FORMAT", format!("`{other}` is not json or pretty"))),
+        };
+        Ok(Self {
+            host,
+            port: v.parse("APP_PORT", 8080, 0..=65_535)?,
+            database_url,
+            database_max_connections: v.parse("DATABASE_MAX_CONNECTIONS", 20, 1..=1_000)?,
+            data_dir: PathBuf::from("data"),
+            jwt_secret,
+            access_token_ttl_seconds: v.parse("ACCESS_TOKEN_TTL_SECONDS", 900, 60..=86_400)?,
+            refresh_token_ttl_days: v.parse("REFRESH_TOKEN_TTL_DAYS", 30, 1..=365)?,
+            login_max_failures: v.parse("LOGIN_MAX_FAILURES", 5, 1..=100)?,
+            login_lockout_minutes: v.parse("LOGIN_LOCKOUT_MINUTES", 15, 1..=1_440)?,
+            trust_proxy: v.flag("TRUST_PROXY", false)?,
+            cors_allowed_origins,
+            public_base_url,
+            mail_from,
+            worker_enabled: v.flag("WORKER_ENABLED", true)?,
+            worker_concurrency: v.parse("WORKER_CONCURRENCY", 4, 1..=64)?,
+            mail_max_attempts: v.parse("MAIL_MAX_ATTEMPTS", 8, 1..=100)?,
+            log_format,
+            shutdown_grace_seconds: v.parse("SHUTDOWN_GRACE_SECONDS", 30, 0..=3_600)?,
+        })
+    }
+
+    /// Whether the database is PostgreSQL (else the embedded SQLite).
+    pub fn is_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn no_configuration_is_the_embedded_default() {
+        let s = Settings::from_env(&HashMap::new()).unwrap();
+        assert_eq!((s.host.to_string(), s.port), ("127.0.0.1".to_owned(), 8080));
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert!(s.jwt_secret.is_none() && !s.is_postgres());
+        assert_eq!((s.access_token_ttl_seconds, s.refresh_token_ttl_days), (900, 30));
+        assert_eq!((s.login_max_failures, s.login_lockout_minutes), (5, 15));
+        assert_eq!((s.worker_enabled, s.worker_concurrency, s.mail_max_attempts), (true, 4, 8));
+        assert_eq!(s.public_base_url, "http://127.0.0.1:8080");
+        assert_eq!(s.shutdown_grace_seconds, 30);
+        assert!(!s.trust_proxy && s.cors_allowed_origins.is_empty());
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        for (name, value) in [
+            ("APP_PORT", "80800"),
+            ("APP_HOST", "localhost:1"),
+            ("DATABASE_URL", "mysql://x"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+            ("JWT_SECRET", "short"),
+            ("ACCESS_TOKEN_TTL_SECONDS", "ten"),
+            ("TRUST_PROXY", "maybe"),
+            ("CORS_ALLOWED_ORIGINS", "https://a.example.com/path"),
+            ("PUBLIC_BASE_URL", "ftp://x"),
+            ("MAIL_FROM", "nobody"),
+            ("WORKER_CONCURRENCY", "1000"),
+            ("LOG_FORMAT", "xml"),
+        ] {
+            let error = Settings::from_env(&vars(&[(name, value)])).unwrap_err();
+            assert_eq!(error.variable, name, "{error}");
+            assert!(error.to_string().starts_with(&format!("invalid configuration: {name}:")));
+        }
+    }
+
+    #[test]
+    fn postgres_needs_a_jwt_secret() {
+        let error = Settings::from_env(&vars(&[("DATABASE_URL", "postgres://u@h/db")])).unwrap_err();
+        assert_eq!(error.variable, "JWT_SECRET");
+        let ok = Settings::from_env(&vars(&[("DATABASE_URL", "postgres://u@h/db"), ("JWT_SECRET", &"k".repeat(32))]))
+            .unwrap();
+        assert!(ok.is_postgres());
+    }
+
+    #[test]
+    fn secrets_and_passwords_stay_out_of_debug_output() {
+        let s = Settings::from_env(&vars(&[
+            ("DATABASE_URL", "postgres://engify:hunter2hunter2@db:5432/engify"),
+            ("JWT_SECRET", "this-is-a-very-secret-signing-key-1234"),
+        ]))
+        .unwrap();
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("hunter2") && !debug.contains("very-secret"), "{debug}");
+        assert!(debug.contains("postgres://engify:***@db:5432/engify"));
+    }
+
+    #[test]
+    fn lists_and_flags_parse() {
+        let s = Settings::from_env(&vars(&[
+            ("CORS_ALLOWED_ORIGINS", "https://a.example.com, http://localhost:3000/"),
+            ("TRUST_PROXY", "TRUE"),
+            ("WORKER_ENABLED", "0"),
+            ("LOG_FORMAT", "JSON"),
+        ]))
+        .unwrap();
+        assert_eq!(s.cors_allowed_origins, vec!["https://a.example.com", "http://localhost:3000"]);
+        assert!(s.trust_proxy && !s.worker_enabled);
+        assert_eq!(s.log_format, Some(LogFormat::Json));
+    }
+}

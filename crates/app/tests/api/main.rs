@@ -1,0 +1,10 @@
+//! Black-box tests: the real application on port 0 over a fresh database, driven over HTTP.
+#![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
+
+mod accounts;
+mod edge;
+mod helpers;
+mod lockout;
+mod organization;
+mod reset;
+mod tokens;

@@ -1,0 +1,103 @@
+//! The lockout policy: repeated failures lock an email, for one client IP or for everyone.
+
+use chrono::TimeDelta;
+
+/// What a throttled counter is counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ThrottleScope {
+    /// Failed logins.
+    Login,
+    /// Password-reset requests.
+    PasswordReset,
+    /// Verification-email requests.
+    EmailVerification,
+}
+
+impl ThrottleScope {
+    /// `login`, `password_reset` or `email_verification` (used in store keys).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ThrottleScope::Login => "login",
+            ThrottleScope::PasswordReset => "password_reset",
+            ThrottleScope::EmailVerification => "email_verification",
+        }
+    }
+}
+
+/// Counters after recording one more failure for an email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FailureCounts {
+    /// Consecutive failures for the email from this client IP (reset by a success from it).
+    pub consecutive_from_ip: u32,
+    /// Failures for the email from any IP in the last hour.
+    pub last_hour_all_ips: u32,
+}
+
+/// Who a lock applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockScope {
+    /// The email, from the client IP that failed.
+    ThisIp,
+    /// The email, from every IP.
+    AllIps,
+}
+
+/// Lock an email for one IP after `max_consecutive` failures from it, for every IP after
+/// `max_per_hour` failures from any, each for `duration`. Emails with no account count the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    /// Consecutive failures from one IP before that IP is locked out (`LOGIN_MAX_FAILURES`).
+    pub max_consecutive: u32,
+    /// Failures in an hour from any IPs before everyone is locked out.
+    pub max_per_hour: u32,
+    /// How long a lock lasts (`LOGIN_LOCKOUT_MINUTES`).
+    pub duration: TimeDelta,
+}
+
+impl Default for LockoutPolicy {
+    fn default() -> Self {
+        Self { max_consecutive: 5, max_per_hour: 100, duration: TimeDelta::minutes(15) }
+    }
+}
+
+impl LockoutPolicy {
+    /// The lock to put in place after a failure that brought the counters to `counts`.
+    pub fn after_failure(&self, counts: FailureCounts) -> Option<LockScope> {
+        if counts.last_hour_all_ips >= self.max_per_hour {
+            Some(LockScope::AllIps)
+        } else if counts.consecutive_from_ip >= self.max_consecutive {
+            Some(LockScope::ThisIp)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(ip: u32, hour: u32) -> FailureCounts {
+        FailureCounts { consecutive_from_ip: ip, last_hour_all_ips: hour }
+    }
+
+    #[test]
+    fn five_consecutive_failures_lock_the_ip() {
+        let p = LockoutPolicy::default();
+        assert_eq!(p.after_failure(counts(4, 4)), None);
+        assert_eq!(p.after_failure(counts(5, 5)), Some(LockScope::ThisIp));
+    }
+
+    #[test]
+    fn a_hundred_failures_in_an_hour_lock_everyone() {
+        let p = LockoutPolicy::default();
+        assert_eq!(p.after_failure(counts(1, 99)), None);
+        assert_eq!(p.after_failure(counts(1, 100)), Some(LockScope::AllIps));
+        assert_eq!(p.after_failure(counts(7, 100)), Some(LockScope::AllIps));
+    }
+
+    #[test]
+    fn locks_last_fifteen_minutes_by_default() {
+        assert_eq!(LockoutPolicy::default().duration, TimeDelta::minutes(15));
+    }
+}

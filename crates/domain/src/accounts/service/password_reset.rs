@@ -1,0 +1,112 @@
+//! Password reset: asking for a reset link, and setting a new password with a reset link or a
+//! TA invitation link.
+
+use super::{AccountService, RetryAfter};
+use crate::accounts::model::{NewPassword, OneTimeToken, PasswordHash, ThrottleScope, TokenPurpose, User};
+use crate::audit::{AuditAction, TargetType};
+use crate::notifications::EmailPayload;
+use crate::shared::error::use_case_error;
+use crate::shared::retry::retry_transient;
+use crate::shared::{Email, RequestContext, Secret, SessionId};
+
+use_case_error! {
+    /// Errors of [`AccountService::request_password_reset`].
+    pub enum PasswordResetRequestError { AccountLocked(RetryAfter) }
+}
+
+use_case_error! {
+    /// Errors of [`AccountService::confirm_password_reset`].
+    pub enum ConfirmPasswordResetError { InvalidToken }
+}
+
+/// The links that may set a password: a reset link, or a TA's invitation.
+const PASSWORD_SETTING: [TokenPurpose; 2] = [TokenPurpose::PasswordReset, TokenPurpose::TaInvitation];
+
+impl AccountService {
+    /// Mails a reset link to the address if it has an account (`POST /auth/password-reset`).
+    /// Requests are counted per email and client IP like failed logins, for unknown addresses
+    /// too, and the answer is the same either way, so that it reveals nothing. The throttle
+    /// fails open (see [`AccountService::login`]).
+    ///
+    /// # Errors
+    /// `AccountLocked` with the wait left while requests for the address are locked.
+    pub async fn request_password_reset(
+        &self,
+        email: &Email,
+        ctx: &RequestContext,
+    ) -> Result<(), PasswordResetRequestError> {
+        let now = self.core.now();
+        if let Some(wait) = self.lock_in_force(ThrottleScope::PasswordReset, email, ctx.ip, now).await {
+            return Err(PasswordResetRequestError::AccountLocked(wait));
+        }
+        self.count_attempt(ThrottleScope::PasswordReset, email, ctx.ip, now).await;
+        let Some(credentials) = self.core.store.users().find_credentials(email).await? else {
+            return Ok(());
+        };
+        retry_transient(|| self.try_request_reset(&credentials.user)).await
+    }
+
+    async fn try_request_reset(&self, user: &User) -> Result<(), PasswordResetRequestError> {
+        let tx = self.core.store.begin().await?;
+        self.mail_link(&*tx, user, TokenPurpose::PasswordReset, |token| EmailPayload::PasswordReset { token }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password with a reset or invitation link (`POST /auth/password-reset/confirm`).
+    /// The link also proves the address, so it becomes verified. Every session of the user is
+    /// revoked and their access tokens refused at once; every other reset or invitation link
+    /// of the user stops working.
+    ///
+    /// Once the change is committed the caller is told it succeeded even if refusing some
+    /// access tokens failed: the password did change, the link is used up so a retry could not
+    /// push the refusal again, and those tokens expire within the access-token lifetime anyway
+    /// (the failure is logged for operators).
+    ///
+    /// # Errors
+    /// `InvalidToken` for an unknown, expired or used link, or one meant for something else.
+    pub async fn confirm_password_reset(
+        &self,
+        token: &Secret,
+        password: &NewPassword,
+        ctx: &RequestContext,
+    ) -> Result<(), ConfirmPasswordResetError> {
+        let token =
+            self.usable_token(token, &PASSWORD_SETTING).await?.ok_or(ConfirmPasswordResetError::InvalidToken)?;
+        // The slow hash comes after the cheap token check (a forged link costs us nothing) and
+        // before the transaction (which it would otherwise hold open).
+        let hash = self.security.hasher.hash(password.as_password()).await?;
+        let revoked = retry_transient(|| self.try_confirm_reset(&token, &hash, ctx)).await?;
+        if let Err(error) = self.refuse_access(&revoked).await {
+            tracing::error!(error = %error, "password reset: access tokens of revoked sessions stay valid until they expire");
+        }
+        Ok(())
+    }
+
+    async fn try_confirm_reset(
+        &self,
+        token: &OneTimeToken,
+        hash: &PasswordHash,
+        ctx: &RequestContext,
+    ) -> Result<Vec<SessionId>, ConfirmPasswordResetError> {
+        let now = self.core.now();
+        let (organization, user) = (token.organization_id, token.user_id);
+        let tx = self.core.store.begin().await?;
+        if !tx.one_time_tokens().consume(token.id, now).await? {
+            return Err(ConfirmPasswordResetError::InvalidToken);
+        }
+        tx.users().set_password(organization, user, hash).await?;
+        tx.users().mark_email_verified(organization, user).await?;
+        let revoked = tx.auth_sessions().revoke_all(organization, user, now).await?;
+        tx.one_time_tokens().consume_all(organization, user, &PASSWORD_SETTING, now).await?;
+        let event = self
+            .core
+            .audit()
+            .event(organization, AuditAction::PasswordReset, (TargetType::User, user.into()), ctx)
+            .by(user)
+            .detail(format!("via={}", token.purpose.as_str()));
+        tx.audit().append(&event).await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+}

@@ -1,0 +1,140 @@
+//! The life of tokens: refreshing with rotation and reuse detection, logging out,
+//! authenticating an access token, and rebuilding the revocation list at start-up.
+
+use super::{AccountService, LoggedIn};
+use crate::accounts::model::{AuthSession, RefreshCheck, RefreshToken};
+use crate::shared::error::use_case_error;
+use crate::shared::retry::retry_transient;
+use crate::shared::{Actor, RequestContext, Secret};
+use crate::store::StoreError;
+
+use_case_error! {
+    /// Errors of [`AccountService::refresh`].
+    pub enum RefreshError { InvalidRefreshToken, RefreshTokenReused }
+}
+
+use_case_error! {
+    /// Errors of [`AccountService::logout`].
+    pub enum LogoutError { InvalidRefreshToken }
+}
+
+use_case_error! {
+    /// Errors of [`AccountService::authenticate`].
+    pub enum AuthenticateError { Unauthenticated }
+}
+
+impl AccountService {
+    /// Exchanges a refresh token for a new pair (`POST /auth/refresh`); the presented token is
+    /// rotated and can never be used again.
+    ///
+    /// Presenting a token that was already rotated means two parties hold it (theft): the whole
+    /// session is revoked and its access tokens refused at once. Losing a race to a concurrent
+    /// refresh with the same token is treated the same way, as only one of two holders can be
+    /// the owner.
+    ///
+    /// # Errors
+    /// `InvalidRefreshToken` for an unknown or expired token, or one of a revoked session;
+    /// `RefreshTokenReused` for a token already rotated.
+    pub async fn refresh(&self, refresh_token: &Secret, ctx: &RequestContext) -> Result<LoggedIn, RefreshError> {
+        let hash = self.security.secrets.hash(refresh_token.expose());
+        let sessions = self.core.store.auth_sessions();
+        let token = sessions.find_refresh_token(&hash).await?.ok_or(RefreshError::InvalidRefreshToken)?;
+        let session = sessions.get(token.session_id).await?.ok_or(RefreshError::InvalidRefreshToken)?;
+        match token.check(&session, self.core.now()) {
+            RefreshCheck::Valid => {}
+            RefreshCheck::Invalid => return Err(RefreshError::InvalidRefreshToken),
+            RefreshCheck::Reused => return Err(self.refresh_token_reused(&session, ctx).await),
+        }
+        let user = self
+            .core
+            .store
+            .users()
+            .get(session.organization_id, session.user_id)
+            .await?
+            .ok_or(RefreshError::InvalidRefreshToken)?;
+        let Some(new_token) = retry_transient(|| self.try_rotate(&token, &session)).await? else {
+            return Err(self.refresh_token_reused(&session, ctx).await);
+        };
+        let tokens = self.issue_tokens(&user, session.id, new_token)?;
+        Ok(LoggedIn { user, tokens })
+    }
+
+    /// Rotates the token and stores its successor; `None` when a concurrent refresh rotated it
+    /// first (the transaction is then dropped, writing nothing).
+    async fn try_rotate(&self, token: &RefreshToken, session: &AuthSession) -> Result<Option<Secret>, RefreshError> {
+        let now = self.core.now();
+        let tx = self.core.store.begin().await?;
+        if !tx.auth_sessions().mark_rotated(token.id, now).await? {
+            return Ok(None);
+        }
+        let next = self.new_refresh_token(&*tx, session).await?;
+        tx.auth_sessions().touch(session.id, now).await?;
+        tx.commit().await?;
+        Ok(Some(next))
+    }
+
+    /// Revokes the session of a replayed refresh token and refuses its access tokens.
+    ///
+    /// # Errors
+    /// `RefreshTokenReused` once the session is revoked, even when refusing its access tokens
+    /// failed: the caller must log in again either way, and a retry could not push the refusal
+    /// again (the failure is logged for operators instead).
+    async fn refresh_token_reused(&self, session: &AuthSession, ctx: &RequestContext) -> RefreshError {
+        if let Err(error) = self.revoke_recorded::<RefreshError>(session, None, ctx, "refresh_token_reused").await {
+            return error;
+        }
+        if let Err(error) = self.refuse_access(&[session.id]).await {
+            tracing::error!(error = %error, "reused refresh token: access tokens stay valid until they expire");
+        }
+        RefreshError::RefreshTokenReused
+    }
+
+    /// Logs out (`POST /auth/logout`): revokes the session of the refresh token, which must be
+    /// one of the caller's, and refuses its access tokens at once. Idempotent: an already
+    /// revoked session is fine.
+    ///
+    /// # Errors
+    /// `InvalidRefreshToken` for an unknown token or one of another user's session; a failure
+    /// to refuse the access tokens is returned (503), and a retry completes it.
+    pub async fn logout(&self, actor: &Actor, refresh_token: &Secret) -> Result<(), LogoutError> {
+        let hash = self.security.secrets.hash(refresh_token.expose());
+        let sessions = self.core.store.auth_sessions();
+        let token = sessions.find_refresh_token(&hash).await?.ok_or(LogoutError::InvalidRefreshToken)?;
+        let session = sessions
+            .get(token.session_id)
+            .await?
+            .filter(|s| s.user_id == actor.user_id && s.organization_id == actor.organization_id)
+            .ok_or(LogoutError::InvalidRefreshToken)?;
+        self.revoke_recorded::<LogoutError>(&session, Some(actor.user_id), &actor.context, "logout").await?;
+        Ok(self.refuse_access(&[session.id]).await?)
+    }
+
+    /// The caller of a request bearing this access token.
+    ///
+    /// Fails closed: when the revocation list cannot be read, the token is not accepted (the
+    /// error is returned, 503), since it may belong to a session revoked a minute ago.
+    ///
+    /// # Errors
+    /// `Unauthenticated` for a token that fails a signature or claim check, or whose session
+    /// was revoked; `Unexpected` when the revocation list is unreachable.
+    pub async fn authenticate(&self, access_token: &str, ctx: RequestContext) -> Result<Actor, AuthenticateError> {
+        let claims = self.security.signer.verify(access_token).map_err(|_| AuthenticateError::Unauthenticated)?;
+        if self.security.revocations.is_revoked(claims.session_id).await? {
+            return Err(AuthenticateError::Unauthenticated);
+        }
+        Ok(Actor::new(claims.user_id, claims.organization_id, claims.role, claims.session_id).with_context(ctx))
+    }
+
+    /// Puts every session revoked within the last access-token lifetime back on the revocation
+    /// list; run at start-up, as an in-process list starts empty. Returns how many.
+    ///
+    /// # Errors
+    /// Store failures, of the sessions store or of the revocation list (every session is still
+    /// tried).
+    pub async fn warm_revocations(&self) -> Result<usize, StoreError> {
+        let since = self.core.now() - self.config.access_ttl;
+        let revoked = self.core.store.auth_sessions().revoked_since(since).await?;
+        self.refuse_access(&revoked).await?;
+        Ok(revoked.len())
+    }
+}

@@ -1,0 +1,69 @@
+//! Authenticating access tokens (failing closed), and warming the revocation list at start-up.
+
+use super::*;
+use crate::shared::{Actor, ErrorCode, UseCaseError};
+use crate::store::StoreError;
+
+const SESSION: u128 = 500;
+
+fn claims() -> AccessClaims {
+    AccessClaims {
+        user_id: user_id(TA_1),
+        organization_id: org_id(),
+        role: Role::Ta,
+        session_id: id(SESSION),
+        issued_at: now(),
+        not_before: now(),
+        expires_at: now() + TimeDelta::minutes(15),
+    }
+}
+
+#[tokio::test]
+async fn a_valid_access_token_of_a_live_session_authenticates_its_user() {
+    let mut m = Mocks::default();
+    m.signer.expect_verify().withf(|t| t == "jwt").returning(|_| Ok(claims()));
+    m.revocations.expect_is_revoked().withf(|s| *s == id(SESSION)).times(1).returning(|_| Ok(false));
+    let (service, _) = m.build();
+    let actor = service.authenticate("jwt", ctx()).await.unwrap();
+    assert_eq!(actor, Actor::new(user_id(TA_1), org_id(), Role::Ta, id(SESSION)).with_context(ctx()));
+}
+
+#[tokio::test]
+async fn bad_tokens_and_revoked_sessions_are_unauthenticated() {
+    let mut m = Mocks::default();
+    m.signer.expect_verify().withf(|t| t == "forged").returning(|_| Err(InvalidAccessToken));
+    m.signer.expect_verify().returning(|_| Ok(claims()));
+    m.revocations.expect_is_revoked().times(1).returning(|_| Ok(true));
+    let (service, _) = m.build();
+    for token in ["forged", "jwt-of-a-revoked-session"] {
+        let err = service.authenticate(token, ctx()).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Unauthenticated, "{token}");
+    }
+}
+
+#[tokio::test]
+async fn with_the_revocation_list_down_authentication_fails_closed() {
+    let mut m = Mocks::default();
+    m.signer.expect_verify().returning(|_| Ok(claims()));
+    m.revocations.expect_is_revoked().returning(|_| Err(StoreError::Unavailable(anyhow::anyhow!("refused"))));
+    let (service, _) = m.build();
+    let err = service.authenticate("jwt", ctx()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ServiceUnavailable);
+}
+
+#[tokio::test]
+async fn warming_pushes_every_recent_revocation_back_onto_the_list() {
+    let mut m = Mocks::default();
+    m.store
+        .auth_sessions
+        .expect_revoked_since()
+        .withf(|since| *since == now() - TimeDelta::minutes(15))
+        .returning(|_| Ok(vec![id(501), id(502)]));
+    m.revocations
+        .expect_revoke()
+        .withf(|s, until| [id(501), id(502)].contains(s) && *until == now() + TimeDelta::minutes(15))
+        .times(2)
+        .returning(|_, _| Ok(()));
+    let (service, _) = m.build();
+    assert_eq!(service.warm_revocations().await.unwrap(), 2);
+}

@@ -1,0 +1,139 @@
+//! Scheduling checks that need the store: rules 3–5 for one TA or the automatic TA choice,
+//! student overlap, and the lookups every scheduling use case starts with. Shared by individual
+//! bookings and group sessions so that both apply the rules identically.
+
+use chrono::{DateTime, Utc};
+
+use crate::availability::ta_calendars;
+use crate::catalog::Course;
+use crate::scheduling::{TaRefusal, WindowRefusal, check_window, choose_ta};
+use crate::shared::time::minutes;
+use crate::shared::{CourseId, Interval, OrganizationId, UserId};
+use crate::store::{Repositories, StoreError};
+use crate::tenancy::Organization;
+
+/// Why scheduling rules 2–5 refuse a session, in the order they are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RuleRefusal {
+    TooSoon,
+    TooFarAhead,
+    NotAssigned,
+    OutsideAvailability,
+    TaUnavailable,
+    NoTaAvailable,
+}
+
+impl From<WindowRefusal> for RuleRefusal {
+    fn from(r: WindowRefusal) -> Self {
+        match r {
+            WindowRefusal::TooSoon => RuleRefusal::TooSoon,
+            WindowRefusal::TooFarAhead => RuleRefusal::TooFarAhead,
+        }
+    }
+}
+
+impl From<TaRefusal> for RuleRefusal {
+    fn from(r: TaRefusal) -> Self {
+        match r {
+            TaRefusal::OutsideAvailability => RuleRefusal::OutsideAvailability,
+            TaRefusal::Overlap => RuleRefusal::TaUnavailable,
+        }
+    }
+}
+
+/// The course if it exists and is active (an inactive course cannot be scheduled: it is not
+/// offered, so it is `not_found` for scheduling).
+pub(crate) async fn active_course(
+    repos: &dyn Repositories,
+    organization: OrganizationId,
+    id: CourseId,
+) -> Result<Option<Course>, StoreError> {
+    Ok(repos.courses().get(organization, id).await?.filter(|c| c.active))
+}
+
+/// Rules 2–5 for a session of `course` over `interval`, taught by `ta` when given, else by
+/// the TA the automatic choice picks. Returns the TA.
+pub(crate) async fn schedule_ta(
+    repos: &dyn Repositories,
+    org: &Organization,
+    course: &Course,
+    ta: Option<UserId>,
+    interval: Interval,
+    now: DateTime<Utc>,
+) -> Result<Result<UserId, RuleRefusal>, StoreError> {
+    if let Err(r) = check_window(interval.start(), now, &org.settings) {
+        return Ok(Err(r.into()));
+    }
+    let buffer = minutes(org.settings.buffer_minutes());
+    let span = interval.padded(buffer);
+    if let Some(ta) = ta {
+        if !repos.course_tas().is_assigned(org.id, course.id, ta).await? {
+            return Ok(Err(RuleRefusal::NotAssigned));
+        }
+        let calendar = ta_calendars(repos, org, &[ta], span).await?;
+        let verdict = calendar.first().map_or(Err(TaRefusal::OutsideAvailability), |c| c.check(&interval, buffer));
+        return Ok(verdict.map(|()| ta).map_err(RuleRefusal::from));
+    }
+    let assigned: Vec<UserId> = repos.course_tas().tas(org.id, course.id).await?.into_iter().map(|u| u.id).collect();
+    let free: Vec<UserId> = ta_calendars(repos, org, &assigned, span)
+        .await?
+        .into_iter()
+        .filter(|c| c.check(&interval, buffer).is_ok())
+        .map(|c| c.ta_id)
+        .collect();
+    if free.is_empty() {
+        return Ok(Err(RuleRefusal::NoTaAvailable));
+    }
+    let (day_start, day_end) = org.timezone.day_bounds(org.timezone.local_date(interval.start()));
+    let day = Interval::new(day_start, day_end).unwrap_or(interval);
+    let counts = repos.bookings().count_starting_in(org.id, &free, day).await?;
+    let load = |ta: &UserId| counts.iter().find(|(id, _)| id == ta).map_or(0, |(_, n)| *n);
+    Ok(choose_ta(free.iter().map(|ta| (*ta, load(ta)))).ok_or(RuleRefusal::NoTaAvailable))
+}
+
+/// The student-overlap rule for each of `students`: those with no active seat intersecting
+/// `interval`, in one read.
+pub(crate) async fn free_students(
+    repos: &dyn Repositories,
+    organization: OrganizationId,
+    students: &[UserId],
+    interval: Interval,
+) -> Result<Vec<UserId>, StoreError> {
+    let busy = repos.bookings().student_busy(organization, students, interval).await?;
+    Ok(students
+        .iter()
+        .copied()
+        .filter(|s| !busy.iter().any(|(owner, seat)| owner == s && seat.overlaps(&interval)))
+        .collect())
+}
+
+/// Maps [`BundleRefusal`](crate::bundles::BundleRefusal) into a use-case error that has the
+/// variants `NotFound`, `BundleCourseMismatch`, `BundleExpired` and `BundleExhausted`.
+macro_rules! from_bundle_refusal {
+    ($($error:ty),*) => {$(
+        impl From<$crate::bundles::BundleRefusal> for $error {
+            fn from(r: $crate::bundles::BundleRefusal) -> Self {
+                match r {
+                    $crate::bundles::BundleRefusal::NotOwned => Self::NotFound,
+                    $crate::bundles::BundleRefusal::CourseMismatch => Self::BundleCourseMismatch,
+                    $crate::bundles::BundleRefusal::Expired => Self::BundleExpired,
+                    $crate::bundles::BundleRefusal::Exhausted => Self::BundleExhausted,
+                }
+            }
+        }
+    )*};
+}
+pub(crate) use from_bundle_refusal;
+
+/// The bundle a student names to pay with: `Ok(None)` when none is named; `Err(NotOwned)` when
+/// it does not exist in the organization or is another student's (both `not_found`).
+pub(crate) async fn students_bundle(
+    repos: &dyn Repositories,
+    organization: OrganizationId,
+    student: UserId,
+    id: Option<crate::shared::BundlePurchaseId>,
+) -> Result<Result<Option<crate::bundles::BundlePurchase>, crate::bundles::BundleRefusal>, StoreError> {
+    let Some(id) = id else { return Ok(Ok(None)) };
+    let bundle = repos.bundles().get(organization, id).await?.filter(|b| b.student_id == student);
+    Ok(bundle.map(Some).ok_or(crate::bundles::BundleRefusal::NotOwned))
+}

@@ -1,0 +1,3 @@
+mod book_individual;
+mod cancel;
+mod queries;

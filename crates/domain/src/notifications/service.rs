@@ -1,0 +1,184 @@
+//! Use cases of the notifications context: queueing emails (for every other context), delivering
+//! due messages (the worker), and the admin job API.
+
+use std::sync::Arc;
+
+use super::model::{EmailPayload, JobStatus, OutboxCounts, OutboxMessage};
+use super::ports::{MailError, Mailer};
+use super::retry_policy::{AfterFailure, RetryPolicy};
+use crate::shared::error::use_case_error;
+use crate::shared::{
+    Actor, Clock, Cursor, Email, IdGenerator, Operation, OrganizationId, OutboxMessageId, Page, PageRequest,
+};
+use crate::store::{Repositories, Store, StoreError};
+
+/// Builds outbox messages with fresh ids and queues them inside the caller's transaction.
+#[derive(Clone)]
+pub struct OutboxWriter {
+    ids: Arc<dyn IdGenerator>,
+    clock: Arc<dyn Clock>,
+}
+
+impl OutboxWriter {
+    /// A writer using these ports.
+    pub fn new(ids: Arc<dyn IdGenerator>, clock: Arc<dyn Clock>) -> Self {
+        Self { ids, clock }
+    }
+
+    /// Queues one email to one recipient through `repos` (a transaction, so that the email is
+    /// sent if and only if the change that causes it commits).
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn queue(
+        &self,
+        repos: &dyn Repositories,
+        organization: OrganizationId,
+        recipient: &Email,
+        recipient_name: &str,
+        payload: EmailPayload,
+    ) -> Result<(), StoreError> {
+        let message = OutboxMessage::new(
+            self.ids.new_uuid().into(),
+            organization,
+            recipient.clone(),
+            recipient_name,
+            payload,
+            self.clock.now(),
+        );
+        repos.outbox().enqueue(&message).await
+    }
+}
+
+/// The result of one delivery attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// The mail server accepted the message.
+    Sent,
+    /// The attempt failed; another is scheduled.
+    Retrying,
+    /// The attempt failed for good.
+    Dead,
+}
+
+use_case_error! {
+    /// Errors of [`OutboxService::list_jobs`].
+    pub enum ListJobsError { Forbidden }
+}
+
+use_case_error! {
+    /// Errors of [`OutboxService::retry_job`].
+    pub enum RetryJobError { Forbidden, NotFound, JobNotRetryable }
+}
+
+/// Delivers queued emails and lets admins inspect and retry them.
+#[derive(Clone)]
+pub struct OutboxService {
+    store: Arc<dyn Store>,
+    mailer: Arc<dyn Mailer>,
+    clock: Arc<dyn Clock>,
+    policy: RetryPolicy,
+}
+
+impl OutboxService {
+    /// A service delivering through `mailer` with the retry `policy`.
+    pub fn new(store: Arc<dyn Store>, mailer: Arc<dyn Mailer>, clock: Arc<dyn Clock>, policy: RetryPolicy) -> Self {
+        Self { store, mailer, clock, policy }
+    }
+
+    /// The retry policy in force.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    /// Claims up to `limit` due messages for this worker (hidden from others for the lease).
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn claim_due(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        self.store.outbox().claim_due(self.clock.now(), limit, self.policy.lease).await
+    }
+
+    /// Sends one claimed message and records the outcome: `sent`, `retrying` with a backoff,
+    /// or `dead` (permanent refusal or last attempt).
+    ///
+    /// # Errors
+    /// Store failures while recording the outcome (the lease then expires and the message is
+    /// claimed again).
+    pub async fn deliver(&self, message: &OutboxMessage) -> Result<Delivery, StoreError> {
+        let attempts = message.attempts + 1;
+        let (error, permanent) = match self.mailer.send(message).await {
+            Ok(()) => {
+                self.store.outbox().mark_sent(message.id, self.clock.now()).await?;
+                return Ok(Delivery::Sent);
+            }
+            Err(MailError::Transient(e)) => (e, false),
+            Err(MailError::Permanent(e)) => (e, true),
+        };
+        let decision = self.policy.after_failure(message.id, attempts, permanent, self.clock.now());
+        let (retry_at, outcome) = match decision {
+            AfterFailure::RetryAt(at) => (Some(at), Delivery::Retrying),
+            AfterFailure::Dead => (None, Delivery::Dead),
+        };
+        self.store.outbox().mark_failed(message.id, attempts, &error, retry_at).await?;
+        Ok(outcome)
+    }
+
+    /// Claims and delivers one batch, one message after another; returns how many were claimed.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn deliver_due(&self, limit: u32) -> Result<usize, StoreError> {
+        let batch = self.claim_due(limit).await?;
+        for message in &batch {
+            self.deliver(message).await?;
+        }
+        Ok(batch.len())
+    }
+
+    /// Pending and dead counts, for health and metrics.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn counts(&self) -> Result<OutboxCounts, StoreError> {
+        self.store.outbox().counts().await
+    }
+
+    /// Jobs of the organization, newest first (`GET /admin/jobs`, admin only).
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins.
+    pub async fn list_jobs(
+        &self,
+        actor: &Actor,
+        status: Option<JobStatus>,
+        page: &PageRequest,
+    ) -> Result<Page<OutboxMessage>, ListJobsError> {
+        if !actor.may(Operation::ListJobs) {
+            return Err(ListJobsError::Forbidden);
+        }
+        let rows = self.store.outbox().list(actor.organization_id, status, page).await?;
+        Ok(Page::from_overfetch(rows, page, |m| Cursor::instant(m.created_at, m.id)))
+    }
+
+    /// Queues a dead or retrying job again (`POST /admin/jobs/{id}/retry`, admin only). A
+    /// pending job is already queued and is left as it is.
+    ///
+    /// # Errors
+    /// `Forbidden` for non-admins, `NotFound` for another organization's or an unknown job,
+    /// `JobNotRetryable` for a job already sent.
+    pub async fn retry_job(&self, actor: &Actor, id: OutboxMessageId) -> Result<(), RetryJobError> {
+        if !actor.may(Operation::RetryJob) {
+            return Err(RetryJobError::Forbidden);
+        }
+        let job = self.store.outbox().get(actor.organization_id, id).await?.ok_or(RetryJobError::NotFound)?;
+        match job.status {
+            JobStatus::Sent => Err(RetryJobError::JobNotRetryable),
+            JobStatus::Pending => Ok(()),
+            JobStatus::Dead | JobStatus::Retrying => {
+                self.store.outbox().requeue(actor.organization_id, id, self.clock.now()).await?;
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The outbox with mocked ports: delivery outcomes and the retry policy, the worker's batch,
+//! the admin job API, and queueing inside a caller's transaction.
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+
+use super::*;
+use crate::fixtures::*;
+use crate::shared::{Cursor, Email, FixedClock, OrganizationId, OutboxMessageId, PageRequest, Role, Secret};
+use crate::testing::{MockStore, SequentialIds};
+
+/// A policy unlike the default, so that the tests see the service use the one it was given.
+fn policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base: TimeDelta::seconds(10),
+        cap: TimeDelta::minutes(10),
+        lease: TimeDelta::minutes(7),
+    }
+}
+
+fn message(n: u128, status: JobStatus, attempts: u32) -> OutboxMessage {
+    let recipient = Email::parse("ada@example.com").unwrap();
+    let payload = EmailPayload::PasswordReset { token: Secret::new("token") };
+    let created = now() - TimeDelta::minutes(i64::try_from(n).unwrap());
+    OutboxMessage { status, attempts, ..OutboxMessage::new(id(n), org_id(), recipient, "Ada", payload, created) }
+}
+
+fn service(store: MockStore, mailer: MockMailer) -> OutboxService {
+    OutboxService::new(Arc::new(store), Arc::new(mailer), Arc::new(FixedClock(now())), policy())
+}
+
+fn mailer_answering(answer: Result<(), MailError>) -> MockMailer {
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().withf(|m| m.id == id::<OutboxMessageId>(1)).times(1).returning(move |_| answer.clone());
+    mailer
+}
+
+#[tokio::test]
+async fn an_accepted_message_is_marked_sent() {
+    let mut store = MockStore::new();
+    store.outbox.expect_mark_sent().withf(|m, at| (*m, *at) == (id(1), now())).times(1).returning(|_, _| Ok(()));
+    store.outbox.expect_mark_failed().never();
+    let outcome = service(store, mailer_answering(Ok(()))).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
+    assert_eq!(outcome, Delivery::Sent);
+}
+
+#[tokio::test]
+async fn a_transient_failure_is_retried_after_the_policys_backoff() {
+    let retry_at = now() + policy().delay(id(1), 2);
+    assert!(retry_at > now());
+    let mut store = MockStore::new();
+    store
+        .outbox
+        .expect_mark_failed()
+        .withf(move |m, attempts, error, at| (*m, *attempts, error, *at) == (id(1), 2, "421 try later", Some(retry_at)))
+        .times(1)
+        .returning(|_, _, _, _| Ok(()));
+    store.outbox.expect_mark_sent().never();
+    let mailer = mailer_answering(Err(MailError::Transient("421 try later".into())));
+
+    let outcome = service(store, mailer).deliver(&message(1, JobStatus::Retrying, 1)).await.unwrap();
+
+    assert_eq!(outcome, Delivery::Retrying);
+}
+
+#[tokio::test]
+async fn a_permanent_failure_is_dead_at_the_first_attempt() {
+    let mut store = MockStore::new();
+    store
+        .outbox
+        .expect_mark_failed()
+        .withf(|m, attempts, error, at| (*m, *attempts, error, *at) == (id(1), 1, "550 no such user", None))
+        .times(1)
+        .returning(|_, _, _, _| Ok(()));
+    let mailer = mailer_answering(Err(MailError::Permanent("550 no such user".into())));
+    let outcome = service(store, mailer).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
+    assert_eq!(outcome, Delivery::Dead);
+}
+
+#[tokio::test]
+async fn a_failed_last_attempt_is_dead() {
+    let mut store = MockStore::new();
+    store
+        .outbox
+        .expect_mark_failed()
+        .withf(|_, attempts, _, at| (*attempts, *at) == (4, None))
+        .times(1)
+        .returning(|_, _, _, _| Ok(()));
+    let mailer = mailer_answering(Err(MailError::Transient("timeout".into())));
+    let outcome = service(store, mailer).deliver(&message(1, JobStatus::Retrying, 3)).await.unwrap();
+    assert_eq!(outcome, Delivery::Dead);
+}
+
+#[tokio::test]
+async fn the_worker_claims_with_the_policys_lease_and_delivers_each_message() {
+    let mut store = MockStore::new();
+    store
+        .outbox
+        .expect_claim_due()
+        .withf(|at, limit, lease| (*at, *limit, *lease) == (now(), 10, TimeDelta::minutes(7)))
+        .times(1)
+        .returning(|_, _, _| Ok(vec![message(1, JobStatus::Pending, 0), message(2, JobStatus::Retrying, 1)]));
+    store.outbox.expect_mark_sent().withf(|m, _| *m == id(1)).times(1).returning(|_, _| Ok(()));
+    store.outbox.expect_mark_failed().withf(|m, _, _, _| *m == id(2)).times(1).returning(|_, _, _, _| Ok(()));
+    let mut mailer = MockMailer::new();
+    mailer
+        .expect_send()
+        .times(2)
+        .returning(|m| if m.id == id(1) { Ok(()) } else { Err(MailError::Transient("busy".into())) });
+
+    assert_eq!(service(store, mailer).deliver_due(10).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn admins_list_jobs_of_their_organization_with_a_cursor() {
+    let mut store = MockStore::new();
+    store
+        .outbox
+        .expect_list()
+        .withf(|o, s, p| (*o, *s, p.fetch_limit()) == (org_id(), Some(JobStatus::Dead), 2))
+        .times(1)
+        .returning(|_, _, _| Ok(vec![message(1, JobStatus::Dead, 8), message(2, JobStatus::Dead, 8)]));
+    let service = service(store, MockMailer::new());
+    let page = PageRequest::new(Some(1), None).unwrap();
+
+    let listed = service.list_jobs(&actor(ADMIN, Role::Admin), Some(JobStatus::Dead), &page).await.unwrap();
+
+    assert_eq!(listed.items, vec![message(1, JobStatus::Dead, 8)]);
+    assert_eq!(listed.next, Some(Cursor::instant(now() - TimeDelta::minutes(1), id::<OutboxMessageId>(1))));
+}
+
+#[tokio::test]
+async fn only_admins_see_or_retry_jobs() {
+    let mut store = MockStore::new();
+    store.outbox.expect_list().never();
+    store.outbox.expect_get().never();
+    let service = service(store, MockMailer::new());
+    for role in [Role::Ta, Role::Student] {
+        let who = actor(TA_1, role);
+        let err = service.list_jobs(&who, None, &PageRequest::first()).await.unwrap_err();
+        assert!(matches!(err, ListJobsError::Forbidden), "{role}");
+        let err = service.retry_job(&who, id(1)).await.unwrap_err();
+        assert!(matches!(err, RetryJobError::Forbidden), "{role}");
+    }
+}
+
+/// A store holding one job of each status, numbered 1 to 4, visible only to the organization.
+fn jobs() -> MockStore {
+    let mut store = MockStore::new();
+    store.outbox.expect_get().returning(|o, m: OutboxMessageId| {
+        let statuses = [JobStatus::Pending, JobStatus::Retrying, JobStatus::Dead, JobStatus::Sent];
+        let n = m.as_uuid().as_u128();
+        let found = statuses.get(usize::try_from(n).unwrap().wrapping_sub(1)).map(|s| message(n, *s, 1));
+        Ok(found.filter(|_| o == org_id()))
+    });
+    store
+}
+
+#[tokio::test]
+async fn dead_and_retrying_jobs_are_queued_again_now() {
+    let mut store = jobs();
+    store
+        .outbox
+        .expect_requeue()
+        .withf(|o, m, at| *o == org_id() && [id(2), id(3)].contains(m) && *at == now())
+        .times(2)
+        .returning(|_, _, _| Ok(true));
+    let service = service(store, MockMailer::new());
+    for job in [2, 3] {
+        service.retry_job(&actor(ADMIN, Role::Admin), id(job)).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn pending_jobs_are_left_queued_and_sent_ones_are_not_retryable() {
+    let mut store = jobs();
+    store.outbox.expect_requeue().never();
+    let service = service(store, MockMailer::new());
+    let admin = actor(ADMIN, Role::Admin);
+    service.retry_job(&admin, id(1)).await.unwrap();
+    assert!(matches!(service.retry_job(&admin, id(4)).await.unwrap_err(), RetryJobError::JobNotRetryable));
+}
+
+#[tokio::test]
+async fn unknown_and_foreign_jobs_are_not_found() {
+    let mut store = jobs();
+    store.outbox.expect_requeue().never();
+    let service = service(store, MockMailer::new());
+    for (who, job) in [(actor(ADMIN, Role::Admin), 99), (stranger(Role::Admin), 3)] {
+        assert!(matches!(service.retry_job(&who, id(job)).await.unwrap_err(), RetryJobError::NotFound), "job {job}");
+    }
+}
+
+#[tokio::test]
+async fn the_writer_queues_a_pending_message_due_now() {
+    let mut store = MockStore::new();
+    store
+        .outbox
+        .expect_enqueue()
+        .withf(|m| {
+            m.id == id::<OutboxMessageId>(1_000_001)
+                && m.organization_id == id::<OrganizationId>(ORG)
+                && m.recipient.as_str() == "ada@example.com"
+                && m.recipient_name == "Ada"
+                && m.kind() == EmailKind::PasswordReset
+                && (m.status, m.attempts, m.last_error.is_none()) == (JobStatus::Pending, 0, true)
+                && (m.next_attempt_at, m.created_at, m.sent_at) == (now(), now(), None)
+        })
+        .times(1)
+        .returning(|_| Ok(()));
+    let writer = OutboxWriter::new(Arc::new(SequentialIds::default()), Arc::new(FixedClock(now())));
+    let recipient = Email::parse("ada@example.com").unwrap();
+    let payload = EmailPayload::PasswordReset { token: Secret::new("token") };
+
+    writer.queue(&store, org_id(), &recipient, "Ada", payload).await.unwrap();
+}

@@ -1,0 +1,31 @@
+# Engify developer tasks. `just` lists them.
+
+_default:
+    @just --list
+
+# Run every test (the README's test command)
+test:
+    cargo test --workspace
+
+# Run the domain crate's tests only (fast: no database, no network)
+test-domain:
+    cargo test -p domain
+
+# Format the code
+fmt:
+    cargo fmt --all
+
+# The lints CI enforces
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    bash .ci/domain-purity
+    RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+# The whole CI script, as CI runs it on a clean clone
+ci:
+    bash .ci/run
+
+# API documentation of the workspace, opened in a browser
+doc:
+    cargo doc --workspace --no-deps --open

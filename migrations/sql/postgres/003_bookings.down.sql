@@ -1,0 +1,10 @@
+DROP TABLE waitlist_entries;
+DROP TABLE ledger_entries;
+DROP TABLE booking_seats;
+DROP TABLE bookings;
+DROP TABLE bundle_purchases;
+DROP TABLE group_session_templates;
+DROP FUNCTION engify_append_only();
+DROP FUNCTION engify_check_seat_count();
+DROP FUNCTION engify_check_bundle_ledger();
+DROP EXTENSION IF EXISTS btree_gist;

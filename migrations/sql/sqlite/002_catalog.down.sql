@@ -1,0 +1,4 @@
+DROP TABLE availabilities;
+DROP TABLE products;
+DROP TABLE course_tas;
+DROP TABLE courses;

@@ -1,0 +1,42 @@
+//! Engify's database schema as sea-orm migrations, for PostgreSQL (production) and SQLite (the
+//! embedded default). Each migration is plain SQL per backend under `migrations/sql/`; an
+//! applied migration is never edited — changes come as new migrations.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_accounts;
+mod m20261122_000002_create_catalog;
+mod m20261122_000003_create_bookings;
+mod m20261122_000004_create_outbox_and_audit;
+mod sql;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_accounts::Migration),
+            Box::new(m20261122_000002_create_catalog::Migration),
+            Box::new(m20261122_000003_create_bookings::Migration),
+            Box::new(m20261122_000004_create_outbox_and_audit::Migration),
+        ]
+    }
+}
+
+/// A fingerprint of every migration's SQL (FNV-1a, hex): test support names its migrated
+/// template databases after it, so that a changed schema gets a fresh template.
+pub fn fingerprint() -> String {
+    let sources = [
+        m20261122_000001_create_accounts::SOURCES,
+        m20261122_000002_create_catalog::SOURCES,
+        m20261122_000003_create_bookings::SOURCES,
+        m20261122_000004_create_outbox_and_audit::SOURCES,
+    ];
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in sources.iter().flatten().flat_map(|s| s.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
