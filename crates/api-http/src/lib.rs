@@ -85,6 +85,7 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let Shared { doc, routes } = shared;
     let cors = cors(&state.config.cors_origins);
     let query_errors = web::QueryConfig::default().error_handler(|e, _| {
         ApiError::new(ErrorCode::MalformedRequest).detail(format!("Bad query string: {e}.")).into()
@@ -100,10 +101,10 @@ pub fn app(
         .configure(routes::api_v1)
         .into_app()
         .app_data(web::Data::new(state))
-        .app_data(web::Data::from(shared.routes.clone()))
+        .app_data(web::Data::from(routes))
         .app_data(query_errors)
         .app_data(path_errors)
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", (*shared.doc).clone()))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", Arc::unwrap_or_clone(doc)))
         .route(
             "/docs",
             web::get()

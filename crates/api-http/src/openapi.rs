@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document, generated from the code: paths and schemas come from the handlers'
-//! `#[utoipa::path]` (collected by [`crate::routes`]); each operation's error responses come
+//! `#[utoipa::path]` (collected by `routes`); each operation's error responses come
 //! from the `CODES` of its use case's error enum, plus the edge's own (bad JSON, oversized or
 //! mistyped bodies, missing tokens), so the document lists exactly what an endpoint can answer.
 

@@ -111,14 +111,9 @@ impl Vars<'_> {
         self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
     }
 
-    fn parse<T: std::str::FromStr>(
-        &self,
-        name: &'static str,
-        default: T,
-        range: std::ops::RangeInclusive<T>,
-    ) -> Result<T, SettingsError>
+    fn parse<T>(&self, name: &'static str, default: T, range: std::ops::RangeInclusive<T>) -> Result<T, SettingsError>
     where
-        T: PartialOrd + fmt::Display + Copy,
+        T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
     {
         let Some(raw) = self.raw(name) else { return Ok(default) };
         let refuse = || SettingsError {

@@ -26,9 +26,14 @@ pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
     req.peer_addr().map(|a| a.ip())
 }
 
+/// An address as proxies write it: `ip`, `ip:port`, `[ipv6]` or `[ipv6]:port`.
 fn parse_ip(value: &str) -> Option<IpAddr> {
-    let value = value.trim().trim_start_matches('[');
-    value.parse().ok().or_else(|| value.split(&[']', ':'][..]).next()?.parse().ok())
+    let value = value.trim();
+    value
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| value.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| value.strip_prefix('[')?.strip_suffix(']')?.parse().ok())
 }
 
 /// The context of this request.
@@ -67,6 +72,7 @@ mod tests {
         assert_eq!(parse_ip("203.0.113.7:4711"), Some("203.0.113.7".parse().unwrap()));
         assert_eq!(parse_ip("[2001:db8::1]:443"), Some("2001:db8::1".parse().unwrap()));
         assert_eq!(parse_ip("2001:db8::1"), Some("2001:db8::1".parse().unwrap()));
+        assert_eq!(parse_ip("[2001:db8::1]"), Some("2001:db8::1".parse().unwrap()));
         assert_eq!(parse_ip("not an ip"), None);
     }
 }

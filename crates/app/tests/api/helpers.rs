@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, reason = "test support: each test uses part of it and fails by panicking")]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use app::{Application, Settings};
@@ -71,13 +71,13 @@ impl Reply {
 }
 
 /// The settings of a test application over `db`, in `data_dir`.
-pub fn settings(db: &TestDatabase, data_dir: &PathBuf) -> Settings {
+pub fn settings(db: &TestDatabase, data_dir: &Path) -> Settings {
     let mut settings = Settings::from_env(&HashMap::new()).unwrap();
     settings.port = 0;
     settings.database_url = db.url().to_owned();
     settings.database_max_connections = 5;
     settings.jwt_secret = Some(Secret::new(JWT_SECRET));
-    settings.data_dir = data_dir.clone();
+    settings.data_dir = data_dir.to_path_buf();
     settings.shutdown_grace_seconds = 1;
     settings
 }
