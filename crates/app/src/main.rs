@@ -11,7 +11,14 @@ use clap::Parser;
 #[allow(clippy::print_stderr, reason = "configuration errors are reported before logging starts")]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _ = dotenvy::dotenv();
+    match dotenvy::dotenv() {
+        Ok(_) => {}
+        Err(error) if error.not_found() => {}
+        Err(error) => {
+            eprintln!("invalid configuration: .env: {error}");
+            return ExitCode::from(2);
+        }
+    }
     let settings = match Settings::from_env(&std::env::vars().collect()) {
         Ok(settings) => settings,
         Err(error) => {

@@ -1,0 +1,94 @@
+//! The generated OpenAPI document against the code: every operation has an id, a declared set of
+//! error codes and problem+json responses for them; nothing stale is declared.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use api_http::openapi::OPERATION_ERRORS;
+use utoipa::openapi::path::Operation;
+
+fn operations() -> Vec<(String, String, Operation)> {
+    let doc = api_http::openapi();
+    let mut all = Vec::new();
+    for (path, item) in doc.paths.paths {
+        for (method, op) in
+            [("get", item.get), ("put", item.put), ("post", item.post), ("delete", item.delete), ("patch", item.patch)]
+        {
+            if let Some(op) = op {
+                all.push((method.to_owned(), path.clone(), op));
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn every_operation_declares_its_error_codes() {
+    let ops = operations();
+    assert!(ops.len() >= 19, "{} operations", ops.len());
+    for (method, path, op) in &ops {
+        let id = op.operation_id.as_deref().unwrap_or_else(|| panic!("{method} {path} has no operation id"));
+        assert!(
+            OPERATION_ERRORS.iter().any(|(known, _)| *known == id),
+            "{method} {path} ({id}) has no error table entry"
+        );
+    }
+    for (declared, _) in OPERATION_ERRORS {
+        assert!(
+            ops.iter().any(|(_, _, op)| op.operation_id.as_deref() == Some(declared)),
+            "`{declared}` in OPERATION_ERRORS names no operation"
+        );
+    }
+}
+
+#[test]
+fn operation_ids_are_unique() {
+    let mut ids: Vec<String> = operations().into_iter().filter_map(|(_, _, op)| op.operation_id).collect();
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count);
+}
+
+#[test]
+fn each_declared_code_appears_as_a_problem_response_of_its_status() {
+    let doc = serde_json::to_value(api_http::openapi()).unwrap();
+    for (method, path, op) in operations() {
+        let id = op.operation_id.clone().unwrap();
+        let codes = OPERATION_ERRORS.iter().find(|(known, _)| *known == id).unwrap().1;
+        let responses = &doc["paths"][&path][&method]["responses"];
+        for code in codes {
+            let status = api_http::problem::status_of(*code).as_u16().to_string();
+            let response = &responses[&status];
+            assert!(
+                response["content"]["application/problem+json"].is_object(),
+                "{method} {path}: no problem+json {status} response for {code:?}"
+            );
+            let description = response["description"].as_str().unwrap();
+            assert!(description.contains(&format!("`{}`", code.as_str())), "{method} {path} {status}: {description}");
+        }
+    }
+}
+
+#[test]
+fn authenticated_operations_document_401_and_body_operations_document_400_413_415() {
+    let doc = serde_json::to_value(api_http::openapi()).unwrap();
+    for (method, path, op) in operations() {
+        let responses = &doc["paths"][&path][&method]["responses"];
+        if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+            assert!(responses["401"].is_object(), "{method} {path} takes a token but documents no 401");
+        }
+        if op.request_body.is_some() {
+            for status in ["400", "413", "415"] {
+                assert!(responses[status].is_object(), "{method} {path} takes a body but documents no {status}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_problem_schema_lists_every_code() {
+    let doc = serde_json::to_value(api_http::openapi()).unwrap();
+    let description = doc["components"]["schemas"]["Problem"]["description"].as_str().unwrap();
+    for code in domain::shared::ErrorCode::ALL {
+        assert!(description.contains(&format!("`{}`", code.as_str())), "{code:?} missing from the Problem schema");
+    }
+}
