@@ -18,7 +18,6 @@ use cli::{Command, MigrateAction};
 ///
 /// # Errors
 /// Whatever the command fails with.
-#[allow(clippy::print_stdout, reason = "the openapi and migrate status commands print their output")]
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve => Application::build(settings).await?.run_until_stopped(application::shutdown_signal()).await,
@@ -29,16 +28,21 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 MigrateAction::Up => migrate::up(&settings.database_url).await,
                 MigrateAction::Down { steps } => migrate::down(&settings.database_url, steps).await,
                 MigrateAction::Status => {
-                    for line in migrate::status(&settings.database_url).await? {
-                        println!("{line}");
-                    }
-                    Ok(())
+                    let lines = migrate::status(&settings.database_url).await?;
+                    print_out(&lines.join("\n"))
                 }
             }
         }
-        Command::Openapi => {
-            println!("{}", serde_json::to_string_pretty(&api_http::openapi())?);
-            Ok(())
-        }
+        Command::Openapi => print_out(&serde_json::to_string_pretty(&api_http::openapi())?),
+    }
+}
+
+/// Writes a command's output; a closed pipe (`app openapi | head`) is not an error.
+fn print_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
 }

@@ -69,7 +69,8 @@ pub async fn live() -> HttpResponse {
 pub async fn ready(state: web::Data<HttpState>) -> HttpResponse {
     let started = Instant::now();
     let db = state.store.ping().await;
-    let latency = started.elapsed().as_secs_f64() * 1000.0;
+    // Microsecond precision: more digits would be noise.
+    let latency = (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
     let database = Check {
         status: if db.is_ok() { "ok" } else { "down" },
         latency_ms: Some(latency),
