@@ -4,7 +4,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use domain::accounts::AccountService;
+use domain::availability::AvailabilityService;
+use domain::booking::BookingService;
+use domain::bundles::BundleService;
 use domain::catalog::CatalogService;
+use domain::group_sessions::GroupSessionService;
 use domain::notifications::OutboxService;
 use domain::store::Store;
 use domain::tenancy::OrganizationService;
@@ -31,6 +35,14 @@ pub struct HttpState {
     pub organizations: OrganizationService,
     /// Courses, TAs, products.
     pub catalog: CatalogService,
+    /// TA availability and slot search.
+    pub availability: AvailabilityService,
+    /// Bundle purchases and their ledgers.
+    pub bundles: BundleService,
+    /// Individual bookings, booking reads and cancellation.
+    pub bookings: BookingService,
+    /// Group-session templates, sessions, seats and waitlists.
+    pub group_sessions: GroupSessionService,
     /// The email outbox (queue depth for readiness).
     pub outbox: OutboxService,
     /// The database (round trips for readiness, pending migrations for startup).

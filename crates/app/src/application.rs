@@ -15,8 +15,12 @@ use adapters_smtp::FileMailer;
 use anyhow::Context as _;
 use chrono::TimeDelta;
 use domain::accounts::{AccountService, AuthConfig, LockoutPolicy, SecurityPorts};
+use domain::availability::AvailabilityService;
+use domain::booking::BookingService;
+use domain::bundles::BundleService;
 use domain::catalog::CatalogService;
 use domain::core::Core;
+use domain::group_sessions::GroupSessionService;
 use domain::notifications::{OutboxService, RetryPolicy};
 use domain::shared::{Clock, SystemClock, UuidV7Generator};
 use domain::store::Store;
@@ -116,6 +120,10 @@ impl Application {
             accounts: services.accounts.clone(),
             organizations: OrganizationService::new(services.store.clone()),
             catalog: CatalogService::new(services.core.clone()),
+            availability: AvailabilityService::new(services.core.clone()),
+            bundles: BundleService::new(services.core.clone()),
+            bookings: BookingService::new(services.core.clone()),
+            group_sessions: GroupSessionService::new(services.core.clone()),
             outbox: services.outbox.clone(),
             store: services.store.clone(),
             schema: Arc::new(MigrationStatus { db: services.db.clone() }),

@@ -4,4 +4,5 @@
 
 pub mod accounts;
 pub mod organization;
+pub mod paging;
 pub mod tas;

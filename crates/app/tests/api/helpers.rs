@@ -134,6 +134,18 @@ impl TestApp {
         self.request(Method::POST, path, token, Some(body)).await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        self.request(Method::PUT, path, token, body).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::DELETE, path, token, None).await
+    }
+
     /// Signs up an organization `slug` with admin `admin@<slug>.test`.
     pub async fn sign_up(&self, slug: &str) -> Admin {
         let reply = self
