@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `worker`, `migrate up|down|status`, `openapi`.
+//! The command line: `serve` (default), `worker`, `migrate up|down|status`, `seed-demo`, `openapi`.
 
 use clap::{Parser, Subcommand};
 
@@ -24,6 +24,9 @@ pub enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
+    /// Create a demo academy (admin, TAs, courses, products, group sessions) and print its
+    /// logins; when it exists already, change nothing and print them again.
+    SeedDemo,
     /// Print the OpenAPI document.
     Openapi,
 }

@@ -5,6 +5,7 @@ pub mod application;
 pub mod cli;
 pub mod embedded;
 pub mod migrate;
+pub mod seed;
 pub mod settings;
 pub mod telemetry;
 pub mod worker;
@@ -33,6 +34,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::SeedDemo => print_out(&seed::seed_demo(&settings).await?.render()),
         Command::Openapi => print_out(&serde_json::to_string_pretty(&api_http::openapi())?),
     }
 }

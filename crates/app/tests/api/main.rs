@@ -8,4 +8,5 @@ mod helpers;
 mod lockout;
 mod organization;
 mod reset;
+mod seed;
 mod tokens;
