@@ -3,6 +3,7 @@
 //! objects; responses are built from domain entities.
 
 pub mod accounts;
+pub mod booking;
 pub mod organization;
 pub mod paging;
 pub mod tas;
