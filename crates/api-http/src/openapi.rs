@@ -10,6 +10,8 @@ use domain::accounts::{
     PasswordResetRequestError, RefreshError, RegisterError, ResendVerificationError, RevokeSessionError, SignUpError,
     VerifyEmailError,
 };
+use domain::booking::{BookIndividualError, CancelBookingError, GetBookingError, ListBookingsError};
+use domain::bundles::{GetBundleError, ListBundlesError, PurchaseBundleError};
 use domain::catalog::GetTaError;
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
@@ -38,6 +40,14 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("update_organization", UpdateOrganizationError::CODES),
     ("invite_ta", InviteTaError::CODES),
     ("get_ta", GetTaError::CODES),
+    ("purchase_bundle", PurchaseBundleError::CODES),
+    ("list_bundle_purchases", ListBundlesError::CODES),
+    ("get_bundle_purchase", GetBundleError::CODES),
+    ("get_bundle_ledger", GetBundleError::CODES),
+    ("book_individual", BookIndividualError::CODES),
+    ("list_bookings", ListBookingsError::CODES),
+    ("get_booking", GetBookingError::CODES),
+    ("cancel_booking", CancelBookingError::CODES),
     ("live", &[]),
     ("ready", &[]),
     ("startup", &[]),

@@ -4,7 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::{auth, me, organization, tas};
+use crate::handlers::{auth, bookings, bundles, me, organization, tas};
 
 /// Registers the API under `/api/v1`.
 pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
@@ -25,6 +25,14 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(organization::get_organization)
             .service(organization::update_organization)
             .service(tas::invite_ta)
-            .service(tas::get_ta),
+            .service(tas::get_ta)
+            .service(bundles::purchase_bundle)
+            .service(bundles::list_bundle_purchases)
+            .service(bundles::get_bundle_purchase)
+            .service(bundles::get_bundle_ledger)
+            .service(bookings::book_individual)
+            .service(bookings::list_bookings)
+            .service(bookings::get_booking)
+            .service(bookings::cancel_booking),
     );
 }

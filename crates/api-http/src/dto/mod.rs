@@ -4,6 +4,9 @@
 
 pub mod accounts;
 pub mod booking;
+pub mod bookings;
+pub mod bundles;
 pub mod organization;
 pub mod paging;
+pub mod scalars;
 pub mod tas;
