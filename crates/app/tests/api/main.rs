@@ -7,6 +7,7 @@ mod booking_concurrency;
 mod booking_slots;
 mod bookings;
 mod bundles;
+mod catalog;
 mod edge;
 mod helpers;
 mod lockout;
