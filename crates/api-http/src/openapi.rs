@@ -10,12 +10,18 @@ use domain::accounts::{
     PasswordResetRequestError, RefreshError, RegisterError, ResendVerificationError, RevokeSessionError, SignUpError,
     VerifyEmailError,
 };
-use domain::catalog::GetTaError;
+use domain::availability::{GetAvailabilityError, PutAvailabilityError, SearchSlotsError};
+use domain::booking::{BookIndividualError, CancelBookingError, GetBookingError, ListBookingsError};
+use domain::bundles::{GetBundleError, ListBundlesError, PurchaseBundleError};
+use domain::catalog::{
+    AssignTaError, CreateCourseError, CreateProductError, GetCourseError, GetTaError, ListCourseTasError,
+    ListCoursesError, ListProductsError, ListTasError, UnassignTaError, UpdateCourseError, UpdateProductError,
+};
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi as _};
 
 use crate::problem::{PROBLEM_JSON, Problem, ProblemField, status_of, type_of};
@@ -38,6 +44,28 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("update_organization", UpdateOrganizationError::CODES),
     ("invite_ta", InviteTaError::CODES),
     ("get_ta", GetTaError::CODES),
+    ("list_tas", ListTasError::CODES),
+    ("create_course", CreateCourseError::CODES),
+    ("list_courses", ListCoursesError::CODES),
+    ("get_course", GetCourseError::CODES),
+    ("update_course", UpdateCourseError::CODES),
+    ("assign_ta", AssignTaError::CODES),
+    ("unassign_ta", UnassignTaError::CODES),
+    ("list_course_tas", ListCourseTasError::CODES),
+    ("create_product", CreateProductError::CODES),
+    ("list_products", ListProductsError::CODES),
+    ("update_product", UpdateProductError::CODES),
+    ("get_availability", GetAvailabilityError::CODES),
+    ("put_availability", PutAvailabilityError::CODES),
+    ("search_slots", SearchSlotsError::CODES),
+    ("purchase_bundle", PurchaseBundleError::CODES),
+    ("list_bundle_purchases", ListBundlesError::CODES),
+    ("get_bundle_purchase", GetBundleError::CODES),
+    ("get_bundle_ledger", GetBundleError::CODES),
+    ("book_individual", BookIndividualError::CODES),
+    ("list_bookings", ListBookingsError::CODES),
+    ("get_booking", GetBookingError::CODES),
+    ("cancel_booking", CancelBookingError::CODES),
     ("live", &[]),
     ("ready", &[]),
     ("startup", &[]),
@@ -50,6 +78,10 @@ const BODY_ERRORS: &[ErrorCode] = &[
     ErrorCode::PayloadTooLarge,
     ErrorCode::UnsupportedMediaType,
 ];
+
+/// Codes the edge adds to an operation that takes a query string (a value of the wrong type,
+/// or one its parser refuses, naming the parameter).
+const QUERY_ERRORS: &[ErrorCode] = &[ErrorCode::MalformedRequest, ErrorCode::ValidationFailed];
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -116,6 +148,9 @@ fn add_errors(operation: &mut Operation) {
         OPERATION_ERRORS.iter().find(|(op, _)| *op == id).map(|(_, c)| c.to_vec()).unwrap_or_default();
     if operation.request_body.is_some() {
         codes.extend_from_slice(BODY_ERRORS);
+    }
+    if operation.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)) {
+        codes.extend_from_slice(QUERY_ERRORS);
     }
     if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
         codes.extend_from_slice(AuthenticateError::CODES);

@@ -4,7 +4,9 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::{auth, me, organization, tas};
+use crate::handlers::{
+    auth, availability, bookings, bundles, course_tas, courses, me, organization, products, slots, tas,
+};
 
 /// Registers the API under `/api/v1`.
 pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
@@ -25,6 +27,28 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(organization::get_organization)
             .service(organization::update_organization)
             .service(tas::invite_ta)
-            .service(tas::get_ta),
+            .service(tas::list_tas)
+            .service(tas::get_ta)
+            .service(courses::create_course)
+            .service(courses::list_courses)
+            .service(courses::get_course)
+            .service(courses::update_course)
+            .service(course_tas::assign_ta)
+            .service(course_tas::unassign_ta)
+            .service(course_tas::list_course_tas)
+            .service(products::create_product)
+            .service(products::list_products)
+            .service(products::update_product)
+            .service(availability::get_availability)
+            .service(availability::put_availability)
+            .service(slots::search_slots)
+            .service(bundles::purchase_bundle)
+            .service(bundles::list_bundle_purchases)
+            .service(bundles::get_bundle_purchase)
+            .service(bundles::get_bundle_ledger)
+            .service(bookings::book_individual)
+            .service(bookings::list_bookings)
+            .service(bookings::get_booking)
+            .service(bookings::cancel_booking),
     );
 }

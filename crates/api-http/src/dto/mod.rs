@@ -3,6 +3,15 @@
 //! objects; responses are built from domain entities.
 
 pub mod accounts;
+pub mod availability;
+pub mod booking;
+pub mod bookings;
+pub mod bundles;
+pub mod courses;
+pub mod list_query;
 pub mod organization;
 pub mod paging;
+pub mod products;
+pub mod scalars;
+pub mod slots;
 pub mod tas;

@@ -1,9 +1,16 @@
 //! HTTP handlers: extract, call one use case, map the result. No business rule lives here.
 
 pub mod auth;
+pub mod availability;
+pub mod bookings;
+pub mod bundles;
+pub mod course_tas;
+pub mod courses;
 pub mod fallback;
 pub mod health;
 pub mod me;
 pub mod organization;
+pub mod products;
 pub(crate) mod respond;
+pub mod slots;
 pub mod tas;
