@@ -11,6 +11,10 @@ use domain::accounts::{
     VerifyEmailError,
 };
 use domain::catalog::GetTaError;
+use domain::group_sessions::{
+    CreateTemplateError, JoinGroupSessionError, JoinWaitlistError, LeaveGroupSessionError, LeaveWaitlistError,
+    ListGroupError, ScheduleGroupSessionError,
+};
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
 use utoipa::openapi::path::Operation;
@@ -38,10 +42,23 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("update_organization", UpdateOrganizationError::CODES),
     ("invite_ta", InviteTaError::CODES),
     ("get_ta", GetTaError::CODES),
+    ("create_group_session_template", CreateTemplateError::CODES),
+    ("list_group_session_templates", GROUP_LIST_ERRORS),
+    ("schedule_group_session", ScheduleGroupSessionError::CODES),
+    ("list_group_sessions", GROUP_LIST_ERRORS),
+    ("join_group_session", JoinGroupSessionError::CODES),
+    ("leave_group_session", LeaveGroupSessionError::CODES),
+    ("join_waitlist", JoinWaitlistError::CODES),
+    ("leave_waitlist", LeaveWaitlistError::CODES),
     ("live", &[]),
     ("ready", &[]),
     ("startup", &[]),
 ];
+
+/// The group-session lists: the use case fails only on the store; the query string may be
+/// refused (a bad `limit`, `cursor`, id or instant).
+const GROUP_LIST_ERRORS: &[ErrorCode] = &[ErrorCode::MalformedRequest, ErrorCode::ValidationFailed];
+const _: &[ErrorCode] = ListGroupError::CODES;
 
 /// Codes the edge adds to an operation that takes a JSON body.
 const BODY_ERRORS: &[ErrorCode] = &[

@@ -4,7 +4,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::{auth, me, organization, tas};
+use crate::handlers::{auth, group_sessions, group_templates, me, organization, tas, waitlist};
 
 /// Registers the API under `/api/v1`.
 pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
@@ -25,6 +25,14 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(organization::get_organization)
             .service(organization::update_organization)
             .service(tas::invite_ta)
-            .service(tas::get_ta),
+            .service(tas::get_ta)
+            .service(group_templates::create_group_session_template)
+            .service(group_templates::list_group_session_templates)
+            .service(group_sessions::schedule_group_session)
+            .service(group_sessions::list_group_sessions)
+            .service(group_sessions::join_group_session)
+            .service(group_sessions::leave_group_session)
+            .service(waitlist::join_waitlist)
+            .service(waitlist::leave_waitlist),
     );
 }

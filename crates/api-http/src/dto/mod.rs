@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod booking;
+pub mod group_sessions;
 pub mod organization;
 pub mod paging;
 pub mod tas;

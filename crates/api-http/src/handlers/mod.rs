@@ -2,8 +2,11 @@
 
 pub mod auth;
 pub mod fallback;
+pub mod group_sessions;
+pub mod group_templates;
 pub mod health;
 pub mod me;
 pub mod organization;
 pub(crate) mod respond;
 pub mod tas;
+pub mod waitlist;
