@@ -10,16 +10,20 @@ use domain::accounts::{
     PasswordResetRequestError, RefreshError, RegisterError, ResendVerificationError, RevokeSessionError, SignUpError,
     VerifyEmailError,
 };
-use domain::catalog::GetTaError;
+use domain::availability::{GetAvailabilityError, PutAvailabilityError, SearchSlotsError};
+use domain::catalog::{
+    AssignTaError, CreateCourseError, CreateProductError, GetCourseError, GetTaError, ListCourseTasError,
+    ListCoursesError, ListProductsError, ListTasError, UnassignTaError, UpdateCourseError, UpdateProductError,
+};
 use domain::group_sessions::{
     CreateTemplateError, JoinGroupSessionError, JoinWaitlistError, LeaveGroupSessionError, LeaveWaitlistError,
     ListGroupError, ScheduleGroupSessionError,
 };
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi as _};
 
 use crate::problem::{PROBLEM_JSON, Problem, ProblemField, status_of, type_of};
@@ -43,22 +47,31 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("invite_ta", InviteTaError::CODES),
     ("get_ta", GetTaError::CODES),
     ("create_group_session_template", CreateTemplateError::CODES),
-    ("list_group_session_templates", GROUP_LIST_ERRORS),
+    ("list_group_session_templates", ListGroupError::CODES),
     ("schedule_group_session", ScheduleGroupSessionError::CODES),
-    ("list_group_sessions", GROUP_LIST_ERRORS),
+    ("list_group_sessions", ListGroupError::CODES),
     ("join_group_session", JoinGroupSessionError::CODES),
     ("leave_group_session", LeaveGroupSessionError::CODES),
     ("join_waitlist", JoinWaitlistError::CODES),
     ("leave_waitlist", LeaveWaitlistError::CODES),
+    ("list_tas", ListTasError::CODES),
+    ("create_course", CreateCourseError::CODES),
+    ("list_courses", ListCoursesError::CODES),
+    ("get_course", GetCourseError::CODES),
+    ("update_course", UpdateCourseError::CODES),
+    ("assign_ta", AssignTaError::CODES),
+    ("unassign_ta", UnassignTaError::CODES),
+    ("list_course_tas", ListCourseTasError::CODES),
+    ("create_product", CreateProductError::CODES),
+    ("list_products", ListProductsError::CODES),
+    ("update_product", UpdateProductError::CODES),
+    ("get_availability", GetAvailabilityError::CODES),
+    ("put_availability", PutAvailabilityError::CODES),
+    ("search_slots", SearchSlotsError::CODES),
     ("live", &[]),
     ("ready", &[]),
     ("startup", &[]),
 ];
-
-/// The group-session lists: the use case fails only on the store; the query string may be
-/// refused (a bad `limit`, `cursor`, id or instant).
-const GROUP_LIST_ERRORS: &[ErrorCode] = &[ErrorCode::MalformedRequest, ErrorCode::ValidationFailed];
-const _: &[ErrorCode] = ListGroupError::CODES;
 
 /// Codes the edge adds to an operation that takes a JSON body.
 const BODY_ERRORS: &[ErrorCode] = &[
@@ -67,6 +80,10 @@ const BODY_ERRORS: &[ErrorCode] = &[
     ErrorCode::PayloadTooLarge,
     ErrorCode::UnsupportedMediaType,
 ];
+
+/// Codes the edge adds to an operation that takes a query string (a value of the wrong type,
+/// or one its parser refuses, naming the parameter).
+const QUERY_ERRORS: &[ErrorCode] = &[ErrorCode::MalformedRequest, ErrorCode::ValidationFailed];
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -133,6 +150,9 @@ fn add_errors(operation: &mut Operation) {
         OPERATION_ERRORS.iter().find(|(op, _)| *op == id).map(|(_, c)| c.to_vec()).unwrap_or_default();
     if operation.request_body.is_some() {
         codes.extend_from_slice(BODY_ERRORS);
+    }
+    if operation.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query)) {
+        codes.extend_from_slice(QUERY_ERRORS);
     }
     if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
         codes.extend_from_slice(AuthenticateError::CODES);

@@ -4,7 +4,10 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::handlers::{auth, group_sessions, group_templates, me, organization, tas, waitlist};
+use crate::handlers::{
+    auth, availability, course_tas, courses, group_sessions, group_templates, me, organization, products, slots, tas,
+    waitlist,
+};
 
 /// Registers the API under `/api/v1`.
 pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
@@ -25,7 +28,21 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(organization::get_organization)
             .service(organization::update_organization)
             .service(tas::invite_ta)
+            .service(tas::list_tas)
             .service(tas::get_ta)
+            .service(courses::create_course)
+            .service(courses::list_courses)
+            .service(courses::get_course)
+            .service(courses::update_course)
+            .service(course_tas::assign_ta)
+            .service(course_tas::unassign_ta)
+            .service(course_tas::list_course_tas)
+            .service(products::create_product)
+            .service(products::list_products)
+            .service(products::update_product)
+            .service(availability::get_availability)
+            .service(availability::put_availability)
+            .service(slots::search_slots)
             .service(group_templates::create_group_session_template)
             .service(group_templates::list_group_session_templates)
             .service(group_sessions::schedule_group_session)

@@ -3,8 +3,13 @@
 //! objects; responses are built from domain entities.
 
 pub mod accounts;
+pub mod availability;
 pub mod booking;
+pub mod courses;
 pub mod group_sessions;
+pub mod list_query;
 pub mod organization;
 pub mod paging;
+pub mod products;
+pub mod slots;
 pub mod tas;

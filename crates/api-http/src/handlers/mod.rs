@@ -1,12 +1,17 @@
 //! HTTP handlers: extract, call one use case, map the result. No business rule lives here.
 
 pub mod auth;
+pub mod availability;
+pub mod course_tas;
+pub mod courses;
 pub mod fallback;
 pub mod group_sessions;
 pub mod group_templates;
 pub mod health;
 pub mod me;
 pub mod organization;
+pub mod products;
 pub(crate) mod respond;
+pub mod slots;
 pub mod tas;
 pub mod waitlist;

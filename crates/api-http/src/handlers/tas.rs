@@ -1,4 +1,4 @@
-//! TAs: inviting one (`POST /tas`) and reading one (`GET /tas/{taId}`).
+//! TAs: inviting one (`POST /tas`), listing them (`GET /tas`) and reading one (`GET /tas/{taId}`).
 
 use actix_web::{HttpResponse, get, post, web};
 use domain::shared::UserId;
@@ -6,6 +6,8 @@ use uuid::Uuid;
 
 use super::respond::{created, ok};
 use crate::dto::accounts::UserResponse;
+use crate::dto::list_query::PageQuery;
+use crate::dto::paging::PageResponse;
 use crate::dto::tas::InviteTaRequest;
 use crate::extract::{Authenticated, JsonBody};
 use crate::problem::{ApiError, UseCaseResultExt};
@@ -24,6 +26,20 @@ pub async fn invite_ta(
     let cmd = body.try_into_domain()?;
     let ta = state.accounts.invite_ta(&actor, &cmd).await.api()?;
     Ok(created(&format!("/api/v1/tas/{}", ta.id), &UserResponse::from(&ta)))
+}
+
+/// The organization's TAs, ordered by name then id.
+#[utoipa::path(tag = "tas", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, description = "A page of TAs", body = PageResponse<UserResponse>)))]
+#[get("/tas")]
+pub async fn list_tas(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = query.page()?;
+    let tas = state.catalog.list_tas(&actor, &page).await.api()?;
+    Ok(ok(&PageResponse::from_page(&tas, |ta| UserResponse::from(ta))))
 }
 
 /// A TA of the caller's organization.

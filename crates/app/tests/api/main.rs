@@ -3,6 +3,7 @@
 
 mod academy;
 mod accounts;
+mod catalog;
 mod edge;
 mod helpers;
 mod lockout;

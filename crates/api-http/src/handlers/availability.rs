@@ -1,0 +1,42 @@
+//! A TA's working hours: read (`GET /tas/{taId}/availability`) and replace
+//! (`PUT /tas/{taId}/availability`).
+
+use actix_web::{HttpResponse, get, put, web};
+use domain::shared::UserId;
+use uuid::Uuid;
+
+use super::respond::ok;
+use crate::dto::availability::AvailabilityBody;
+use crate::extract::{Authenticated, JsonBody};
+use crate::problem::{ApiError, UseCaseResultExt};
+use crate::state::HttpState;
+
+/// A TA's availability: the one they set, or Mon–Fri 09:00–17:00 in the organization's time
+/// zone when they never set one.
+#[utoipa::path(tag = "availability", security(("bearer" = [])), params(("taId" = Uuid, Path, description = "The TA")),
+    responses((status = 200, description = "The availability", body = AvailabilityBody)))]
+#[get("/tas/{taId}/availability")]
+pub async fn get_availability(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    ta: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let availability = state.availability.get(&actor, UserId::from_uuid(ta.into_inner())).await.api()?;
+    Ok(ok(&AvailabilityBody::from(&availability)))
+}
+
+/// Replace a TA's availability (admins, or that TA). Sessions already booked stay.
+#[utoipa::path(tag = "availability", security(("bearer" = [])), params(("taId" = Uuid, Path, description = "The TA")),
+    request_body = AvailabilityBody,
+    responses((status = 200, description = "The availability", body = AvailabilityBody)))]
+#[put("/tas/{taId}/availability")]
+pub async fn put_availability(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    ta: web::Path<Uuid>,
+    JsonBody(body): JsonBody<AvailabilityBody>,
+) -> Result<HttpResponse, ApiError> {
+    let availability = body.try_into_domain(UserId::from_uuid(ta.into_inner()))?;
+    let availability = state.availability.put(&actor, &availability).await.api()?;
+    Ok(ok(&AvailabilityBody::from(&availability)))
+}

@@ -1,0 +1,60 @@
+//! Products of a course: create and list (`POST/GET /courses/{id}/products`), change
+//! (`PATCH /products/{id}`).
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use domain::shared::{CourseId, ProductId};
+use uuid::Uuid;
+
+use super::respond::{created, ok};
+use crate::dto::paging::ListResponse;
+use crate::dto::products::{NewProductRequest, ProductPatchRequest, ProductResponse};
+use crate::extract::{Authenticated, JsonBody};
+use crate::problem::{ApiError, UseCaseResultExt};
+use crate::state::HttpState;
+
+/// Add a product to a course (admins), priced in the organization's currency. A course has at
+/// most one active `single_session` product.
+#[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
+    request_body = NewProductRequest,
+    responses((status = 201, description = "The product", body = ProductResponse)))]
+#[post("/courses/{id}/products")]
+pub async fn create_product(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    id: web::Path<Uuid>,
+    JsonBody(body): JsonBody<NewProductRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let cmd = body.try_into_domain()?;
+    let product = state.catalog.create_product(&actor, CourseId::from_uuid(id.into_inner()), &cmd).await.api()?;
+    Ok(created(&format!("/api/v1/products/{}", product.id), &ProductResponse::from(&product)))
+}
+
+/// A course's products: active first, then by creation (inactive ones included).
+#[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
+    responses((status = 200, description = "The course's products", body = ListResponse<ProductResponse>)))]
+#[get("/courses/{id}/products")]
+pub async fn list_products(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let products = state.catalog.list_products(&actor, CourseId::from_uuid(id.into_inner())).await.api()?;
+    Ok(ok(&ListResponse::from_items(&products, |p| ProductResponse::from(p))))
+}
+
+/// Change a product's name, price or active flag (admins); bundles already bought keep what
+/// was paid.
+#[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The product")),
+    request_body = ProductPatchRequest,
+    responses((status = 200, description = "The product", body = ProductResponse)))]
+#[patch("/products/{id}")]
+pub async fn update_product(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    id: web::Path<Uuid>,
+    JsonBody(body): JsonBody<ProductPatchRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.try_into_domain()?;
+    let product = state.catalog.update_product(&actor, ProductId::from_uuid(id.into_inner()), &patch).await.api()?;
+    Ok(ok(&ProductResponse::from(&product)))
+}
