@@ -4,11 +4,15 @@
 
 use chrono::{DateTime, Utc};
 use domain::group_sessions::{GroupSessionFilter, GroupSessionTemplate, NewTemplate, WaitlistPosition};
-use domain::shared::{BundlePurchaseId, CourseId, InvalidValue, TemplateId, UserId, ValidationErrors, Validator};
+use domain::shared::{
+    BundlePurchaseId, CourseId, InvalidValue, PageRequest, TemplateId, UserId, ValidationErrors, Validator,
+};
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+use super::paging::page_request;
 
 /// An id written by the client.
 fn id(text: &str) -> Result<Uuid, InvalidValue> {
@@ -20,6 +24,31 @@ fn instant(text: &str) -> Result<DateTime<Utc>, InvalidValue> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|at| at.with_timezone(&Utc))
         .map_err(|_| InvalidValue::new("must be an RFC 3339 instant"))
+}
+
+/// Adds refusals collected elsewhere (a domain parse, the page) to `v`.
+fn absorb(v: &mut Validator, errors: &ValidationErrors) {
+    for f in errors.fields() {
+        v.refuse(f.field.clone(), InvalidValue(f.message.clone()));
+    }
+}
+
+/// The page of a list query, its refusals added after the filters'.
+fn with_page<T>(
+    mut v: Validator,
+    filter: Option<T>,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<(T, PageRequest), ValidationErrors> {
+    match (filter, page_request(limit, cursor)) {
+        (Some(filter), Ok(page)) => Ok((filter, page)),
+        (_, page) => {
+            if let Err(errors) = page {
+                absorb(&mut v, &errors);
+            }
+            Err(v.into_errors())
+        }
+    }
 }
 
 /// `POST /group-session-templates`: a recurring kind of group session.
@@ -67,9 +96,7 @@ impl CreateTemplateRequest {
             Ok(template) if v.is_ok() => Ok(template),
             Ok(_) => Err(v.into_errors()),
             Err(errors) => {
-                for f in errors.fields() {
-                    v.refuse(f.field.clone(), InvalidValue(f.message.clone()));
-                }
+                absorb(&mut v, &errors);
                 Err(v.into_errors())
             }
         }
@@ -133,14 +160,14 @@ pub struct TemplateQuery {
 }
 
 impl TemplateQuery {
-    /// The course filter.
+    /// The course filter and the page.
     ///
     /// # Errors
-    /// `courseId` when it is not a UUID.
-    pub fn course(&self) -> Result<Option<CourseId>, ValidationErrors> {
+    /// Every refused parameter.
+    pub fn try_into_domain(&self) -> Result<(Option<CourseId>, PageRequest), ValidationErrors> {
         let mut v = Validator::default();
         let course = v.optional("courseId", self.course_id.as_deref().map(id));
-        course.map(|c| c.map(CourseId::from_uuid)).ok_or_else(|| v.into_errors())
+        with_page(v, course.map(|c| c.map(CourseId::from_uuid)), self.limit, self.cursor.as_deref())
     }
 }
 
@@ -213,21 +240,22 @@ pub struct GroupSessionQuery {
 }
 
 impl GroupSessionQuery {
-    /// The filter, or every refused parameter.
+    /// The filter and the page, or every refused parameter.
     ///
     /// # Errors
     /// The refused parameters.
-    pub fn filter(&self) -> Result<GroupSessionFilter, ValidationErrors> {
+    pub fn try_into_domain(&self) -> Result<(GroupSessionFilter, PageRequest), ValidationErrors> {
         let mut v = Validator::default();
         let course = v.optional("courseId", self.course_id.as_deref().map(id));
         let from = v.optional("from", self.from.as_deref().map(instant));
         let to = v.optional("to", self.to.as_deref().map(instant));
-        match (course, from, to) {
+        let filter = match (course, from, to) {
             (Some(course), Some(from), Some(to)) => {
-                Ok(GroupSessionFilter { course_id: course.map(CourseId::from_uuid), from, to })
+                Some(GroupSessionFilter { course_id: course.map(CourseId::from_uuid), from, to })
             }
-            _ => Err(v.into_errors()),
-        }
+            _ => None,
+        };
+        with_page(v, filter, self.limit, self.cursor.as_deref())
     }
 }
 
@@ -284,12 +312,14 @@ mod tests {
             course_id: Some("x".into()),
             from: Some("2026-12-01T10:00:00+01:00".into()),
             to: Some("tomorrow".into()),
-            limit: None,
+            limit: Some(0),
             cursor: None,
         };
-        assert_eq!(fields(&query.filter().unwrap_err()), vec!["courseId", "to"]);
+        assert_eq!(fields(&query.try_into_domain().unwrap_err()), vec!["courseId", "to", "limit"]);
         let query = GroupSessionQuery { course_id: None, from: None, to: None, limit: None, cursor: None };
-        assert_eq!(query.filter().unwrap(), GroupSessionFilter::default());
+        assert_eq!(query.try_into_domain().unwrap().0, GroupSessionFilter::default());
+        let query = TemplateQuery { course_id: Some("x".into()), limit: None, cursor: Some("nope".into()) };
+        assert_eq!(fields(&query.try_into_domain().unwrap_err()), vec!["courseId", "cursor"]);
         let at = ScheduleGroupSessionRequest {
             template_id: Uuid::nil().to_string(),
             starts_at: "2026-12-01T10:00:00+01:00".into(),

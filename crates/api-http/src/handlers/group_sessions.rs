@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::respond::{created, ok};
 use crate::dto::booking::BookingResponse;
 use crate::dto::group_sessions::{GroupSessionQuery, ScheduleGroupSessionRequest, SeatPaymentRequest};
-use crate::dto::paging::{PageResponse, page_request};
+use crate::dto::paging::PageResponse;
 use crate::extract::{Authenticated, JsonBody};
 use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
@@ -39,8 +39,7 @@ pub async fn list_group_sessions(
     Authenticated(actor): Authenticated,
     query: web::Query<GroupSessionQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = query.filter()?;
-    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let (filter, page) = query.try_into_domain()?;
     let sessions = state.group_sessions.list_sessions(&actor, filter, &page).await.api()?;
     Ok(ok(&PageResponse::from_page(&sessions, |b| BookingResponse::for_actor(b.clone(), &actor))))
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 
 use super::respond::{created, ok};
 use crate::dto::group_sessions::{CreateTemplateRequest, TemplateQuery, TemplateResponse};
-use crate::dto::paging::{PageResponse, page_request};
+use crate::dto::paging::PageResponse;
 use crate::extract::{Authenticated, JsonBody};
 use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
@@ -33,8 +33,7 @@ pub async fn list_group_session_templates(
     Authenticated(actor): Authenticated,
     query: web::Query<TemplateQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let course = query.course()?;
-    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let (course, page) = query.try_into_domain()?;
     let templates = state.group_sessions.list_templates(&actor, course, &page).await.api()?;
     Ok(ok(&PageResponse::from_page(&templates, |t| TemplateResponse::from(t))))
 }

@@ -5,6 +5,8 @@ mod academy;
 mod accounts;
 mod catalog;
 mod edge;
+mod group_fixture;
+mod group_sessions;
 mod helpers;
 mod lockout;
 mod organization;
