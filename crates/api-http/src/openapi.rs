@@ -11,6 +11,8 @@ use domain::accounts::{
     VerifyEmailError,
 };
 use domain::availability::{GetAvailabilityError, PutAvailabilityError, SearchSlotsError};
+use domain::booking::{BookIndividualError, CancelBookingError, GetBookingError, ListBookingsError};
+use domain::bundles::{GetBundleError, ListBundlesError, PurchaseBundleError};
 use domain::catalog::{
     AssignTaError, CreateCourseError, CreateProductError, GetCourseError, GetTaError, ListCourseTasError,
     ListCoursesError, ListProductsError, ListTasError, UnassignTaError, UpdateCourseError, UpdateProductError,
@@ -68,6 +70,14 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("get_availability", GetAvailabilityError::CODES),
     ("put_availability", PutAvailabilityError::CODES),
     ("search_slots", SearchSlotsError::CODES),
+    ("purchase_bundle", PurchaseBundleError::CODES),
+    ("list_bundle_purchases", ListBundlesError::CODES),
+    ("get_bundle_purchase", GetBundleError::CODES),
+    ("get_bundle_ledger", GetBundleError::CODES),
+    ("book_individual", BookIndividualError::CODES),
+    ("list_bookings", ListBookingsError::CODES),
+    ("get_booking", GetBookingError::CODES),
+    ("cancel_booking", CancelBookingError::CODES),
     ("live", &[]),
     ("ready", &[]),
     ("startup", &[]),

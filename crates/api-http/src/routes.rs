@@ -5,8 +5,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::{
-    auth, availability, course_tas, courses, group_sessions, group_templates, me, organization, products, slots, tas,
-    waitlist,
+    auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates, me, organization,
+    products, slots, tas, waitlist,
 };
 
 /// Registers the API under `/api/v1`.
@@ -50,6 +50,14 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(group_sessions::join_group_session)
             .service(group_sessions::leave_group_session)
             .service(waitlist::join_waitlist)
-            .service(waitlist::leave_waitlist),
+            .service(waitlist::leave_waitlist)
+            .service(bundles::purchase_bundle)
+            .service(bundles::list_bundle_purchases)
+            .service(bundles::get_bundle_purchase)
+            .service(bundles::get_bundle_ledger)
+            .service(bookings::book_individual)
+            .service(bookings::list_bookings)
+            .service(bookings::get_booking)
+            .service(bookings::cancel_booking),
     );
 }

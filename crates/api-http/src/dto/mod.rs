@@ -5,11 +5,14 @@
 pub mod accounts;
 pub mod availability;
 pub mod booking;
+pub mod bookings;
+pub mod bundles;
 pub mod courses;
 pub mod group_sessions;
 pub mod list_query;
 pub mod organization;
 pub mod paging;
 pub mod products;
+pub mod scalars;
 pub mod slots;
 pub mod tas;

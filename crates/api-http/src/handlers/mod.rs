@@ -2,6 +2,8 @@
 
 pub mod auth;
 pub mod availability;
+pub mod bookings;
+pub mod bundles;
 pub mod course_tas;
 pub mod courses;
 pub mod fallback;

@@ -3,6 +3,10 @@
 
 mod academy;
 mod accounts;
+mod booking_concurrency;
+mod booking_slots;
+mod bookings;
+mod bundles;
 mod catalog;
 mod edge;
 mod group_fixture;

@@ -1,0 +1,84 @@
+//! Bookings: an individual session (`POST /bookings/individual`), the bookings the caller sees,
+//! one booking, and a cancellation.
+
+use actix_web::{HttpResponse, get, post, web};
+use domain::booking::BookIndividualError;
+use domain::shared::BookingId;
+use uuid::Uuid;
+
+use super::respond::{created, ok};
+use crate::dto::booking::BookingResponse;
+use crate::dto::bookings::{BookIndividualRequest, BookingListQuery, CancelBookingRequest};
+use crate::dto::paging::{PageResponse, page_request};
+use crate::extract::{Authenticated, JsonBody};
+use crate::problem::{ApiError, UseCaseResultExt};
+use crate::state::HttpState;
+
+/// Book a 1:1 session: a student for themself, an admin for a student (`studentId`). Without
+/// `taId` the free assigned TA with the fewest sessions that day is chosen; with
+/// `bundlePurchaseId` one bundle credit pays, else the course's per-session price.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = BookIndividualRequest,
+    responses((status = 201, description = "The booking", body = BookingResponse)))]
+#[post("/bookings/individual")]
+pub async fn book_individual(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    JsonBody(body): JsonBody<BookIndividualRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let cmd = body.try_into_domain()?;
+    let booking = match state.bookings.book_individual(&actor, &cmd).await {
+        Ok(booking) => booking,
+        // The use case's own field errors (an admin without `studentId`) keep their fields.
+        Err(BookIndividualError::ValidationFailed(errors)) => return Err(ApiError::validation(&errors)),
+        Err(e) => return Err(crate::problem::from_use_case(e)),
+    };
+    let location = format!("/api/v1/bookings/{}", booking.id);
+    Ok(created(&location, &BookingResponse::for_actor(booking, &actor)))
+}
+
+/// The bookings the caller sees, by start then id: admins all of the organization's, a TA the
+/// sessions they teach, a student the sessions they hold a seat in (only their own seat shown).
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), params(BookingListQuery),
+    responses((status = 200, description = "A page of bookings", body = PageResponse<BookingResponse>)))]
+#[get("/bookings")]
+pub async fn list_bookings(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    query: web::Query<BookingListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let filter = query.filter()?;
+    let bookings = state.bookings.list(&actor, filter, &page).await.api()?;
+    Ok(ok(&PageResponse::from_page(&bookings, |b| BookingResponse::for_actor(b.clone(), &actor))))
+}
+
+/// One booking (admins, its TA, its students).
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The booking")),
+    responses((status = 200, description = "The booking", body = BookingResponse)))]
+#[get("/bookings/{id}")]
+pub async fn get_booking(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let booking = state.bookings.get(&actor, BookingId::from_uuid(id.into_inner())).await.api()?;
+    Ok(ok(&BookingResponse::for_actor(booking, &actor)))
+}
+
+/// Cancel a session that has not started: an admin any, a TA their own, a student their own
+/// individual booking. Bundle credits come back when a TA or an admin cancels or when it is at
+/// least `cancellationWindowHours` ahead; a student's late cancellation forfeits the credit.
+#[utoipa::path(tag = "bookings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The booking")),
+    request_body = CancelBookingRequest,
+    responses((status = 200, description = "The cancelled booking", body = BookingResponse)))]
+#[post("/bookings/{id}/cancel")]
+pub async fn cancel_booking(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    id: web::Path<Uuid>,
+    JsonBody(body): JsonBody<CancelBookingRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = body.try_into_domain()?;
+    let booking = state.bookings.cancel(&actor, BookingId::from_uuid(id.into_inner()), reason).await.api()?;
+    Ok(ok(&BookingResponse::for_actor(booking, &actor)))
+}
