@@ -16,3 +16,4 @@ mod lockout;
 mod organization;
 mod reset;
 mod tokens;
+mod waitlist;
