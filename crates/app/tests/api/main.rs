@@ -10,6 +10,7 @@ mod bundles;
 mod catalog;
 mod edge;
 mod group_fixture;
+mod group_payments;
 mod group_sessions;
 mod helpers;
 mod lockout;
