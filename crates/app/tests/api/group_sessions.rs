@@ -214,7 +214,7 @@ async fn members_list_group_sessions_by_start_with_filters_and_pages() {
 
         let all = ok(&app.get("/api/v1/group-sessions", Some(&student.access)).await);
         let ids: Vec<&str> = all["data"].as_array().unwrap().iter().map(|b| b["id"].as_str().unwrap()).collect();
-        let mut first_two = vec![early["id"].as_str().unwrap(), same_time["id"].as_str().unwrap()];
+        let mut first_two = [early["id"].as_str().unwrap(), same_time["id"].as_str().unwrap()];
         first_two.sort_unstable();
         assert_eq!(ids, vec![first_two[0], first_two[1], late["id"].as_str().unwrap()], "by start, then id: {all}");
         assert_eq!(all["nextCursor"], json!(null));

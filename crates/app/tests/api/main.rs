@@ -9,6 +9,7 @@ mod bookings;
 mod bundles;
 mod catalog;
 mod edge;
+mod group_concurrency;
 mod group_fixture;
 mod group_payments;
 mod group_sessions;
