@@ -17,6 +17,10 @@ use domain::catalog::{
     AssignTaError, CreateCourseError, CreateProductError, GetCourseError, GetTaError, ListCourseTasError,
     ListCoursesError, ListProductsError, ListTasError, UnassignTaError, UpdateCourseError, UpdateProductError,
 };
+use domain::group_sessions::{
+    CreateTemplateError, JoinGroupSessionError, JoinWaitlistError, LeaveGroupSessionError, LeaveWaitlistError,
+    ListGroupError, ScheduleGroupSessionError,
+};
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -44,6 +48,14 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("update_organization", UpdateOrganizationError::CODES),
     ("invite_ta", InviteTaError::CODES),
     ("get_ta", GetTaError::CODES),
+    ("create_group_session_template", CreateTemplateError::CODES),
+    ("list_group_session_templates", ListGroupError::CODES),
+    ("schedule_group_session", ScheduleGroupSessionError::CODES),
+    ("list_group_sessions", ListGroupError::CODES),
+    ("join_group_session", JoinGroupSessionError::CODES),
+    ("leave_group_session", LeaveGroupSessionError::CODES),
+    ("join_waitlist", JoinWaitlistError::CODES),
+    ("leave_waitlist", LeaveWaitlistError::CODES),
     ("list_tas", ListTasError::CODES),
     ("create_course", CreateCourseError::CODES),
     ("list_courses", ListCoursesError::CODES),

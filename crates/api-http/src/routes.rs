@@ -5,7 +5,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::{
-    auth, availability, bookings, bundles, course_tas, courses, me, organization, products, slots, tas,
+    auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates, me, organization,
+    products, slots, tas, waitlist,
 };
 
 /// Registers the API under `/api/v1`.
@@ -42,6 +43,14 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(availability::get_availability)
             .service(availability::put_availability)
             .service(slots::search_slots)
+            .service(group_templates::create_group_session_template)
+            .service(group_templates::list_group_session_templates)
+            .service(group_sessions::schedule_group_session)
+            .service(group_sessions::list_group_sessions)
+            .service(group_sessions::join_group_session)
+            .service(group_sessions::leave_group_session)
+            .service(waitlist::join_waitlist)
+            .service(waitlist::leave_waitlist)
             .service(bundles::purchase_bundle)
             .service(bundles::list_bundle_purchases)
             .service(bundles::get_bundle_purchase)

@@ -8,6 +8,7 @@ pub mod booking;
 pub mod bookings;
 pub mod bundles;
 pub mod courses;
+pub mod group_sessions;
 pub mod list_query;
 pub mod organization;
 pub mod paging;
