@@ -201,7 +201,7 @@ impl ScheduleGroupSessionRequest {
 
 /// `POST /group-sessions/{id}/join` and `POST /group-sessions/{id}/waitlist`: how the seat is
 /// paid.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeatPaymentRequest {
     /// Pay with one credit of this bundle; without it, the session's price per student.

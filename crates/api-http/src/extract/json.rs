@@ -126,6 +126,35 @@ where
     }
 }
 
+/// A JSON body whose every field is optional, so that the body itself may be left out: a
+/// request with no `Content-Type` and no content reads as `T::default()` (e.g. `POST
+/// /bookings/{id}/cancel` without a reason). Anything sent is checked like [`JsonBody`].
+#[derive(Debug)]
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<T> FromRequest for OptionalJsonBody<T>
+where
+    T: DeserializeOwned + garde::Validate + Default + 'static,
+    T::Context: Default,
+{
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let declared_empty = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.trim() == "0");
+        let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+        if !headers.contains_key(header::CONTENT_TYPE) && declared_empty && !chunked {
+            return Box::pin(async { Ok(Self(T::default())) });
+        }
+        let inner = JsonBody::<T>::from_request(req, payload);
+        Box::pin(async move { inner.await.map(|JsonBody(value)| Self(value)) })
+    }
+}
+
 /// Turns collected domain field errors into the field error type, for DTO conversions.
 pub fn field_error(field: &str, error: InvalidValue) -> FieldError {
     FieldError { field: field.to_owned(), message: error.0 }

@@ -6,4 +6,4 @@ pub mod json;
 
 pub use auth::Authenticated;
 pub use context::Context;
-pub use json::JsonBody;
+pub use json::{JsonBody, OptionalJsonBody};

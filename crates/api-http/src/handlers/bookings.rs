@@ -10,7 +10,7 @@ use super::respond::{created, ok};
 use crate::dto::booking::BookingResponse;
 use crate::dto::bookings::{BookIndividualRequest, BookingListQuery, CancelBookingRequest};
 use crate::dto::paging::{PageResponse, page_request};
-use crate::extract::{Authenticated, JsonBody};
+use crate::extract::{Authenticated, JsonBody, OptionalJsonBody};
 use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
 
@@ -69,14 +69,14 @@ pub async fn get_booking(
 /// individual booking. Bundle credits come back when a TA or an admin cancels or when it is at
 /// least `cancellationWindowHours` ahead; a student's late cancellation forfeits the credit.
 #[utoipa::path(tag = "bookings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The booking")),
-    request_body = CancelBookingRequest,
+    request_body(content = Option<CancelBookingRequest>, description = "Optional: the body may be left out"),
     responses((status = 200, description = "The cancelled booking", body = BookingResponse)))]
 #[post("/bookings/{id}/cancel")]
 pub async fn cancel_booking(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     id: web::Path<Uuid>,
-    JsonBody(body): JsonBody<CancelBookingRequest>,
+    OptionalJsonBody(body): OptionalJsonBody<CancelBookingRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let reason = body.try_into_domain()?;
     let booking = state.bookings.cancel(&actor, BookingId::from_uuid(id.into_inner()), reason).await.api()?;

@@ -10,7 +10,7 @@ use super::respond::{created, ok};
 use crate::dto::booking::BookingResponse;
 use crate::dto::group_sessions::{GroupSessionQuery, ScheduleGroupSessionRequest, SeatPaymentRequest};
 use crate::dto::paging::PageResponse;
-use crate::extract::{Authenticated, JsonBody};
+use crate::extract::{Authenticated, JsonBody, OptionalJsonBody};
 use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
 
@@ -47,14 +47,15 @@ pub async fn list_group_sessions(
 /// Take a seat (students), paying with a bundle credit or at the session's price; the session
 /// is `full` once its last seat is taken.
 #[utoipa::path(tag = "group-sessions", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The group session")), request_body = SeatPaymentRequest,
+    params(("id" = Uuid, Path, description = "The group session")),
+    request_body(content = Option<SeatPaymentRequest>, description = "Optional: the body may be left out"),
     responses((status = 200, description = "The session with the caller's seat", body = BookingResponse)))]
 #[post("/group-sessions/{id}/join")]
 pub async fn join_group_session(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     id: web::Path<Uuid>,
-    JsonBody(body): JsonBody<SeatPaymentRequest>,
+    OptionalJsonBody(body): OptionalJsonBody<SeatPaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let bundle = body.try_into_domain()?;
     let session = state.group_sessions.join(&actor, BookingId::from_uuid(id.into_inner()), bundle).await.api()?;

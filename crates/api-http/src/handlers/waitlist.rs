@@ -7,21 +7,21 @@ use uuid::Uuid;
 
 use super::respond::{created, no_content};
 use crate::dto::group_sessions::{SeatPaymentRequest, WaitlistEntryResponse};
-use crate::extract::{Authenticated, JsonBody};
+use crate::extract::{Authenticated, OptionalJsonBody};
 use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
 
 /// Join the waitlist of a full session (students), naming how the seat will be paid when a
 /// seat frees; students are seated first in, first out.
 #[utoipa::path(tag = "group-sessions", security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The group session")), request_body = SeatPaymentRequest,
+    params(("id" = Uuid, Path, description = "The group session")), request_body(content = Option<SeatPaymentRequest>, description = "Optional: the body may be left out"),
     responses((status = 201, description = "The caller's place on the waitlist", body = WaitlistEntryResponse)))]
 #[post("/group-sessions/{id}/waitlist")]
 pub async fn join_waitlist(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     id: web::Path<Uuid>,
-    JsonBody(body): JsonBody<SeatPaymentRequest>,
+    OptionalJsonBody(body): OptionalJsonBody<SeatPaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let bundle = body.try_into_domain()?;
     let id = BookingId::from_uuid(id.into_inner());
