@@ -3,6 +3,7 @@
 
 mod academy;
 mod accounts;
+mod availability;
 mod catalog;
 mod edge;
 mod helpers;
