@@ -49,7 +49,8 @@ async fn admins_and_the_ta_replace_the_hours_and_members_read_them_normalized() 
             ],
             "overrides": [
                 {"date": "2031-12-31", "intervals": []},
-                {"date": "2031-12-24", "intervals": [{"start": "14:00", "end": "16:00"}, {"start": "09:00", "end": "11:00"}]}
+                {"date": "2031-12-24",
+                 "intervals": [{"start": "14:00", "end": "16:00"}, {"start": "09:00", "end": "11:00"}]}
             ]
         });
         let normalized = json!({
@@ -62,7 +63,8 @@ async fn admins_and_the_ta_replace_the_hours_and_members_read_them_normalized() 
                 {"weekday": 7, "start": "00:00", "end": "24:00"}
             ],
             "overrides": [
-                {"date": "2031-12-24", "intervals": [{"start": "09:00", "end": "11:00"}, {"start": "14:00", "end": "16:00"}]},
+                {"date": "2031-12-24",
+                 "intervals": [{"start": "09:00", "end": "11:00"}, {"start": "14:00", "end": "16:00"}]},
                 {"date": "2031-12-31", "intervals": []}
             ]
         });
@@ -142,7 +144,8 @@ async fn malformed_hours_are_refused_with_the_path_of_each_field() {
             (
                 json!({"timezone": "UTC", "weekly": [], "overrides": [
                     {"date": "2031-02-30", "intervals": []},
-                    {"date": "2031-03-01", "intervals": [{"start": "09:00", "end": "12:00"}, {"start": "10:00", "end": "11:00"}]},
+                    {"date": "2031-03-01",
+                     "intervals": [{"start": "09:00", "end": "12:00"}, {"start": "10:00", "end": "11:00"}]},
                     {"date": "2031-03-01", "intervals": [{"start": "10:00", "end": "10:00"}]}
                 ]}),
                 vec![

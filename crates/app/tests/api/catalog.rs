@@ -390,7 +390,8 @@ async fn admins_sell_session_prices_and_bundles() {
             .post(
                 &products,
                 Some(&admin.access),
-                json!({"kind": "bundle", "name": "Ten sessions", "priceCents": 45_000, "sessionCount": 10, "validityDays": 180}),
+                json!({"kind": "bundle", "name": "Ten sessions", "priceCents": 45_000,
+                       "sessionCount": 10, "validityDays": 180}),
             )
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{:?}: {}", app.backend, reply.text);

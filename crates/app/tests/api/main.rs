@@ -10,4 +10,5 @@ mod helpers;
 mod lockout;
 mod organization;
 mod reset;
+mod slots;
 mod tokens;
