@@ -92,3 +92,39 @@ fn the_problem_schema_lists_every_code() {
         assert!(description.contains(&format!("`{}`", code.as_str())), "{code:?} missing from the Problem schema");
     }
 }
+
+fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                out.push(r.clone());
+            }
+            map.values().for_each(|v| refs(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_schema_reference_resolves() {
+    let doc = serde_json::to_value(api_http::openapi()).unwrap();
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.iter().any(|r| r.ends_with("/PageResponse_CourseResponse")), "generic envelopes are named: {all:?}");
+    for r in all {
+        let name = r.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("unexpected reference {r}"));
+        assert!(doc["components"]["schemas"][name].is_object(), "{r} names no schema");
+    }
+}
+
+#[test]
+fn query_string_operations_document_their_refusals() {
+    let doc = serde_json::to_value(api_http::openapi()).unwrap();
+    for path in ["/api/v1/courses", "/api/v1/tas", "/api/v1/courses/{id}/slots"] {
+        let description = doc["paths"][path]["get"]["responses"]["400"]["description"].as_str().unwrap_or_default();
+        for code in ["`malformed_request`", "`validation_failed`"] {
+            assert!(description.contains(code), "GET {path} 400: {description}");
+        }
+    }
+}

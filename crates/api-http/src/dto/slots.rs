@@ -59,8 +59,22 @@ impl SlotsQuery {
                 .filter(|t| !t.is_empty())
                 .map(|t| Uuid::parse_str(t).map(UserId::from_uuid).map_err(|_| InvalidValue::new("must be a UUID"))),
         );
-        match (from, to, duration, ta) {
-            (Some(from), Some(to), Some(duration), Some(ta)) if v.is_ok() => SlotQuery::new(from, to, duration, ta),
+        // The window and duration rules run whenever their parameters parsed, so that a client
+        // learns of every refused parameter at once.
+        let query = match (from, to, duration) {
+            (Some(from), Some(to), Some(duration)) => match SlotQuery::new(from, to, duration, ta.flatten()) {
+                Ok(query) => Some(query),
+                Err(errors) => {
+                    for e in errors.fields() {
+                        v.refuse(e.field.clone(), InvalidValue(e.message.clone()));
+                    }
+                    None
+                }
+            },
+            _ => None,
+        };
+        match query {
+            Some(query) if v.is_ok() => Ok(query),
             _ => Err(v.into_errors()),
         }
     }

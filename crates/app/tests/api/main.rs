@@ -3,6 +3,8 @@
 
 mod academy;
 mod accounts;
+mod authorization;
+mod availability;
 mod booking_concurrency;
 mod booking_slots;
 mod bookings;
@@ -18,5 +20,6 @@ mod lockout;
 mod organization;
 mod reset;
 mod seed;
+mod slots;
 mod tokens;
 mod waitlist;

@@ -173,6 +173,29 @@ fn iso_weekday(n: i64) -> Result<Weekday, InvalidValue> {
         .ok_or_else(|| InvalidValue::new("must be an ISO weekday from 1 (Monday) to 7 (Sunday)"))
 }
 
+/// Where the entries that parsed were in the client's lists (the ones that did not are left
+/// out, which shifts the indices); empty lists map every index to itself.
+#[derive(Debug, Default)]
+struct Positions {
+    weekly: Vec<usize>,
+    overrides: Vec<usize>,
+    ranges: Vec<Vec<usize>>,
+}
+
+impl Positions {
+    fn weekly(&self, checked: usize) -> usize {
+        self.weekly.get(checked).copied().unwrap_or(checked)
+    }
+
+    fn override_(&self, checked: usize) -> usize {
+        self.overrides.get(checked).copied().unwrap_or(checked)
+    }
+
+    fn range(&self, checked_override: usize, checked: usize) -> usize {
+        self.ranges.get(checked_override).and_then(|r| r.get(checked)).copied().unwrap_or(checked)
+    }
+}
+
 fn first_overlap(ranges: &[TimeRange]) -> Option<usize> {
     let mut sorted: Vec<(usize, TimeRange)> = ranges.iter().copied().enumerate().collect();
     sorted.sort_by_key(|(_, r)| *r);
@@ -202,7 +225,7 @@ impl Availability {
         mut overrides: Vec<DateOverride>,
     ) -> Result<Self, ValidationErrors> {
         let mut v = Validator::default();
-        Self::check_shape(&mut v, &weekly, &overrides);
+        Self::check_shape(&mut v, &weekly, &overrides, &Positions::default());
         v.finish()?;
         weekly.sort_by_key(|w| (w.weekday.number_from_monday(), w.range));
         overrides.sort_by_key(|o| o.date);
@@ -212,7 +235,9 @@ impl Availability {
         Ok(Self { ta_id, timezone, weekly, overrides })
     }
 
-    fn check_shape(v: &mut Validator, weekly: &[WeeklyHours], overrides: &[DateOverride]) {
+    /// Checks the lists' lengths and overlaps; `at` maps a checked entry back to its place in
+    /// the client's lists, so that paths name what the client sent.
+    fn check_shape(v: &mut Validator, weekly: &[WeeklyHours], overrides: &[DateOverride], at: &Positions) {
         if weekly.len() > MAX_WEEKLY {
             v.refuse("weekly", InvalidValue::owned(format!("must have at most {MAX_WEEKLY} entries")));
         }
@@ -226,13 +251,14 @@ impl Availability {
             let ranges: Vec<TimeRange> = indexed.iter().map(|(_, r)| *r).collect();
             if let Some(k) = first_overlap(&ranges) {
                 v.refuse(
-                    format!("weekly[{}]", indexed[k].0),
+                    format!("weekly[{}]", at.weekly(indexed[k].0)),
                     InvalidValue::new("overlaps another range of the same day"),
                 );
             }
         }
         let mut dates = std::collections::HashSet::new();
-        for (i, o) in overrides.iter().enumerate() {
+        for (checked, o) in overrides.iter().enumerate() {
+            let i = at.override_(checked);
             if !dates.insert(o.date) {
                 v.refuse(format!("overrides[{i}].date"), InvalidValue::new("is overridden twice"));
             }
@@ -243,6 +269,7 @@ impl Availability {
                 );
             }
             if let Some(k) = first_overlap(&o.ranges) {
+                let k = at.range(checked, k);
                 v.refuse(format!("overrides[{i}].intervals[{k}]"), InvalidValue::new("overlaps another range"));
             }
         }
@@ -255,12 +282,14 @@ impl Availability {
     pub fn parse(ta_id: UserId, raw: &RawAvailability) -> Result<Self, ValidationErrors> {
         let mut v = Validator::default();
         let timezone = v.field("timezone", TimeZoneId::parse(&raw.timezone));
+        let mut at = Positions::default();
         let mut weekly = Vec::with_capacity(raw.weekly.len());
         for (i, w) in raw.weekly.iter().enumerate() {
             let weekday = v.field(format!("weekly[{i}].weekday"), iso_weekday(w.weekday));
             let range = parse_range(&mut v, &format!("weekly[{i}]"), &w.start, &w.end);
             if let (Some(weekday), Some(range)) = (weekday, range) {
                 weekly.push(WeeklyHours { weekday, range });
+                at.weekly.push(i);
             }
         }
         let mut overrides = Vec::with_capacity(raw.overrides.len());
@@ -270,21 +299,24 @@ impl Availability {
                 NaiveDate::parse_from_str(&o.date, "%Y-%m-%d")
                     .map_err(|_| InvalidValue::new("must be a date YYYY-MM-DD")),
             );
-            let ranges: Vec<Option<TimeRange>> = o
-                .intervals
-                .iter()
-                .enumerate()
-                .map(|(k, r)| parse_range(&mut v, &format!("overrides[{i}].intervals[{k}]"), &r.start, &r.end))
-                .collect();
+            let (mut ranges, mut places) = (Vec::new(), Vec::new());
+            for (k, r) in o.intervals.iter().enumerate() {
+                if let Some(range) = parse_range(&mut v, &format!("overrides[{i}].intervals[{k}]"), &r.start, &r.end) {
+                    ranges.push(range);
+                    places.push(k);
+                }
+            }
             if let Some(date) = date {
-                overrides.push(DateOverride { date, ranges: ranges.into_iter().flatten().collect() });
+                overrides.push(DateOverride { date, ranges });
+                at.overrides.push(i);
+                at.ranges.push(places);
             }
         }
         let Some(timezone) = timezone else { return Err(v.into_errors()) };
         if v.is_ok() {
             return Self::new(ta_id, timezone, weekly, overrides);
         }
-        Self::check_shape(&mut v, &weekly, &overrides);
+        Self::check_shape(&mut v, &weekly, &overrides, &at);
         Err(v.into_errors())
     }
 

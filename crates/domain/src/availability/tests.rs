@@ -86,6 +86,31 @@ fn overlapping_ranges_and_duplicate_dates_are_refused() {
 }
 
 #[test]
+fn overlap_paths_name_the_clients_entries_when_other_entries_are_malformed() {
+    let range = |start: &str, end: &str| RawRange { start: start.into(), end: end.into() };
+    let r = raw(
+        "UTC",
+        vec![weekly(8, "09:00", "10:00"), weekly(1, "09:00", "12:00"), weekly(1, "11:00", "13:00")],
+        vec![
+            RawOverride { date: "2026-02-30".into(), intervals: vec![] },
+            RawOverride {
+                date: "2026-03-01".into(),
+                intervals: vec![range("9", "10"), range("09:00", "12:00"), range("10:00", "11:00")],
+            },
+            RawOverride { date: "2026-03-01".into(), intervals: vec![] },
+        ],
+    );
+    let errors = Availability::parse(ta(), &r).unwrap_err();
+    let fields: Vec<&str> = errors.fields().iter().map(|f| f.field.as_str()).collect();
+    for field in ["weekly[2]", "overrides[1].intervals[2]", "overrides[2].date"] {
+        assert!(fields.contains(&field), "{field}: {fields:?}");
+    }
+    for wrong in ["weekly[1]", "overrides[0].intervals[1]", "overrides[1].date"] {
+        assert!(!fields.contains(&wrong), "{wrong}: {fields:?}");
+    }
+}
+
+#[test]
 fn overrides_replace_the_weekly_hours_of_their_date() {
     let r = raw(
         "UTC",
