@@ -14,8 +14,9 @@ use domain::availability::{GetAvailabilityError, PutAvailabilityError, SearchSlo
 use domain::booking::{BookIndividualError, CancelBookingError, GetBookingError, ListBookingsError};
 use domain::bundles::{GetBundleError, ListBundlesError, PurchaseBundleError};
 use domain::catalog::{
-    AssignTaError, CreateCourseError, CreateProductError, GetCourseError, GetTaError, ListCourseTasError,
-    ListCoursesError, ListProductsError, ListTasError, UnassignTaError, UpdateCourseError, UpdateProductError,
+    AssignTaError, CreateCourseError, CreateProductError, GetCourseError, GetProductError, GetTaError,
+    ListCourseTasError, ListCoursesError, ListProductsError, ListTasError, UnassignTaError, UpdateCourseError,
+    UpdateProductError,
 };
 use domain::group_sessions::{
     CreateTemplateError, JoinGroupSessionError, JoinWaitlistError, LeaveGroupSessionError, LeaveWaitlistError,
@@ -66,6 +67,7 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("list_course_tas", ListCourseTasError::CODES),
     ("create_product", CreateProductError::CODES),
     ("list_products", ListProductsError::CODES),
+    ("get_product", GetProductError::CODES),
     ("update_product", UpdateProductError::CODES),
     ("get_availability", GetAvailabilityError::CODES),
     ("put_availability", PutAvailabilityError::CODES),

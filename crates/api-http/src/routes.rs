@@ -39,6 +39,7 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(course_tas::list_course_tas)
             .service(products::create_product)
             .service(products::list_products)
+            .service(products::get_product)
             .service(products::update_product)
             .service(availability::get_availability)
             .service(availability::put_availability)

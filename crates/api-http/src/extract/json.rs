@@ -142,10 +142,8 @@ where
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let headers = req.headers();
-        let declared_empty = headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .is_none_or(|v| v.trim() == "0");
+        let declared_empty =
+            headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_none_or(|v| v.trim() == "0");
         let chunked = headers.contains_key(header::TRANSFER_ENCODING);
         if !headers.contains_key(header::CONTENT_TYPE) && declared_empty && !chunked {
             return Box::pin(async { Ok(Self(T::default())) });

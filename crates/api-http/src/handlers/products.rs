@@ -1,5 +1,5 @@
-//! Products of a course: create and list (`POST/GET /courses/{id}/products`), change
-//! (`PATCH /products/{id}`).
+//! Products of a course: create and list (`POST/GET /courses/{id}/products`), read and change
+//! one (`GET/PATCH /products/{id}`).
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use domain::shared::{CourseId, ProductId};
@@ -40,6 +40,19 @@ pub async fn list_products(
 ) -> Result<HttpResponse, ApiError> {
     let products = state.catalog.list_products(&actor, CourseId::from_uuid(id.into_inner())).await.api()?;
     Ok(ok(&ListResponse::from_items(&products, |p| ProductResponse::from(p))))
+}
+
+/// One product (any member), active or not: where `POST /courses/{id}/products` points.
+#[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The product")),
+    responses((status = 200, description = "The product", body = ProductResponse)))]
+#[get("/products/{id}")]
+pub async fn get_product(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let product = state.catalog.get_product(&actor, ProductId::from_uuid(id.into_inner())).await.api()?;
+    Ok(ok(&ProductResponse::from(&product)))
 }
 
 /// Change a product's name, price or active flag (admins); bundles already bought keep what

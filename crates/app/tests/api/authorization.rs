@@ -26,29 +26,34 @@ const ADMIN_OR_OWNER: Allowed = Allowed { admin: true, ta: false, student: true 
 const STUDENT: Allowed = Allowed { admin: false, ta: false, student: true };
 
 /// The table: api.md's "who" column for every route with an id.
+const TABLE: &[(&str, &str, Allowed)] = &[
+    ("GET", "/api/v1/courses/{id}", MEMBER),
+    ("PATCH", "/api/v1/courses/{id}", ADMIN),
+    ("PUT", "/api/v1/courses/{id}/tas/{taId}", ADMIN),
+    ("DELETE", "/api/v1/courses/{id}/tas/{taId}", ADMIN),
+    ("GET", "/api/v1/courses/{id}/tas", MEMBER),
+    ("POST", "/api/v1/courses/{id}/products", ADMIN),
+    ("GET", "/api/v1/courses/{id}/products", MEMBER),
+    ("GET", "/api/v1/courses/{id}/slots", MEMBER),
+    ("GET", "/api/v1/products/{id}", MEMBER),
+    ("PATCH", "/api/v1/products/{id}", ADMIN),
+    // Any member, like the list (docs/decisions.md).
+    ("GET", "/api/v1/tas/{taId}", MEMBER),
+    ("GET", "/api/v1/tas/{taId}/availability", MEMBER),
+    ("PUT", "/api/v1/tas/{taId}/availability", ADMIN_OR_TA),
+    ("GET", "/api/v1/bundle-purchases/{id}", ADMIN_OR_OWNER),
+    ("GET", "/api/v1/bundle-purchases/{id}/ledger", ADMIN_OR_OWNER),
+    ("GET", "/api/v1/bookings/{id}", MEMBER),
+    // Admins any booking, the TA their own, a student their own individual booking.
+    ("POST", "/api/v1/bookings/{id}/cancel", MEMBER),
+    ("POST", "/api/v1/group-sessions/{id}/join", STUDENT),
+    ("POST", "/api/v1/group-sessions/{id}/leave", STUDENT),
+    ("POST", "/api/v1/group-sessions/{id}/waitlist", STUDENT),
+    ("DELETE", "/api/v1/group-sessions/{id}/waitlist", STUDENT),
+];
+
 fn allowed(method: &Method, path: &str) -> Option<Allowed> {
-    let rule = match (method.as_str(), path) {
-        ("GET", "/api/v1/courses/{id}") => MEMBER,
-        ("PATCH", "/api/v1/courses/{id}") => ADMIN,
-        ("PUT" | "DELETE", "/api/v1/courses/{id}/tas/{taId}") => ADMIN,
-        ("GET", "/api/v1/courses/{id}/tas") => MEMBER,
-        ("POST", "/api/v1/courses/{id}/products") => ADMIN,
-        ("GET", "/api/v1/courses/{id}/products") => MEMBER,
-        ("GET", "/api/v1/courses/{id}/slots") => MEMBER,
-        ("PATCH", "/api/v1/products/{id}") => ADMIN,
-        // The TA themself or an admin (docs/decisions.md).
-        ("GET", "/api/v1/tas/{taId}") => ADMIN_OR_TA,
-        ("GET", "/api/v1/tas/{taId}/availability") => MEMBER,
-        ("PUT", "/api/v1/tas/{taId}/availability") => ADMIN_OR_TA,
-        ("GET", "/api/v1/bundle-purchases/{id}" | "/api/v1/bundle-purchases/{id}/ledger") => ADMIN_OR_OWNER,
-        ("GET", "/api/v1/bookings/{id}") => MEMBER,
-        // Admins any booking, the TA their own, a student their own individual booking.
-        ("POST", "/api/v1/bookings/{id}/cancel") => MEMBER,
-        ("POST", "/api/v1/group-sessions/{id}/join" | "/api/v1/group-sessions/{id}/leave") => STUDENT,
-        ("POST" | "DELETE", "/api/v1/group-sessions/{id}/waitlist") => STUDENT,
-        _ => return None,
-    };
-    Some(rule)
+    TABLE.iter().find(|(m, p, _)| *m == method.as_str() && *p == path).map(|(_, _, rule)| *rule)
 }
 
 /// Routes with an id that the matrix leaves to their own tests, and why.

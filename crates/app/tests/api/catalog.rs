@@ -406,6 +406,11 @@ async fn admins_sell_session_prices_and_bundles() {
         assert_eq!(bundle["validityDays"], 180);
         assert_eq!(bundle["active"], true);
         assert_eq!(bundle.as_object().unwrap().len(), 10, "exactly the contract's fields: {bundle}");
+        // The location resolves, for every member.
+        let location = reply.header("location").unwrap().to_owned();
+        assert_eq!(app.get(&location, Some(&admin.access)).await.json(), bundle);
+        let reader = app.register("acme", "kim@acme.test").await;
+        assert_eq!(app.get(&location, reader["accessToken"].as_str()).await.json()["id"], bundle["id"]);
 
         let hour = academy.session_price(&course, 5_000).await;
         assert_eq!(hour["sessionCount"], Value::Null);

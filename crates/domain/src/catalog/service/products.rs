@@ -17,6 +17,11 @@ use_case_error! {
 }
 
 use_case_error! {
+    /// Errors of [`CatalogService::get_product`].
+    pub enum GetProductError { NotFound }
+}
+
+use_case_error! {
     /// Errors of [`CatalogService::update_product`].
     pub enum UpdateProductError { Forbidden, NotFound, SessionPriceExists }
 }
@@ -81,6 +86,14 @@ impl CatalogService {
         // The contract's order must hold whatever an adapter returns.
         sort_products(&mut products);
         Ok(products)
+    }
+
+    /// One product of the caller's organization (any member), active or not.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown product or another organization's.
+    pub async fn get_product(&self, actor: &Actor, id: ProductId) -> Result<Product, GetProductError> {
+        self.core.store.products().get(actor.organization_id, id).await?.ok_or(GetProductError::NotFound)
     }
 
     /// Changes a product's name, price or active flag (`PATCH /products/{id}`, admin only).

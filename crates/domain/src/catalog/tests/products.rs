@@ -131,3 +131,19 @@ async fn products_of_unknown_or_foreign_courses_do_not_exist() {
         assert!(matches!(err, ListProductsError::NotFound), "course {course}");
     }
 }
+
+#[tokio::test]
+async fn members_read_one_product_of_their_organization_only() {
+    let mut store = MockStore::new();
+    store
+        .products
+        .expect_get()
+        .returning(|o, p| Ok((o == org_id() && p == product_id(SESSION_PRICE)).then(session_price)));
+    let (_, service) = counted(store);
+    let read = service.get_product(&actor(STUDENT_1, Role::Student), product_id(SESSION_PRICE)).await.unwrap();
+    assert_eq!(read.id, product_id(SESSION_PRICE));
+    for (who, product) in [(actor(ADMIN, Role::Admin), 999), (stranger(Role::Admin), SESSION_PRICE)] {
+        let refused = service.get_product(&who, product_id(product)).await.unwrap_err();
+        assert!(matches!(refused, GetProductError::NotFound), "{refused:?}");
+    }
+}
