@@ -1,5 +1,5 @@
-//! [`Core`]: the ports every use-case service needs (store, clock, id generator), and the
-//! recorders built from them for the audit trail and the email outbox.
+//! [`Core`]: the ports every use-case service needs (store, clock, id generator, read cache),
+//! and the recorders built from them for the audit trail and the email outbox.
 
 use std::sync::Arc;
 
@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::audit::AuditRecorder;
+use crate::edge::{Cache, CacheNamespace, NoCache};
 use crate::notifications::OutboxWriter;
-use crate::shared::{Clock, IdGenerator};
+use crate::shared::{Clock, IdGenerator, OrganizationId};
 use crate::store::Store;
 
 /// The ports shared by every service. Cheap to clone.
@@ -20,12 +21,29 @@ pub struct Core {
     pub clock: Arc<dyn Clock>,
     /// Fresh ids.
     pub ids: Arc<dyn IdGenerator>,
+    /// The read cache, told about every committed catalog write ([`NoCache`] unless set).
+    pub cache: Arc<dyn Cache>,
 }
 
 impl Core {
-    /// Bundles the three ports.
+    /// Bundles the three ports, with no read cache.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGenerator>) -> Self {
-        Self { store, clock, ids }
+        Self { store, clock, ids, cache: Arc::new(NoCache) }
+    }
+
+    /// The same ports with this read cache.
+    #[must_use]
+    pub fn with_cache(mut self, cache: Arc<dyn Cache>) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// Tells the read cache that the organization's catalog changed; call it after the write
+    /// commits. A cache that cannot be told is logged, not returned: the write is done, and
+    /// failing the request would invite a retry of a committed change (the cache adapter and
+    /// the entries' time-to-live bound what a missed invalidation can serve).
+    pub async fn catalog_changed(&self, organization: OrganizationId) {
+        catalog_changed(&*self.cache, organization).await;
     }
 
     /// Now.
@@ -46,5 +64,12 @@ impl Core {
     /// A writer of outbox messages.
     pub fn outbox(&self) -> OutboxWriter {
         OutboxWriter::new(self.ids.clone(), self.clock.clone())
+    }
+}
+
+/// [`Core::catalog_changed`] for services that hold a cache but no [`Core`].
+pub async fn catalog_changed(cache: &dyn Cache, organization: OrganizationId) {
+    if let Err(error) = cache.invalidate(CacheNamespace::catalog(organization)).await {
+        tracing::warn!(%organization, error = %error, "the read cache missed a catalog invalidation");
     }
 }

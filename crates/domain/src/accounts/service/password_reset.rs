@@ -107,6 +107,8 @@ impl AccountService {
             .detail(format!("via={}", token.purpose.as_str()));
         tx.audit().append(&event).await?;
         tx.commit().await?;
+        // The user's `emailVerified` shows in the TA listings.
+        self.core.catalog_changed(organization).await;
         Ok(revoked)
     }
 }

@@ -111,15 +111,25 @@ impl AccountService {
 
     /// The caller of a request bearing this access token.
     ///
-    /// Fails closed: when the revocation list cannot be read, the token is not accepted (the
-    /// error is returned, 503), since it may belong to a session revoked a minute ago.
+    /// When the revocation list cannot be read (Redis down), the session is looked up in the
+    /// database instead, which records every revocation: slower, never wrong. Only when both
+    /// are unreachable is the token refused (503), since it may belong to a session revoked a
+    /// minute ago.
     ///
     /// # Errors
     /// `Unauthenticated` for a token that fails a signature or claim check, or whose session
-    /// was revoked; `Unexpected` when the revocation list is unreachable.
+    /// was revoked; `Unexpected` when neither the revocation list nor the database answers.
     pub async fn authenticate(&self, access_token: &str, ctx: RequestContext) -> Result<Actor, AuthenticateError> {
         let claims = self.security.signer.verify(access_token).map_err(|_| AuthenticateError::Unauthenticated)?;
-        if self.security.revocations.is_revoked(claims.session_id).await? {
+        let revoked = match self.security.revocations.is_revoked(claims.session_id).await {
+            Ok(revoked) => revoked,
+            Err(error) => {
+                tracing::debug!(error = %error, "revocation list unreadable; asking the database");
+                let session = self.core.store.auth_sessions().get(claims.session_id).await?;
+                !session.is_some_and(|s| s.is_active() && s.user_id == claims.user_id)
+            }
+        };
+        if revoked {
             return Err(AuthenticateError::Unauthenticated);
         }
         Ok(Actor::new(claims.user_id, claims.organization_id, claims.role, claims.session_id).with_context(ctx))

@@ -38,6 +38,8 @@ impl AccountService {
         }
         tx.users().mark_email_verified(token.organization_id, token.user_id).await?;
         tx.commit().await?;
+        // The user's `emailVerified` shows in the TA listings.
+        self.core.catalog_changed(token.organization_id).await;
         Ok(())
     }
 

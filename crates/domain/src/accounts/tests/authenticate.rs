@@ -41,11 +41,43 @@ async fn bad_tokens_and_revoked_sessions_are_unauthenticated() {
     }
 }
 
-#[tokio::test]
-async fn with_the_revocation_list_down_authentication_fails_closed() {
-    let mut m = Mocks::default();
+fn revocation_list_down(m: &mut Mocks) {
     m.signer.expect_verify().returning(|_| Ok(claims()));
     m.revocations.expect_is_revoked().returning(|_| Err(StoreError::Unavailable(anyhow::anyhow!("refused"))));
+}
+
+#[tokio::test]
+async fn with_the_revocation_list_down_a_live_session_is_checked_in_the_database() {
+    let mut m = Mocks::default();
+    revocation_list_down(&mut m);
+    m.store
+        .auth_sessions
+        .expect_get()
+        .withf(|s| *s == id(SESSION))
+        .times(1)
+        .returning(|_| Ok(Some(session(SESSION, TA_1))));
+    let (service, _) = m.build();
+    let actor = service.authenticate("jwt", ctx()).await.unwrap();
+    assert_eq!(actor.user_id, user_id(TA_1));
+}
+
+#[tokio::test]
+async fn with_the_revocation_list_down_a_revoked_or_unknown_session_is_still_refused() {
+    for stored in [Some(AuthSession { revoked_at: Some(now()), ..session(SESSION, TA_1) }), None] {
+        let mut m = Mocks::default();
+        revocation_list_down(&mut m);
+        m.store.auth_sessions.expect_get().times(1).returning(move |_| Ok(stored.clone()));
+        let (service, _) = m.build();
+        let err = service.authenticate("jwt", ctx()).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Unauthenticated);
+    }
+}
+
+#[tokio::test]
+async fn with_the_revocation_list_and_the_database_down_authentication_fails_closed() {
+    let mut m = Mocks::default();
+    revocation_list_down(&mut m);
+    m.store.auth_sessions.expect_get().returning(|_| Err(StoreError::Unavailable(anyhow::anyhow!("refused"))));
     let (service, _) = m.build();
     let err = service.authenticate("jwt", ctx()).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::ServiceUnavailable);

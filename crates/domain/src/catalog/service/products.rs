@@ -71,6 +71,7 @@ impl CatalogService {
             .insert(&product)
             .await
             .on_conflict(Conflict::SessionPriceExists, CreateProductError::SessionPriceExists)?;
+        self.core.catalog_changed(org_id).await;
         Ok(product)
     }
 
@@ -128,6 +129,7 @@ impl CatalogService {
             .update(&updated)
             .await
             .on_conflict(Conflict::SessionPriceExists, UpdateProductError::SessionPriceExists)?;
+        self.core.catalog_changed(org_id).await;
         Ok(updated)
     }
 }

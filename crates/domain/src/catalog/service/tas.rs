@@ -96,6 +96,9 @@ impl CatalogService {
             self.core.audit().record(&*tx, actor, AuditAction::CourseTaAssigned, target, detail).await?;
         }
         tx.commit().await?;
+        if assigned {
+            self.core.catalog_changed(org).await;
+        }
         Ok(())
     }
 
@@ -118,12 +121,16 @@ impl CatalogService {
         let org = actor.organization_id;
         let tx = self.core.store.begin().await?;
         let (course, ta) = course_and_ta(&*tx, org, course, ta).await?.ok_or(UnassignTaError::NotFound)?;
-        if tx.course_tas().unassign(org, course.id, ta.id).await? {
+        let unassigned = tx.course_tas().unassign(org, course.id, ta.id).await?;
+        if unassigned {
             let target = (TargetType::Course, course.id.into());
             let detail = Some(format!("ta={}", ta.id));
             self.core.audit().record(&*tx, actor, AuditAction::CourseTaUnassigned, target, detail).await?;
         }
         tx.commit().await?;
+        if unassigned {
+            self.core.catalog_changed(org).await;
+        }
         Ok(())
     }
 

@@ -142,3 +142,42 @@ async fn unknown_and_foreign_courses_are_not_updated() {
     let foreign = service.update_course(&stranger(Role::Admin), id(COURSE), &patch).await.unwrap_err();
     assert!(matches!(foreign, UpdateCourseError::NotFound));
 }
+
+/// A service whose read cache expects `invalidations` catalog invalidations of the
+/// organization, each failing when `fails`.
+fn with_cache(store: MockStore, invalidations: usize, fails: bool) -> CatalogService {
+    let mut cache = crate::edge::MockCache::new();
+    cache
+        .expect_invalidate()
+        .withf(|ns| *ns == crate::edge::CacheNamespace::catalog(org_id()))
+        .times(invalidations)
+        .returning(move |_| if fails { Err(StoreError::Unavailable(anyhow::anyhow!("cache down"))) } else { Ok(()) });
+    let core = Core::new(Arc::new(store), Arc::new(FixedClock(now())), Arc::new(SequentialIds::default()))
+        .with_cache(Arc::new(cache));
+    CatalogService::new(core)
+}
+
+#[tokio::test]
+async fn a_committed_course_write_invalidates_the_organizations_cached_catalog() {
+    let mut store = MockStore::new();
+    store.courses.expect_insert().times(1).returning(|_| Ok(()));
+    course_in_org(&mut store);
+    store.courses.expect_update().times(1).returning(|_| Ok(()));
+    let service = with_cache(store, 2, false);
+    let admin = actor(ADMIN, Role::Admin);
+    service.create_course(&admin, &new_course()).await.unwrap();
+    service.update_course(&admin, id(COURSE), &CoursePatch::default()).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_write_leaves_the_cache_alone_and_a_cache_failure_does_not_fail_a_committed_write() {
+    let mut store = MockStore::new();
+    store.courses.expect_insert().times(1).returning(|_| Err(StoreError::Conflict(Conflict::CourseCodeTaken)));
+    let service = with_cache(store, 0, false);
+    service.create_course(&actor(ADMIN, Role::Admin), &new_course()).await.unwrap_err();
+
+    let mut store = MockStore::new();
+    store.courses.expect_insert().times(1).returning(|_| Ok(()));
+    let service = with_cache(store, 1, true);
+    service.create_course(&actor(ADMIN, Role::Admin), &new_course()).await.unwrap();
+}

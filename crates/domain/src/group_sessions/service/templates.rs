@@ -86,6 +86,7 @@ impl GroupSessionService {
             created_at: self.core.now(),
         };
         repos.templates().insert(&template).await.on_conflict(Conflict::MissingReference, E::NotFound)?;
+        self.core.catalog_changed(org_id).await;
         Ok(template)
     }
 
