@@ -66,13 +66,21 @@ fn cors(origins: &[String]) -> Cors {
     let cors = Cors::default()
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
         .allowed_headers(["authorization", "content-type", "idempotency-key", "x-request-id"])
-        .expose_headers(["location", "x-request-id", "retry-after"])
+        .expose_headers([
+            "location",
+            "x-request-id",
+            "retry-after",
+            "ratelimit",
+            "ratelimit-policy",
+            "idempotent-replayed",
+        ])
         .max_age(600);
     origins.iter().fold(cors, |c, origin| c.allowed_origin(origin))
 }
 
 /// The whole HTTP application: `/api/v1`, health, `/openapi.json`, `/docs`, with the edge's
-/// middleware (outermost first: request id, problem responses, security headers, CORS, timeout).
+/// middleware (outermost first: request id, problem responses, security headers, CORS, timeout,
+/// rate limits, idempotency keys).
 pub fn app(
     state: HttpState,
     shared: Shared,
@@ -111,6 +119,8 @@ pub fn app(
                 .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
         )
         .default_service(web::to(fallback))
+        .wrap(from_fn(middleware::idempotency::idempotency))
+        .wrap(from_fn(middleware::rate_limit::rate_limit))
         .wrap(from_fn(middleware::timeout::timeout))
         .wrap(cors)
         .wrap(from_fn(middleware::headers::security_headers))

@@ -1,13 +1,15 @@
-//! What every handler can reach: the use-case services and the edge's configuration.
+//! What every handler can reach: the use-case services, the edge's shared stores (rate
+//! limits, idempotency keys, read cache) and its configuration.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use domain::accounts::AccountService;
 use domain::availability::AvailabilityService;
 use domain::booking::BookingService;
 use domain::bundles::BundleService;
 use domain::catalog::CatalogService;
+use domain::edge::{Cache, IdempotencyStore, RateLimiter, RateQuota};
 use domain::group_sessions::GroupSessionService;
 use domain::notifications::OutboxService;
 use domain::store::Store;
@@ -49,6 +51,8 @@ pub struct HttpState {
     pub store: Arc<dyn Store>,
     /// Whether the schema is up to date, asked by `/health/startup`.
     pub schema: Arc<dyn SchemaStatus>,
+    /// Rate limits, idempotency keys and the read cache.
+    pub edge: Edge,
     /// Edge settings.
     pub config: HttpConfig,
     /// When the process started serving.
@@ -64,4 +68,65 @@ pub trait SchemaStatus: Send + Sync {
     /// # Errors
     /// When the database cannot be asked.
     async fn up_to_date(&self) -> Result<bool, anyhow::Error>;
+}
+
+/// The edge's shared short-lived state, in Redis or in process (the composition root decides).
+#[derive(Clone)]
+pub struct Edge {
+    /// Counts requests per user or client IP.
+    pub limiter: Arc<dyn RateLimiter>,
+    /// The limits it applies.
+    pub limits: Limits,
+    /// Claims and replays idempotency keys.
+    pub idempotency: Arc<dyn IdempotencyStore>,
+    /// Holds serialized catalog reads.
+    pub cache: Arc<dyn Cache>,
+    /// How long a cached read lives at most.
+    pub cache_ttl: Duration,
+    /// Where that state lives, for `/health/ready`.
+    pub health: Arc<dyn SharedStateHealth>,
+}
+
+/// The rate limits of `api.md`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Per user (per client IP when anonymous) on every other route of `/api/v1`.
+    pub default: RateQuota,
+    /// Per client IP on `/api/v1/auth/*` and `POST /api/v1/organizations`.
+    pub auth: RateQuota,
+}
+
+impl Limits {
+    /// `default` and `auth` requests per minute.
+    pub fn per_minute(default: u32, auth: u32) -> Self {
+        Self { default: RateQuota::per_minute("default", default), auth: RateQuota::per_minute("auth", auth) }
+    }
+}
+
+/// Where the edge's shared state lives and whether it answers.
+#[async_trait::async_trait]
+pub trait SharedStateHealth: Send + Sync {
+    /// `redis` or `in-process`.
+    fn backend(&self) -> &'static str;
+
+    /// One round trip, timed.
+    ///
+    /// # Errors
+    /// When the store does not answer.
+    async fn ping(&self) -> Result<Duration, anyhow::Error>;
+}
+
+/// The in-process stores: always there.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InProcess;
+
+#[async_trait::async_trait]
+impl SharedStateHealth for InProcess {
+    fn backend(&self) -> &'static str {
+        "in-process"
+    }
+
+    async fn ping(&self) -> Result<Duration, anyhow::Error> {
+        Ok(Duration::ZERO)
+    }
 }

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use actix_web::HttpServer;
 use actix_web::dev::Server;
 use adapters_postgres::{DbConfig, SeaStore};
-use adapters_redis::memory::{MemoryLoginThrottle, MemoryRevocationList};
 use adapters_security::{Argon2Hasher, JwtSigner, RandomTokens};
 use adapters_smtp::FileMailer;
 use anyhow::Context as _;
@@ -27,10 +26,11 @@ use domain::store::Store;
 use domain::tenancy::OrganizationService;
 use sea_orm::DatabaseConnection;
 
+use crate::edge::EdgeStores;
 use crate::migrate::MigrationStatus;
 use crate::settings::Settings;
 use crate::worker::{IDLE_POLL, Worker};
-use crate::{embedded, migrate};
+use crate::{edge, embedded, migrate};
 
 /// The issuer and audience of Engify's access tokens.
 pub const TOKEN_ISSUER: &str = "engify";
@@ -49,6 +49,8 @@ pub struct Services {
     pub outbox: OutboxService,
     /// The ports every service shares.
     pub core: Core,
+    /// Rate limits, idempotency keys and the read cache, for the HTTP edge.
+    pub edge: EdgeStores,
 }
 
 /// Connects, migrates and wires every service.
@@ -63,15 +65,16 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
     let db = adapters_postgres::connect(&config).await.context("connecting to the database")?;
     let store: Arc<dyn Store> = Arc::new(SeaStore::new(db.clone()));
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let core = Core::new(store.clone(), clock.clone(), Arc::new(UuidV7Generator));
+    let edge = edge::build(settings, &clock)?;
+    let core = Core::new(store.clone(), clock.clone(), Arc::new(UuidV7Generator)).with_cache(edge.cache.clone());
 
     let secret = embedded::jwt_secret(settings)?;
     let security = SecurityPorts {
         hasher: Arc::new(Argon2Hasher::new().context("preparing the password hasher")?),
         signer: Arc::new(JwtSigner::new(secret.expose().as_bytes(), TOKEN_ISSUER, TOKEN_AUDIENCE)?),
         secrets: Arc::new(RandomTokens),
-        revocations: Arc::new(MemoryRevocationList::new(clock.clone())),
-        throttle: Arc::new(MemoryLoginThrottle::new()),
+        revocations: edge.revocations.clone(),
+        throttle: edge.throttle.clone(),
     };
     let auth = AuthConfig {
         access_ttl: TimeDelta::seconds(i64::from(settings.access_token_ttl_seconds)),
@@ -83,14 +86,21 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
         },
     };
     let accounts = AccountService::new(core.clone(), security, auth);
-    let restored = accounts.warm_revocations().await.context("loading recently revoked sessions")?;
-    tracing::debug!(restored, "revocation list warmed up");
+    // An in-process list starts empty, and a Redis without persistence may have restarted.
+    // Redis down at start is not fatal: authentication asks the database meanwhile.
+    match accounts.warm_revocations().await {
+        Ok(restored) => tracing::debug!(restored, "revocation list warmed up"),
+        Err(error) if settings.redis_url.is_some() => {
+            tracing::warn!(error = %error, "revocation list not warmed up (Redis unavailable)");
+        }
+        Err(error) => return Err(anyhow::Error::new(error).context("loading recently revoked sessions")),
+    }
 
     let from = settings.mail_from.parse().with_context(|| format!("MAIL_FROM `{}`", settings.mail_from))?;
     let mailer = FileMailer::new(settings.data_dir.join("outbox"), from, settings.public_base_url.clone());
     let policy = RetryPolicy { max_attempts: settings.mail_max_attempts, ..RetryPolicy::default() };
     let outbox = OutboxService::new(store.clone(), Arc::new(mailer), clock, policy);
-    Ok(Services { db, store, accounts, outbox, core })
+    Ok(Services { db, store, accounts, outbox, core, edge })
 }
 
 /// A built, bound, not yet running service.
@@ -118,7 +128,7 @@ impl Application {
         let services = services(&settings).await?;
         let state = api_http::state::HttpState {
             accounts: services.accounts.clone(),
-            organizations: OrganizationService::new(services.store.clone()),
+            organizations: OrganizationService::new(services.store.clone()).with_cache(services.edge.cache.clone()),
             catalog: CatalogService::new(services.core.clone()),
             availability: AvailabilityService::new(services.core.clone()),
             bundles: BundleService::new(services.core.clone()),
@@ -127,6 +137,17 @@ impl Application {
             outbox: services.outbox.clone(),
             store: services.store.clone(),
             schema: Arc::new(MigrationStatus { db: services.db.clone() }),
+            edge: api_http::state::Edge {
+                limiter: services.edge.limiter.clone(),
+                limits: api_http::state::Limits::per_minute(
+                    settings.rate_limit_per_minute,
+                    settings.auth_rate_limit_per_minute,
+                ),
+                idempotency: services.edge.idempotency.clone(),
+                cache: services.edge.cache.clone(),
+                cache_ttl: Duration::from_secs(u64::from(settings.cache_ttl_seconds)),
+                health: services.edge.health.clone(),
+            },
             config: api_http::state::HttpConfig {
                 trust_proxy: settings.trust_proxy,
                 https: settings.public_base_url.starts_with("https://"),
@@ -147,7 +168,12 @@ impl Application {
         let worker = settings
             .worker_enabled
             .then(|| Worker::spawn(services.outbox.clone(), settings.worker_concurrency, worker_poll));
-        tracing::info!(address = %format!("{}:{port}", settings.host), database = %crate::settings::redact_url(&settings.database_url), "serving");
+        tracing::info!(
+            address = %format!("{}:{port}", settings.host),
+            database = %crate::settings::redact_url(&settings.database_url),
+            shared_state = %settings.redis_url.as_deref().map_or_else(|| "in-process".to_owned(), crate::settings::redact_url),
+            "serving"
+        );
         Ok(Self { port, server, worker, db: services.db })
     }
 

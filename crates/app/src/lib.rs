@@ -3,6 +3,7 @@
 
 pub mod application;
 pub mod cli;
+pub mod edge;
 pub mod embedded;
 pub mod migrate;
 pub mod seed;

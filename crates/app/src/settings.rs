@@ -46,6 +46,20 @@ pub struct Settings {
     pub database_url: String,
     /// Pool size (`DATABASE_MAX_CONNECTIONS`).
     pub database_max_connections: u32,
+    /// Redis for the cache, rate limits, idempotency keys and session revocation (`REDIS_URL`);
+    /// `None`: in-process stores (one instance only).
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key (`REDIS_KEY_PREFIX`), so that deployments can share a Redis.
+    pub redis_key_prefix: String,
+    /// Bound on every Redis call (`REDIS_TIMEOUT_MS`).
+    pub redis_timeout_ms: u64,
+    /// How long a cached catalog read lives at most (`CACHE_TTL_SECONDS`).
+    pub cache_ttl_seconds: u32,
+    /// Requests per minute per user, or per IP when anonymous (`RATE_LIMIT_PER_MINUTE`).
+    pub rate_limit_per_minute: u32,
+    /// Requests per minute per IP on `/auth/*` and organization sign-up
+    /// (`AUTH_RATE_LIMIT_PER_MINUTE`).
+    pub auth_rate_limit_per_minute: u32,
     /// Where the embedded mode keeps its files: SQLite database, JWT secret, email files.
     pub data_dir: PathBuf,
     /// The JWT signing key (`JWT_SECRET`); `None` in embedded mode, which keeps one in `data_dir`.
@@ -84,6 +98,7 @@ impl fmt::Debug for Settings {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("database_url", &redact_url(&self.database_url))
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("public_base_url", &self.public_base_url)
             .finish_non_exhaustive()
@@ -154,6 +169,16 @@ impl Settings {
         if !postgres && !database_url.starts_with("sqlite:") {
             return Err(err("DATABASE_URL", "must start with postgres:// or sqlite:".to_owned()));
         }
+        let redis_url = v.raw("REDIS_URL").map(str::to_owned);
+        if let Some(url) = &redis_url
+            && !url.starts_with("redis://")
+        {
+            return Err(err("REDIS_URL", format!("`{}` must start with redis://", redact_url(url))));
+        }
+        let redis_key_prefix = v.raw("REDIS_KEY_PREFIX").unwrap_or("engify:").to_owned();
+        if redis_key_prefix.len() > 64 || redis_key_prefix.chars().any(|c| c.is_whitespace() || "{}".contains(c)) {
+            return Err(err("REDIS_KEY_PREFIX", "must be at most 64 characters, without spaces or braces".to_owned()));
+        }
         let jwt_secret = v.raw("JWT_SECRET").map(Secret::new);
         match &jwt_secret {
             Some(s) if s.expose().len() < 32 => return Err(err("JWT_SECRET", "must be at least 32 bytes".to_owned())),
@@ -197,6 +222,12 @@ impl Settings {
             port: v.parse("APP_PORT", 8080, 0..=65_535)?,
             database_url,
             database_max_connections: v.parse("DATABASE_MAX_CONNECTIONS", 20, 1..=1_000)?,
+            redis_url,
+            redis_key_prefix,
+            redis_timeout_ms: v.parse("REDIS_TIMEOUT_MS", 500, 10..=60_000)?,
+            cache_ttl_seconds: v.parse("CACHE_TTL_SECONDS", 60, 1..=86_400)?,
+            rate_limit_per_minute: v.parse("RATE_LIMIT_PER_MINUTE", 600, 1..=1_000_000)?,
+            auth_rate_limit_per_minute: v.parse("AUTH_RATE_LIMIT_PER_MINUTE", 20, 1..=1_000_000)?,
             data_dir: PathBuf::from("data"),
             jwt_secret,
             access_token_ttl_seconds: v.parse("ACCESS_TOKEN_TTL_SECONDS", 900, 60..=86_400)?,
@@ -241,6 +272,8 @@ mod tests {
         assert_eq!(s.public_base_url, "http://127.0.0.1:8080");
         assert_eq!(s.shutdown_grace_seconds, 30);
         assert!(!s.trust_proxy && s.cors_allowed_origins.is_empty());
+        assert_eq!((s.redis_url.as_deref(), s.redis_key_prefix.as_str(), s.redis_timeout_ms), (None, "engify:", 500));
+        assert_eq!((s.rate_limit_per_minute, s.auth_rate_limit_per_minute, s.cache_ttl_seconds), (600, 20, 60));
     }
 
     #[test]
@@ -258,6 +291,13 @@ mod tests {
             ("MAIL_FROM", "nobody"),
             ("WORKER_CONCURRENCY", "1000"),
             ("LOG_FORMAT", "xml"),
+            ("REDIS_URL", "http://cache:6379"),
+            ("REDIS_KEY_PREFIX", "has space"),
+            ("REDIS_KEY_PREFIX", "{tag}"),
+            ("REDIS_TIMEOUT_MS", "0"),
+            ("RATE_LIMIT_PER_MINUTE", "0"),
+            ("AUTH_RATE_LIMIT_PER_MINUTE", "-1"),
+            ("CACHE_TTL_SECONDS", "forever"),
         ] {
             let error = Settings::from_env(&vars(&[(name, value)])).unwrap_err();
             assert_eq!(error.variable, name, "{error}");
@@ -279,10 +319,12 @@ mod tests {
         let s = Settings::from_env(&vars(&[
             ("DATABASE_URL", "postgres://engify:hunter2hunter2@db:5432/engify"),
             ("JWT_SECRET", "this-is-a-very-secret-signing-key-1234"),
+            ("REDIS_URL", "redis://default:hunter2hunter2@cache:6379/0"),
         ]))
         .unwrap();
         let debug = format!("{s:?}");
         assert!(!debug.contains("hunter2") && !debug.contains("very-secret"), "{debug}");
+        assert!(debug.contains("redis://default:***@cache:6379/0"));
         assert!(debug.contains("postgres://engify:***@db:5432/engify"));
     }
 

@@ -17,7 +17,8 @@ use crate::state::HttpState;
 #[derive(Debug, Clone)]
 pub struct Authenticated(pub Actor);
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// The bearer token of the request, if it carries one.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_owned())
@@ -29,7 +30,7 @@ impl FromRequest for Authenticated {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<HttpState>>().cloned();
-        let token = bearer(req);
+        let token = bearer_token(req);
         let context = request_context(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;

@@ -29,7 +29,8 @@ fn is_json(req: &HttpRequest) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-async fn read_limited(payload: &mut Payload, declared: Option<usize>) -> Result<BytesMut, ApiError> {
+/// Reads a body of at most [`MAX_BODY`] bytes (413 past it).
+pub(crate) async fn read_limited(payload: &mut Payload, declared: Option<usize>) -> Result<BytesMut, ApiError> {
     let too_large =
         || ApiError::new(ErrorCode::PayloadTooLarge).detail(format!("The body is larger than {MAX_BODY} bytes."));
     if declared.is_some_and(|n| n > MAX_BODY) {

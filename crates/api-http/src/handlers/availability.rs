@@ -1,10 +1,11 @@
 //! A TA's working hours: read (`GET /tas/{taId}/availability`) and replace
 //! (`PUT /tas/{taId}/availability`).
 
-use actix_web::{HttpResponse, get, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use domain::shared::UserId;
 use uuid::Uuid;
 
+use super::cached::cached;
 use super::respond::ok;
 use crate::dto::availability::AvailabilityBody;
 use crate::extract::{Authenticated, JsonBody};
@@ -17,12 +18,16 @@ use crate::state::HttpState;
     responses((status = 200, description = "The availability", body = AvailabilityBody)))]
 #[get("/tas/{taId}/availability")]
 pub async fn get_availability(
+    req: HttpRequest,
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     ta: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let availability = state.availability.get(&actor, UserId::from_uuid(ta.into_inner())).await.api()?;
-    Ok(ok(&AvailabilityBody::from(&availability)))
+    cached(&state, &actor, &req, || async {
+        let availability = state.availability.get(&actor, UserId::from_uuid(ta.into_inner())).await.api()?;
+        Ok(AvailabilityBody::from(&availability))
+    })
+    .await
 }
 
 /// Replace a TA's availability (admins, or that TA). Sessions already booked stay.

@@ -1,11 +1,12 @@
 //! The TAs of a course: assign (`PUT /courses/{id}/tas/{taId}`), remove
 //! (`DELETE /courses/{id}/tas/{taId}`), list (`GET /courses/{id}/tas`).
 
-use actix_web::{HttpResponse, delete, get, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, put, web};
 use domain::shared::{CourseId, UserId};
 use uuid::Uuid;
 
-use super::respond::{no_content, ok};
+use super::cached::cached;
+use super::respond::no_content;
 use crate::dto::accounts::UserResponse;
 use crate::dto::paging::ListResponse;
 use crate::extract::Authenticated;
@@ -48,10 +49,14 @@ pub async fn unassign_ta(
     responses((status = 200, description = "The course's TAs", body = ListResponse<UserResponse>)))]
 #[get("/courses/{id}/tas")]
 pub async fn list_course_tas(
+    req: HttpRequest,
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let tas = state.catalog.list_course_tas(&actor, CourseId::from_uuid(id.into_inner())).await.api()?;
-    Ok(ok(&ListResponse::from_items(&tas, |ta| UserResponse::from(ta))))
+    cached(&state, &actor, &req, || async {
+        let tas = state.catalog.list_course_tas(&actor, CourseId::from_uuid(id.into_inner())).await.api()?;
+        Ok(ListResponse::from_items(&tas, |ta| UserResponse::from(ta)))
+    })
+    .await
 }

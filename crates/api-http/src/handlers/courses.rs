@@ -1,10 +1,11 @@
 //! Courses: create (`POST /courses`), list (`GET /courses`), read and change
 //! (`GET/PATCH /courses/{id}`).
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::shared::CourseId;
 use uuid::Uuid;
 
+use super::cached::cached;
 use super::respond::{created, ok};
 use crate::dto::courses::{CoursePatchRequest, CourseResponse, NewCourseRequest};
 use crate::dto::list_query::PageQuery;
@@ -32,13 +33,17 @@ pub async fn create_course(
     responses((status = 200, description = "A page of courses", body = PageResponse<CourseResponse>)))]
 #[get("/courses")]
 pub async fn list_courses(
+    req: HttpRequest,
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.page()?;
-    let courses = state.catalog.list_courses(&actor, &page).await.api()?;
-    Ok(ok(&PageResponse::from_page(&courses, |c| CourseResponse::from(c))))
+    cached(&state, &actor, &req, || async {
+        let courses = state.catalog.list_courses(&actor, &page).await.api()?;
+        Ok(PageResponse::from_page(&courses, |c| CourseResponse::from(c)))
+    })
+    .await
 }
 
 /// A course of the caller's organization.
@@ -46,12 +51,16 @@ pub async fn list_courses(
     responses((status = 200, description = "The course", body = CourseResponse)))]
 #[get("/courses/{id}")]
 pub async fn get_course(
+    req: HttpRequest,
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let course = state.catalog.get_course(&actor, CourseId::from_uuid(id.into_inner())).await.api()?;
-    Ok(ok(&CourseResponse::from(&course)))
+    cached(&state, &actor, &req, || async {
+        let course = state.catalog.get_course(&actor, CourseId::from_uuid(id.into_inner())).await.api()?;
+        Ok(CourseResponse::from(&course))
+    })
+    .await
 }
 
 /// Change a course's title, description or active flag (admins). A deactivated course takes no

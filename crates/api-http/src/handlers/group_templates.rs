@@ -1,9 +1,10 @@
 //! Group-session templates: creating one (`POST /group-session-templates`) and listing them
 //! (`GET /group-session-templates`).
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-use super::respond::{created, ok};
+use super::cached::cached;
+use super::respond::created;
 use crate::dto::group_sessions::{CreateTemplateRequest, TemplateQuery, TemplateResponse};
 use crate::dto::paging::PageResponse;
 use crate::extract::{Authenticated, JsonBody};
@@ -29,11 +30,15 @@ pub async fn create_group_session_template(
     responses((status = 200, description = "A page of templates", body = PageResponse<TemplateResponse>)))]
 #[get("/group-session-templates")]
 pub async fn list_group_session_templates(
+    req: HttpRequest,
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     query: web::Query<TemplateQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (course, page) = query.try_into_domain()?;
-    let templates = state.group_sessions.list_templates(&actor, course, &page).await.api()?;
-    Ok(ok(&PageResponse::from_page(&templates, |t| TemplateResponse::from(t))))
+    cached(&state, &actor, &req, || async {
+        let templates = state.group_sessions.list_templates(&actor, course, &page).await.api()?;
+        Ok(PageResponse::from_page(&templates, |t| TemplateResponse::from(t)))
+    })
+    .await
 }

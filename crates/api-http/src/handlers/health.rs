@@ -1,5 +1,6 @@
-//! Health endpoints (outside `/api/v1`, no authentication): liveness, readiness with a real
-//! database round trip and its latency, and startup (the schema is migrated).
+//! Health endpoints (outside `/api/v1`, no authentication): liveness, readiness with real
+//! database and shared-state (Redis) round trips and their latencies, and startup (the schema
+//! is migrated).
 
 use std::time::Instant;
 
@@ -19,7 +20,7 @@ pub struct Check {
     /// How long the check took, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<f64>,
-    /// Which implementation answered (`in-process` for the embedded stores).
+    /// Which implementation answered (`redis`, or `in-process` for the embedded stores).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backend: Option<&'static str>,
     /// Emails waiting to be sent (mail queue only).
@@ -36,7 +37,7 @@ pub struct Check {
 pub struct Checks {
     /// The database.
     pub database: Check,
-    /// The cache and shared stores.
+    /// The shared state: read cache, rate limits, idempotency keys, session revocation.
     pub cache: Check,
     /// The email outbox.
     pub mail_queue: Check,
@@ -46,7 +47,9 @@ pub struct Checks {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Readiness {
-    /// `ok` when every check is, else `unavailable`.
+    /// `ok` when every check is; `degraded` (still 200) when only the shared state is down —
+    /// the service keeps answering without it; `unavailable` (503) when the database or the
+    /// mail queue is.
     pub status: &'static str,
     /// Each dependency.
     pub checks: Checks,
@@ -63,14 +66,19 @@ pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// The service can serve: the database answers (timed).
+/// Milliseconds with microsecond precision: more digits would be noise.
+fn millis(d: std::time::Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// The service can serve: the database answers (timed), and how the shared state (Redis) and
+/// the mail queue are doing.
 #[utoipa::path(tag = "health", responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<HttpState>) -> HttpResponse {
     let started = Instant::now();
     let db = state.store.ping().await;
-    // Microsecond precision: more digits would be noise.
-    let latency = (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let latency = millis(started.elapsed());
     let database = Check {
         status: if db.is_ok() { "ok" } else { "down" },
         latency_ms: Some(latency),
@@ -83,10 +91,28 @@ pub async fn ready(state: web::Data<HttpState>) -> HttpResponse {
         Ok(c) => Check { status: "ok", latency_ms: None, backend: None, pending: Some(c.pending), dead: Some(c.dead) },
         Err(_) => Check { status: "down", latency_ms: None, backend: None, pending: None, dead: None },
     };
-    let cache = Check { status: "ok", latency_ms: None, backend: Some("in-process"), pending: None, dead: None };
+    let shared = &state.edge.health;
+    let cache = match shared.ping().await {
+        Ok(latency) => Check {
+            status: "ok",
+            latency_ms: Some(millis(latency)),
+            backend: Some(shared.backend()),
+            pending: None,
+            dead: None,
+        },
+        Err(_) => {
+            Check { status: "down", latency_ms: None, backend: Some(shared.backend()), pending: None, dead: None }
+        }
+    };
     let healthy = db.is_ok() && queue.is_ok();
+    // Without Redis the service still answers (see docs/redis.md): ready, but degraded.
+    let status = match (healthy, cache.status) {
+        (false, _) => "unavailable",
+        (true, "ok") => "ok",
+        (true, _) => "degraded",
+    };
     let body = Readiness {
-        status: if healthy { "ok" } else { "unavailable" },
+        status,
         checks: Checks { database, cache, mail_queue },
         version: state.config.version.clone(),
         uptime_seconds: state.started.elapsed().as_secs(),

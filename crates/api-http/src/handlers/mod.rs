@@ -4,6 +4,7 @@ pub mod auth;
 pub mod availability;
 pub mod bookings;
 pub mod bundles;
+pub mod cached;
 pub mod course_tas;
 pub mod courses;
 pub mod fallback;

@@ -1,10 +1,11 @@
 //! Products of a course: create and list (`POST/GET /courses/{id}/products`), read and change
 //! one (`GET/PATCH /products/{id}`).
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use domain::shared::{CourseId, ProductId};
 use uuid::Uuid;
 
+use super::cached::cached;
 use super::respond::{created, ok};
 use crate::dto::paging::ListResponse;
 use crate::dto::products::{NewProductRequest, ProductPatchRequest, ProductResponse};
@@ -34,12 +35,16 @@ pub async fn create_product(
     responses((status = 200, description = "The course's products", body = ListResponse<ProductResponse>)))]
 #[get("/courses/{id}/products")]
 pub async fn list_products(
+    req: HttpRequest,
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let products = state.catalog.list_products(&actor, CourseId::from_uuid(id.into_inner())).await.api()?;
-    Ok(ok(&ListResponse::from_items(&products, |p| ProductResponse::from(p))))
+    cached(&state, &actor, &req, || async {
+        let products = state.catalog.list_products(&actor, CourseId::from_uuid(id.into_inner())).await.api()?;
+        Ok(ListResponse::from_items(&products, |p| ProductResponse::from(p)))
+    })
+    .await
 }
 
 /// One product (any member), active or not: where `POST /courses/{id}/products` points.
@@ -47,12 +52,16 @@ pub async fn list_products(
     responses((status = 200, description = "The product", body = ProductResponse)))]
 #[get("/products/{id}")]
 pub async fn get_product(
+    req: HttpRequest,
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let product = state.catalog.get_product(&actor, ProductId::from_uuid(id.into_inner())).await.api()?;
-    Ok(ok(&ProductResponse::from(&product)))
+    cached(&state, &actor, &req, || async {
+        let product = state.catalog.get_product(&actor, ProductId::from_uuid(id.into_inner())).await.api()?;
+        Ok(ProductResponse::from(&product))
+    })
+    .await
 }
 
 /// Change a product's name, price or active flag (admins); bundles already bought keep what

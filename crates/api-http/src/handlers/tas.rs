@@ -1,10 +1,11 @@
 //! TAs: inviting one (`POST /tas`), listing them (`GET /tas`) and reading one (`GET /tas/{taId}`).
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use domain::shared::UserId;
 use uuid::Uuid;
 
-use super::respond::{created, ok};
+use super::cached::cached;
+use super::respond::created;
 use crate::dto::accounts::UserResponse;
 use crate::dto::list_query::PageQuery;
 use crate::dto::paging::PageResponse;
@@ -33,13 +34,17 @@ pub async fn invite_ta(
     responses((status = 200, description = "A page of TAs", body = PageResponse<UserResponse>)))]
 #[get("/tas")]
 pub async fn list_tas(
+    req: HttpRequest,
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.page()?;
-    let tas = state.catalog.list_tas(&actor, &page).await.api()?;
-    Ok(ok(&PageResponse::from_page(&tas, |ta| UserResponse::from(ta))))
+    cached(&state, &actor, &req, || async {
+        let tas = state.catalog.list_tas(&actor, &page).await.api()?;
+        Ok(PageResponse::from_page(&tas, |ta| UserResponse::from(ta)))
+    })
+    .await
 }
 
 /// A TA of the caller's organization.
@@ -47,10 +52,14 @@ pub async fn list_tas(
     responses((status = 200, description = "The TA", body = UserResponse)))]
 #[get("/tas/{taId}")]
 pub async fn get_ta(
+    req: HttpRequest,
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
     ta: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let ta = state.catalog.get_ta(&actor, UserId::from_uuid(ta.into_inner())).await.api()?;
-    Ok(ok(&UserResponse::from(&ta)))
+    cached(&state, &actor, &req, || async {
+        let ta = state.catalog.get_ta(&actor, UserId::from_uuid(ta.into_inner())).await.api()?;
+        Ok(UserResponse::from(&ta))
+    })
+    .await
 }

@@ -79,6 +79,9 @@ pub fn settings(db: &TestDatabase, data_dir: &Path) -> Settings {
     settings.jwt_secret = Some(Secret::new(JWT_SECRET));
     settings.data_dir = data_dir.to_path_buf();
     settings.shutdown_grace_seconds = 1;
+    // Tests sign up and log in far faster than people do; the limits have tests of their own.
+    settings.rate_limit_per_minute = 1_000_000;
+    settings.auth_rate_limit_per_minute = 1_000_000;
     settings
 }
 

@@ -5,7 +5,7 @@ use super::{AccountService, LoggedIn};
 use crate::accounts::model::{AuthSession, RefreshCheck, RefreshToken};
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
-use crate::shared::{Actor, RequestContext, Secret};
+use crate::shared::{Actor, RequestContext, Secret, UserId};
 use crate::store::StoreError;
 
 use_case_error! {
@@ -133,6 +133,13 @@ impl AccountService {
             return Err(AuthenticateError::Unauthenticated);
         }
         Ok(Actor::new(claims.user_id, claims.organization_id, claims.role, claims.session_id).with_context(ctx))
+    }
+
+    /// The user an access token was signed for, checking its signature and claims only (not
+    /// revocation): cheap enough for the edge to key rate limits and idempotency scopes by user
+    /// before the request is authenticated in full. `None` for a token that fails a check.
+    pub fn token_subject(&self, access_token: &str) -> Option<UserId> {
+        self.security.signer.verify(access_token).ok().map(|claims| claims.user_id)
     }
 
     /// Puts every session revoked within the last access-token lifetime back on the revocation

@@ -99,3 +99,14 @@ async fn warming_pushes_every_recent_revocation_back_onto_the_list() {
     let (service, _) = m.build();
     assert_eq!(service.warm_revocations().await.unwrap(), 2);
 }
+
+#[tokio::test]
+async fn the_token_subject_needs_a_valid_signature_but_no_revocation_lookup() {
+    let mut m = Mocks::default();
+    m.signer.expect_verify().withf(|t| t == "forged").returning(|_| Err(InvalidAccessToken));
+    m.signer.expect_verify().returning(|_| Ok(claims()));
+    m.revocations.expect_is_revoked().never();
+    let (service, _) = m.build();
+    assert_eq!(service.token_subject("jwt"), Some(user_id(TA_1)));
+    assert_eq!(service.token_subject("forged"), None);
+}

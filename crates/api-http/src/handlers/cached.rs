@@ -1,0 +1,66 @@
+//! Catalog reads through the shared read cache: the serialized response of a read, per
+//! organization, role, path and query, under the catalog namespace's current generation (see
+//! `domain::edge::Cache`). Every catalog write advances the generation after it commits, so a
+//! read after a write — on any instance — never sees the old value. `Cache-Status` (RFC 9211)
+//! says whether the response came from the cache.
+//!
+//! A cache that fails is skipped: the read goes to the database.
+
+use std::future::Future;
+
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse};
+use domain::edge::{CacheLookup, CacheNamespace};
+use domain::shared::{Actor, ErrorCode};
+use serde::Serialize;
+
+use crate::problem::ApiError;
+use crate::state::HttpState;
+
+/// The RFC 9211 response header.
+pub static CACHE_STATUS: HeaderName = HeaderName::from_static("cache-status");
+
+fn respond(body: Vec<u8>, status: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/json")))
+        .insert_header((CACHE_STATUS.clone(), HeaderValue::from_static(status)))
+        .body(body)
+}
+
+/// 200 with the value `read` returns, or with the cached bytes of an earlier identical read
+/// of the organization's catalog.
+///
+/// # Errors
+/// Those of `read` (never cached), and a 500 if the value cannot be serialized.
+pub async fn cached<T, F, Fut>(
+    state: &HttpState,
+    actor: &Actor,
+    req: &HttpRequest,
+    read: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let cache = &state.edge.cache;
+    let namespace = CacheNamespace::catalog(actor.organization_id);
+    let key = format!("{}:{}?{}", actor.role, req.path(), req.query_string());
+    let generation = match cache.get(namespace, &key).await {
+        Ok(CacheLookup::Hit(body)) => return Ok(respond(body, "engify; hit")),
+        Ok(CacheLookup::Miss(generation)) => Some(generation),
+        Err(error) => {
+            tracing::debug!(error = %error, "read cache unavailable: reading the database");
+            None
+        }
+    };
+    let value = read().await?;
+    let body = serde_json::to_vec(&value)
+        .map_err(|e| ApiError::unexpected(ErrorCode::InternalError, anyhow::Error::new(e).context("serializing")))?;
+    if let Some(generation) = generation
+        && let Err(error) = cache.put(namespace, &key, generation, body.clone(), state.edge.cache_ttl).await
+    {
+        tracing::debug!(error = %error, "read cache unavailable: value not kept");
+    }
+    Ok(respond(body, "engify; fwd=miss; stored"))
+}

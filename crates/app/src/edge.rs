@@ -1,0 +1,95 @@
+//! The edge's shared short-lived state, chosen by `REDIS_URL`: Redis (shared by every
+//! instance) when set, in-process stores (one instance: the embedded default) when not.
+//!
+//! With Redis, what happens when it stops answering (see `docs/redis.md`): rate limits and the
+//! login throttle fall back to per-instance counting, the read cache is skipped, session
+//! revocation is checked in the database, and requests carrying an `Idempotency-Key` are
+//! refused with 503 until Redis is back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use adapters_redis::Fallback;
+use adapters_redis::memory::{
+    MemoryCache, MemoryIdempotencyStore, MemoryLoginThrottle, MemoryRateLimiter, MemoryRevocationList,
+};
+use adapters_redis::redis::{
+    RedisCache, RedisConfig, RedisIdempotencyStore, RedisLoginThrottle, RedisRateLimiter, RedisRevocationList,
+    RedisStore,
+};
+use anyhow::Context as _;
+use api_http::state::{InProcess, SharedStateHealth};
+use domain::accounts::{LoginThrottle, RevocationList};
+use domain::edge::{Cache, IdempotencyStore, RateLimiter};
+use domain::shared::Clock;
+
+use crate::settings::{Settings, redact_url};
+
+/// Every shared store, behind its port.
+pub struct EdgeStores {
+    /// Revoked sessions.
+    pub revocations: Arc<dyn RevocationList>,
+    /// Login failure counters and locks.
+    pub throttle: Arc<dyn LoginThrottle>,
+    /// Request rate limits.
+    pub limiter: Arc<dyn RateLimiter>,
+    /// Idempotency keys.
+    pub idempotency: Arc<dyn IdempotencyStore>,
+    /// The read cache.
+    pub cache: Arc<dyn Cache>,
+    /// Where they live, for `/health/ready`.
+    pub health: Arc<dyn SharedStateHealth>,
+}
+
+/// Builds the stores the settings ask for. Redis being down at start is not an error: the
+/// service starts degraded and recovers when Redis answers.
+///
+/// # Errors
+/// When `REDIS_URL` cannot be used (not a Redis URL).
+pub fn build(settings: &Settings, clock: &Arc<dyn Clock>) -> anyhow::Result<EdgeStores> {
+    let Some(url) = &settings.redis_url else { return Ok(in_process(clock)) };
+    let mut config = RedisConfig::new(url.clone()).with_prefix(settings.redis_key_prefix.clone());
+    config.command_timeout = Duration::from_millis(settings.redis_timeout_ms);
+    let store = RedisStore::connect(&config).with_context(|| format!("REDIS_URL `{}`", redact_url(url)))?;
+    Ok(EdgeStores {
+        revocations: Arc::new(RedisRevocationList::new(store.clone())),
+        throttle: Arc::new(Fallback::new(
+            "login throttle",
+            RedisLoginThrottle::new(store.clone()),
+            MemoryLoginThrottle::new(),
+        )),
+        limiter: Arc::new(Fallback::new(
+            "rate limiter",
+            RedisRateLimiter::new(store.clone()),
+            MemoryRateLimiter::new(clock.clone()),
+        )),
+        idempotency: Arc::new(RedisIdempotencyStore::new(store.clone())),
+        cache: Arc::new(RedisCache::new(store.clone())),
+        health: Arc::new(RedisHealth(store)),
+    })
+}
+
+fn in_process(clock: &Arc<dyn Clock>) -> EdgeStores {
+    EdgeStores {
+        revocations: Arc::new(MemoryRevocationList::new(clock.clone())),
+        throttle: Arc::new(MemoryLoginThrottle::new()),
+        limiter: Arc::new(MemoryRateLimiter::new(clock.clone())),
+        idempotency: Arc::new(MemoryIdempotencyStore::new(clock.clone())),
+        cache: Arc::new(MemoryCache::default()),
+        health: Arc::new(InProcess),
+    }
+}
+
+/// `/health/ready`'s view of Redis.
+struct RedisHealth(RedisStore);
+
+#[async_trait::async_trait]
+impl SharedStateHealth for RedisHealth {
+    fn backend(&self) -> &'static str {
+        "redis"
+    }
+
+    async fn ping(&self) -> Result<Duration, anyhow::Error> {
+        Ok(self.0.ping().await?)
+    }
+}
