@@ -2,4 +2,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod fallback;
 pub mod memory;
+pub mod redis;
+
+pub use fallback::Fallback;
