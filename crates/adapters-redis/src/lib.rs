@@ -3,7 +3,9 @@
 #![warn(missing_docs)]
 
 pub mod fallback;
+pub mod journal;
 pub mod memory;
 pub mod redis;
 
 pub use fallback::Fallback;
+pub use journal::JournaledCache;

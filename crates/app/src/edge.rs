@@ -2,14 +2,14 @@
 //! instance) when set, in-process stores (one instance: the embedded default) when not.
 //!
 //! With Redis, what happens when it stops answering (see `docs/redis.md`): rate limits and the
-//! login throttle fall back to per-instance counting, the read cache is skipped, session
+//! login throttle fall back to per-instance counting, the read cache is skipped (and the
+//! invalidations it missed are delivered before it serves again), session
 //! revocation is checked in the database, and requests carrying an `Idempotency-Key` are
 //! refused with 503 until Redis is back.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use adapters_redis::Fallback;
 use adapters_redis::memory::{
     MemoryCache, MemoryIdempotencyStore, MemoryLoginThrottle, MemoryRateLimiter, MemoryRevocationList,
 };
@@ -17,6 +17,7 @@ use adapters_redis::redis::{
     RedisCache, RedisConfig, RedisIdempotencyStore, RedisLoginThrottle, RedisRateLimiter, RedisRevocationList,
     RedisStore,
 };
+use adapters_redis::{Fallback, JournaledCache};
 use anyhow::Context as _;
 use api_http::state::{InProcess, SharedStateHealth};
 use domain::accounts::{LoginThrottle, RevocationList};
@@ -64,7 +65,7 @@ pub fn build(settings: &Settings, clock: &Arc<dyn Clock>) -> anyhow::Result<Edge
             MemoryRateLimiter::new(clock.clone()),
         )),
         idempotency: Arc::new(RedisIdempotencyStore::new(store.clone())),
-        cache: Arc::new(RedisCache::new(store.clone())),
+        cache: Arc::new(JournaledCache::new(RedisCache::new(store.clone()))),
         health: Arc::new(RedisHealth(store)),
     })
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use app::{Application, Settings};
@@ -26,7 +27,9 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     pub backend: Backend,
     stop: Option<oneshot::Sender<()>>,
-    _db: TestDatabase,
+    /// Shared by every instance over the database; dropped (and the database removed) with
+    /// the last.
+    db: Arc<TestDatabase>,
 }
 
 impl Drop for TestApp {
@@ -87,15 +90,23 @@ pub fn settings(db: &TestDatabase, data_dir: &Path) -> Settings {
 
 /// Starts the application over `db`.
 pub async fn spawn_app(db: TestDatabase) -> TestApp {
+    spawn_with(Arc::new(db), |_| {}).await
+}
+
+/// Starts an instance over `db` (which other instances may share), with its settings changed
+/// by `tweak`.
+pub async fn spawn_with(db: Arc<TestDatabase>, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = std::env::temp_dir().join(format!("engify-app-{}", uuid::Uuid::now_v7().simple()));
-    let app = Application::build_with(settings(&db, &data_dir), Duration::from_millis(25)).await.unwrap();
+    let mut settings = settings(&db, &data_dir);
+    tweak(&mut settings);
+    let app = Application::build_with(settings, Duration::from_millis(25)).await.unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
     }));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, data_dir, backend: db.backend(), stop: Some(stop), _db: db }
+    TestApp { address, client, data_dir, backend: db.backend(), stop: Some(stop), db }
 }
 
 /// One application per available backend (SQLite always, PostgreSQL when configured).
@@ -116,9 +127,34 @@ pub struct Admin {
 }
 
 impl TestApp {
+    /// Another instance over the same database, with its own settings tweak.
+    pub async fn another(&self, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        spawn_with(self.db.clone(), tweak).await
+    }
+
     /// A request with an optional bearer token and JSON body.
     pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        self.request_with(method, path, token, body, &[]).await
+    }
+
+    /// A POST with an `Idempotency-Key`.
+    pub async fn post_keyed(&self, path: &str, token: Option<&str>, body: Value, key: &str) -> Reply {
+        self.request_with(Method::POST, path, token, Some(body), &[("idempotency-key", key)]).await
+    }
+
+    /// A request with extra headers.
+    pub async fn request_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = self.client.request(method, format!("{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

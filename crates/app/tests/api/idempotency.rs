@@ -1,0 +1,117 @@
+//! `Idempotency-Key` over HTTP (api.md): a retry replays the first response byte for byte with
+//! `Idempotent-Replayed: true` and runs nothing; another body is 422; a malformed key is 400;
+//! keys are scoped per user; 5xx and 401 are not kept. The concurrent case runs on PostgreSQL
+//! and Redis in `multi_instance`; here, fifty identical retries at once on one instance.
+
+use futures_util::future::join_all;
+use serde_json::json;
+
+use crate::academy::{Academy, berlin};
+use crate::bookings::session;
+use crate::helpers::{Reply, TestApp, apps};
+
+const BOOK: &str = "/api/v1/bookings/individual";
+
+async fn bookings_of(app: &TestApp, token: &str) -> usize {
+    app.get("/api/v1/bookings?limit=100", Some(token)).await.json()["items"].as_array().unwrap().len()
+}
+
+fn assert_replay_of(first: &Reply, replay: &Reply) {
+    assert_eq!(replay.status, first.status);
+    assert_eq!(replay.text, first.text, "the body, byte for byte");
+    assert_eq!(replay.header("location"), first.header("location"));
+    assert_eq!(replay.header("content-type"), first.header("content-type"));
+    assert_eq!(replay.header("idempotent-replayed"), Some("true"));
+}
+
+#[tokio::test]
+async fn a_retry_replays_the_first_response_and_books_nothing_more() {
+    for app in apps().await {
+        let academy = Academy::new(&app, "acme").await;
+        let (course, _) = academy.course_with_tas("MATH-101", &["Tara"]).await;
+        let course = course["id"].as_str().unwrap();
+        let sam = academy.student("Sam").await;
+        let body = session(course, berlin(2, 10, 0), 60);
+
+        let first = app.post_keyed(BOOK, Some(&sam.access), body.clone(), "booking-1").await;
+        assert_eq!(first.status, 201, "{}", first.text);
+        assert!(first.header("idempotent-replayed").is_none());
+        let replay = app.post_keyed(BOOK, Some(&sam.access), body.clone(), "booking-1").await;
+        assert_replay_of(&first, &replay);
+        assert_eq!(bookings_of(&app, &sam.access).await, 1);
+
+        // The same key with another body is refused, and changes nothing.
+        let other = session(course, berlin(2, 12, 0), 60);
+        app.post_keyed(BOOK, Some(&sam.access), other.clone(), "booking-1")
+            .await
+            .problem(422, "idempotency_key_reused");
+        assert_eq!(bookings_of(&app, &sam.access).await, 1);
+
+        // An error answer is kept too: the retry of a refused booking is the same refusal.
+        let ted = academy.student("Ted").await;
+        let refused = app.post_keyed(BOOK, Some(&ted.access), body.clone(), "taken").await;
+        assert_eq!(refused.status, 409, "{}", refused.text);
+        assert_replay_of(&refused, &app.post_keyed(BOOK, Some(&ted.access), body.clone(), "taken").await);
+
+        // Keys are per user: Ted's "booking-1" is not Sam's.
+        let teds = app.post_keyed(BOOK, Some(&ted.access), other, "booking-1").await;
+        assert_eq!(teds.status, 201, "{}", teds.text);
+        assert!(teds.header("idempotent-replayed").is_none());
+    }
+}
+
+#[tokio::test]
+async fn malformed_keys_are_refused_before_anything_runs() {
+    for app in apps().await {
+        let admin = app.sign_up("acme").await;
+        let course = json!({"code": "MATH-101", "title": "Algebra"});
+        for key in [String::new(), "k".repeat(256), "tab\tkey".to_owned()] {
+            let reply = app.post_keyed("/api/v1/courses", Some(&admin.access), course.clone(), &key).await;
+            let problem = reply.problem(400, "validation_failed");
+            assert_eq!(problem["errors"][0]["field"], "Idempotency-Key", "{key:?}");
+        }
+        let listed = app.get("/api/v1/courses", Some(&admin.access)).await.json();
+        assert_eq!(listed["items"].as_array().unwrap().len(), 0);
+        // 255 printable characters are a key.
+        let reply = app.post_keyed("/api/v1/courses", Some(&admin.access), course, &"k".repeat(255)).await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+    }
+}
+
+#[tokio::test]
+async fn an_unauthenticated_answer_is_not_kept() {
+    for app in apps().await {
+        let admin = app.sign_up("acme").await;
+        let course = json!({"code": "MATH-101", "title": "Algebra"});
+        // Anonymous: scoped to the IP, answered 401, not kept.
+        let first = app.post_keyed("/api/v1/courses", None, course.clone(), "k1").await;
+        first.problem(401, "unauthenticated");
+        let again = app.post_keyed("/api/v1/courses", None, course.clone(), "k1").await;
+        assert!(again.header("idempotent-replayed").is_none());
+        // The admin's own key runs for real.
+        let created = app.post_keyed("/api/v1/courses", Some(&admin.access), course, "k1").await;
+        assert_eq!(created.status, 201, "{}", created.text);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_identical_retries_at_once_run_once() {
+    for app in apps().await {
+        let academy = Academy::new(&app, "acme").await;
+        let (course, _) = academy.course_with_tas("MATH-101", &["Tara"]).await;
+        let sam = academy.student("Sam").await;
+        let body = session(course["id"].as_str().unwrap(), berlin(3, 10, 0), 60);
+        let replies =
+            join_all((0..50).map(|_| app.post_keyed(BOOK, Some(&sam.access), body.clone(), "same-key"))).await;
+        let originals = replies.iter().filter(|r| r.status == 201 && r.header("idempotent-replayed").is_none());
+        assert_eq!(originals.count(), 1, "exactly one execution");
+        for reply in &replies {
+            match reply.status.as_u16() {
+                201 => {}
+                409 => assert_eq!(reply.json()["code"], "idempotency_key_in_progress", "{}", reply.text),
+                other => panic!("unexpected {other}: {}", reply.text),
+            }
+        }
+        assert_eq!(bookings_of(&app, &sam.access).await, 1, "{:?}", app.backend);
+    }
+}
