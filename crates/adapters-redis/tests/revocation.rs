@@ -1,10 +1,14 @@
-//! The in-process revocation list: a session is refused until its `until`, and not after.
+//! The revocation list, in process and in Redis: the conformance suite against both, and the
+//! in-process list's exact end and bookkeeping on a hand-moved clock.
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
+
+mod conformance;
 
 use std::sync::{Arc, Mutex};
 
 use adapters_redis::memory::MemoryRevocationList;
+use adapters_redis::redis::RedisRevocationList;
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::accounts::RevocationList;
 use domain::shared::{Clock, FixedClock, SessionId};
@@ -92,3 +96,36 @@ async fn the_default_list_uses_the_system_clock() {
     list.revoke(session(), Utc::now() - TimeDelta::minutes(1)).await.unwrap();
     assert_eq!(format!("{list:?}"), "MemoryRevocationList { entries: 2, .. }");
 }
+
+/// Runs each named conformance test against the in-process and the Redis list.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod memory {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    conformance::revocation::$name(&MemoryRevocationList::default()).await;
+                }
+            )*
+        }
+
+        mod redis {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(store) = conformance::redis_store() else { return };
+                    conformance::revocation::$name(&RedisRevocationList::new(store)).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    a_revoked_session_is_refused,
+    a_revocation_in_the_past_refuses_nothing,
+    revoking_again_never_shortens_a_revocation,
+    a_revocation_ends_at_its_until,
+);

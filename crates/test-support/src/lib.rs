@@ -6,8 +6,13 @@
 //! - [`services`]: where PostgreSQL comes from (`TEST_DATABASE_URL`, else a testcontainers
 //!   container when a Docker daemon answers, else the test is skipped with one line), and
 //!   `ENGIFY_REQUIRE_SERVICES=1`, which turns a skip into a failure (CI sets it).
+//! - [`redis`]: the Redis URL (`TEST_REDIS_URL`, else skipped) and a key prefix unique to the
+//!   test.
+//! - [`proxy`]: a TCP proxy that can be cut and restored, to take a service away mid-test.
 
 pub mod postgres;
+pub mod proxy;
+pub mod redis;
 pub mod services;
 pub mod sqlite;
 

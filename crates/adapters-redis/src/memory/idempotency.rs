@@ -92,11 +92,13 @@ impl State {
         if self.scopes.len() >= self.sweep_at || self.scopes.len() >= max {
             self.scopes.retain(|_, e| now < e.expires_at);
             if self.scopes.len() >= max {
-                let mut ends: Vec<DateTime<Utc>> = self.scopes.values().map(|e| e.expires_at).collect();
-                let cut = ends.len() / 4;
-                ends.select_nth_unstable(cut);
-                let threshold = ends[cut];
-                self.scopes.retain(|_, e| e.expires_at > threshold);
+                let mut by_end: Vec<(DateTime<Utc>, String)> =
+                    self.scopes.iter().map(|(scope, e)| (e.expires_at, scope.clone())).collect();
+                let cut = by_end.len() / 4;
+                by_end.select_nth_unstable(cut);
+                for (_, scope) in &by_end[..cut] {
+                    self.scopes.remove(scope);
+                }
             }
             self.sweep_at = (2 * self.scopes.len()).clamp(MIN_SWEEP_AT.min(max), max);
         }

@@ -1,0 +1,70 @@
+//! Where Redis comes from in tests: `TEST_REDIS_URL`, else the test is skipped with one line
+//! (or fails, with `ENGIFY_REQUIRE_SERVICES=1`; see [`crate::services`]).
+//!
+//! Tests share one Redis and keep apart by a key prefix unique to each call, so nothing needs
+//! flushing and tests run in parallel.
+
+use crate::services;
+
+/// The Redis URL and a fresh key prefix (`engify-test:{uuid}:`), or `None` after reporting
+/// Redis as missing.
+///
+/// # Panics
+/// When `TEST_REDIS_URL` is unset and `ENGIFY_REQUIRE_SERVICES=1`.
+pub fn url_and_prefix() -> Option<(String, String)> {
+    match std::env::var("TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some((url, unique_prefix())),
+        _ => {
+            services::missing("Redis", "TEST_REDIS_URL unset");
+            None
+        }
+    }
+}
+
+/// A key prefix no other test uses.
+pub fn unique_prefix() -> String {
+    format!("engify-test:{}:", uuid::Uuid::now_v7().simple())
+}
+
+/// The `host:port` of a `redis://[user:pass@]host:port[/db]` URL (port 6379 if absent), for
+/// putting a [`crate::proxy::TcpProxy`] in front of it.
+pub fn host_port(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("redis://")?;
+    let authority = rest.split(['/', '?']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    if host_port.is_empty() {
+        return None;
+    }
+    Some(if host_port.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:6379")
+    })
+}
+
+/// `url` with its `host:port` replaced by `addr` (credentials, database and query kept).
+pub fn with_addr(url: &str, addr: std::net::SocketAddr) -> Option<String> {
+    let rest = url.strip_prefix("redis://")?;
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let credentials = authority.rsplit_once('@').map(|(c, _)| format!("{c}@")).unwrap_or_default();
+    Some(format!("redis://{credentials}{addr}{tail}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_port_and_with_addr_keep_the_rest_of_the_url() {
+        assert_eq!(host_port("redis://127.0.0.1:6379").as_deref(), Some("127.0.0.1:6379"));
+        assert_eq!(host_port("redis://u:p@redis/2").as_deref(), Some("redis:6379"));
+        assert_eq!(host_port("http://x"), None);
+        let addr: std::net::SocketAddr = "127.0.0.1:4000".parse().unwrap_or_else(|_| unreachable!());
+        assert_eq!(
+            with_addr("redis://u:p@redis:6379/2?x=1", addr).as_deref(),
+            Some("redis://u:p@127.0.0.1:4000/2?x=1")
+        );
+        assert_eq!(with_addr("redis://localhost", addr).as_deref(), Some("redis://127.0.0.1:4000"));
+    }
+}
