@@ -111,10 +111,13 @@ pub async fn idempotency(
     };
 
     let mut claim = HeldClaim { store, scope, token: Some(token) };
-    let request = req.request().clone();
+    // (The request cannot be kept aside for an error response: routing needs it unshared.)
     let response = match next.call(req).await {
         Ok(response) => response.map_into_boxed_body(),
-        Err(error) => ServiceResponse::from_err(error, request),
+        Err(error) => {
+            claim.release().await;
+            return Err(error);
+        }
     };
     let (request, response) = response.into_parts();
     let status = response.status();

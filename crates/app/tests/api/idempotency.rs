@@ -1,19 +1,20 @@
 //! `Idempotency-Key` over HTTP (api.md): a retry replays the first response byte for byte with
 //! `Idempotent-Replayed: true` and runs nothing; another body is 422; a malformed key is 400;
-//! keys are scoped per user; 5xx and 401 are not kept. The concurrent case runs on PostgreSQL
-//! and Redis in `multi_instance`; here, fifty identical retries at once on one instance.
+//! keys are scoped per user; 401 is not kept. On every backend and edge (in process, Redis);
+//! the same key across instances is in `multi_instance`.
 
 use futures_util::future::join_all;
 use serde_json::json;
 
 use crate::academy::{Academy, berlin};
 use crate::bookings::session;
-use crate::helpers::{Reply, TestApp, apps};
+use crate::helpers::{Reply, TestApp};
+use crate::shared_state::every_edge;
 
 const BOOK: &str = "/api/v1/bookings/individual";
 
 async fn bookings_of(app: &TestApp, token: &str) -> usize {
-    app.get("/api/v1/bookings?limit=100", Some(token)).await.json()["items"].as_array().unwrap().len()
+    app.get("/api/v1/bookings?limit=100", Some(token)).await.json()["data"].as_array().unwrap().len()
 }
 
 fn assert_replay_of(first: &Reply, replay: &Reply) {
@@ -26,7 +27,7 @@ fn assert_replay_of(first: &Reply, replay: &Reply) {
 
 #[tokio::test]
 async fn a_retry_replays_the_first_response_and_books_nothing_more() {
-    for app in apps().await {
+    for app in every_edge().await {
         let academy = Academy::new(&app, "acme").await;
         let (course, _) = academy.course_with_tas("MATH-101", &["Tara"]).await;
         let course = course["id"].as_str().unwrap();
@@ -62,7 +63,7 @@ async fn a_retry_replays_the_first_response_and_books_nothing_more() {
 
 #[tokio::test]
 async fn malformed_keys_are_refused_before_anything_runs() {
-    for app in apps().await {
+    for app in every_edge().await {
         let admin = app.sign_up("acme").await;
         let course = json!({"code": "MATH-101", "title": "Algebra"});
         for key in [String::new(), "k".repeat(256), "tab\tkey".to_owned()] {
@@ -71,7 +72,7 @@ async fn malformed_keys_are_refused_before_anything_runs() {
             assert_eq!(problem["errors"][0]["field"], "Idempotency-Key", "{key:?}");
         }
         let listed = app.get("/api/v1/courses", Some(&admin.access)).await.json();
-        assert_eq!(listed["items"].as_array().unwrap().len(), 0);
+        assert_eq!(listed["data"].as_array().unwrap().len(), 0);
         // 255 printable characters are a key.
         let reply = app.post_keyed("/api/v1/courses", Some(&admin.access), course, &"k".repeat(255)).await;
         assert_eq!(reply.status, 201, "{}", reply.text);
@@ -80,7 +81,7 @@ async fn malformed_keys_are_refused_before_anything_runs() {
 
 #[tokio::test]
 async fn an_unauthenticated_answer_is_not_kept() {
-    for app in apps().await {
+    for app in every_edge().await {
         let admin = app.sign_up("acme").await;
         let course = json!({"code": "MATH-101", "title": "Algebra"});
         // Anonymous: scoped to the IP, answered 401, not kept.
@@ -96,7 +97,7 @@ async fn an_unauthenticated_answer_is_not_kept() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_identical_retries_at_once_run_once() {
-    for app in apps().await {
+    for app in every_edge().await {
         let academy = Academy::new(&app, "acme").await;
         let (course, _) = academy.course_with_tas("MATH-101", &["Tara"]).await;
         let sam = academy.student("Sam").await;

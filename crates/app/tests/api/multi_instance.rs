@@ -1,7 +1,8 @@
 //! Three instances on different ports sharing one PostgreSQL database and one Redis (a key
 //! prefix of this test's own): the rate limit is one budget, an idempotency key replays on
-//! every instance, a logged-out session is refused by all at once, a catalog write shows in
-//! every instance's next read, and bookings racing across instances still produce exactly one.
+//! every instance, a logged-out session is refused by all at once, failed logins lock the
+//! account on all, a catalog write shows in every instance's next read, and bookings racing
+//! across instances still produce exactly one.
 
 use futures_util::future::join_all;
 use serde_json::json;
@@ -19,11 +20,12 @@ async fn three(tweak: impl Fn(&mut app::Settings)) -> Option<Vec<TestApp>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_auth_rate_limit_is_one_budget_across_instances() {
     let Some(apps) = three(|s| s.auth_rate_limit_per_minute = 6).await else { return };
-    let login = json!({"email": "nobody@acme.test", "password": PASSWORD});
+    // A new email each time, so that the lockout (5 failures per email) stays out of the way.
+    let login = |n: usize| json!({"email": format!("nobody{n}@acme.test"), "password": PASSWORD});
     let mut allowed = 0;
     for round in 0..3 {
-        for app in &apps {
-            let reply = app.post("/api/v1/auth/login", None, login.clone()).await;
+        for (i, app) in apps.iter().enumerate() {
+            let reply = app.post("/api/v1/auth/login", None, login(round * 3 + i)).await;
             match reply.status.as_u16() {
                 401 => allowed += 1,
                 429 => assert!(round >= 2, "refused too early: {}", reply.text),
@@ -32,7 +34,7 @@ async fn the_auth_rate_limit_is_one_budget_across_instances() {
         }
     }
     assert_eq!(allowed, 6, "six in a minute, whichever instance counted them");
-    let reply = apps[0].post("/api/v1/auth/login", None, login).await;
+    let reply = apps[0].post("/api/v1/auth/login", None, login(99)).await;
     reply.problem(429, "rate_limited");
     assert_eq!(parse_ratelimit(reply.header("ratelimit").unwrap(), "auth").0, 0);
 }
@@ -67,7 +69,7 @@ async fn an_idempotency_key_replays_on_every_instance_and_concurrent_retries_run
             .all(|r| r.status == 201 || (r.status == 409 && r.json()["code"] == "idempotency_key_in_progress"))
     );
     let mine = apps[2].get("/api/v1/bookings?limit=100", Some(&sam.access)).await.json();
-    assert_eq!(mine["items"].as_array().unwrap().len(), 2, "one booking per key");
+    assert_eq!(mine["data"].as_array().unwrap().len(), 2, "one booking per key");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -75,12 +77,12 @@ async fn a_logged_out_session_is_refused_by_every_instance_at_once() {
     let Some(apps) = three(|_| {}).await else { return };
     let admin = apps[0].sign_up("acme").await;
     for app in &apps {
-        assert_eq!(app.get("/api/v1/auth/me", Some(&admin.access)).await.status, 200);
+        assert_eq!(app.get("/api/v1/me", Some(&admin.access)).await.status, 200);
     }
     let reply = apps[1].post("/api/v1/auth/logout", Some(&admin.access), json!({"refreshToken": admin.refresh})).await;
     assert_eq!(reply.status, 204, "{}", reply.text);
     for app in &apps {
-        app.get("/api/v1/auth/me", Some(&admin.access)).await.problem(401, "unauthenticated");
+        app.get("/api/v1/me", Some(&admin.access)).await.problem(401, "unauthenticated");
     }
 }
 
@@ -113,13 +115,30 @@ async fn bookings_racing_across_instances_produce_exactly_one() {
     let academy = Academy::new(&apps[0], "acme").await;
     let (course, tas) = academy.course_with_tas("MATH-101", &["Tara"]).await;
     let course = course["id"].as_str().unwrap().to_owned();
+    let names: Vec<String> = (0..30).map(|i| format!("Student{i:02}")).collect();
     let mut students = Vec::new();
-    for chunk in (0..30).collect::<Vec<_>>().chunks(6) {
-        students.extend(join_all(chunk.iter().map(|i| academy.student(&format!("Student{i:02}")))).await);
+    for chunk in names.chunks(6) {
+        students.extend(join_all(chunk.iter().map(|name| academy.student(name))).await);
     }
     let body = with(session(&course, berlin(2, 10, 0), 60), &json!({"taId": tas[0].id}));
     let replies = join_all(students.iter().enumerate().map(|(i, s)| book(&apps[i % 3], &s.access, body.clone()))).await;
     let created = replies.iter().filter(|r| r.status == 201).count();
     let taken = replies.iter().filter(|r| r.status == 409 && r.json()["code"] == "ta_unavailable").count();
     assert_eq!((created, taken), (1, 29));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_logins_spread_over_instances_lock_the_account_on_all() {
+    let Some(apps) = three(|_| {}).await else { return };
+    apps[0].sign_up("acme").await;
+    // LOGIN_MAX_FAILURES is 5: five failures, whichever instances saw them.
+    for i in 0..5 {
+        let reply = apps[i % 3].login("admin@acme.test", "wrong-password-123").await;
+        assert_eq!(reply.status, 401, "{}", reply.text);
+    }
+    for app in &apps {
+        let reply = app.login("admin@acme.test", PASSWORD).await;
+        reply.problem(423, "account_locked");
+        assert!(reply.header("retry-after").is_some());
+    }
 }

@@ -1,12 +1,13 @@
 //! The read cache over HTTP: catalog reads are served from it (`Cache-Status: engify; hit`),
 //! and every write that changes them — course, product, TA assignment, availability,
-//! template — is visible to the very next read. In process here; across
-//! instances sharing Redis in `multi_instance`.
+//! template — is visible to the very next read. In process and in Redis; across instances
+//! sharing Redis in `multi_instance`.
 
 use serde_json::json;
 
 use crate::academy::Academy;
-use crate::helpers::{Reply, TestApp, apps};
+use crate::helpers::{Reply, TestApp};
+use crate::shared_state::every_edge;
 
 fn is_hit(reply: &Reply) -> bool {
     reply.header("cache-status") == Some("engify; hit")
@@ -24,7 +25,7 @@ pub async fn read_twice(app: &TestApp, path: &str, token: &str) -> serde_json::V
 
 #[tokio::test]
 async fn every_catalog_write_shows_in_the_next_read() {
-    for app in apps().await {
+    for app in every_edge().await {
         let academy = Academy::new(&app, "acme").await;
         let admin = academy.admin.access.clone();
         let (course, tas) = academy.course_with_tas("MATH-101", &["Tara"]).await;
@@ -34,32 +35,32 @@ async fn every_catalog_write_shows_in_the_next_read() {
 
         // Courses: a change of title.
         let courses = "/api/v1/courses";
-        assert_eq!(read_twice(&app, courses, &sam.access).await["items"][0]["title"], "Course MATH-101");
+        assert_eq!(read_twice(&app, courses, &sam.access).await["data"][0]["title"], "Course MATH-101");
         let reply = app.patch(&format!("{courses}/{course_id}"), Some(&admin), json!({"title": "Algebra"})).await;
         assert_eq!(reply.status, 200, "{}", reply.text);
         let after = app.get(courses, Some(&sam.access)).await;
         assert!(!is_hit(&after));
-        assert_eq!(after.json()["items"][0]["title"], "Algebra");
+        assert_eq!(after.json()["data"][0]["title"], "Algebra");
         assert_eq!(app.get(&format!("{courses}/{course_id}"), Some(&sam.access)).await.json()["title"], "Algebra");
 
         // Products: a new bundle.
         let products = format!("/api/v1/courses/{course_id}/products");
-        assert_eq!(read_twice(&app, &products, &sam.access).await["items"].as_array().unwrap().len(), 1);
+        assert_eq!(read_twice(&app, &products, &sam.access).await["data"].as_array().unwrap().len(), 1);
         academy.bundle(&course_id, 5, 30, 18_000).await;
-        assert_eq!(app.get(&products, Some(&sam.access)).await.json()["items"].as_array().unwrap().len(), 2);
+        assert_eq!(app.get(&products, Some(&sam.access)).await.json()["data"].as_array().unwrap().len(), 2);
 
         // Course TAs: an unassignment.
         let course_tas = format!("/api/v1/courses/{course_id}/tas");
-        assert_eq!(read_twice(&app, &course_tas, &sam.access).await["items"].as_array().unwrap().len(), 1);
+        assert_eq!(read_twice(&app, &course_tas, &sam.access).await["data"].as_array().unwrap().len(), 1);
         let reply = app.delete(&format!("{course_tas}/{ta}"), Some(&admin)).await;
         assert_eq!(reply.status, 204, "{}", reply.text);
-        assert_eq!(app.get(&course_tas, Some(&sam.access)).await.json()["items"].as_array().unwrap().len(), 0);
+        assert_eq!(app.get(&course_tas, Some(&sam.access)).await.json()["data"].as_array().unwrap().len(), 0);
 
         // TAs: an invitation.
         let tas_path = "/api/v1/tas";
-        assert_eq!(read_twice(&app, tas_path, &sam.access).await["items"].as_array().unwrap().len(), 1);
+        assert_eq!(read_twice(&app, tas_path, &sam.access).await["data"].as_array().unwrap().len(), 1);
         academy.ta("Theo").await;
-        assert_eq!(app.get(tas_path, Some(&sam.access)).await.json()["items"].as_array().unwrap().len(), 2);
+        assert_eq!(app.get(tas_path, Some(&sam.access)).await.json()["data"].as_array().unwrap().len(), 2);
 
         // Availability: the TA's own change.
         let availability = format!("/api/v1/tas/{ta}/availability");
@@ -72,25 +73,25 @@ async fn every_catalog_write_shows_in_the_next_read() {
 
         // Templates: a new one.
         let templates = "/api/v1/group-session-templates";
-        assert_eq!(read_twice(&app, templates, &sam.access).await["items"].as_array().unwrap().len(), 0);
+        assert_eq!(read_twice(&app, templates, &sam.access).await["data"].as_array().unwrap().len(), 0);
         let (course2, tas2) = academy.course_with_tas("PHYS-101", &["Tina"]).await;
         let template = json!({"courseId": course2["id"], "taId": tas2[0].id, "title": "Study group",
             "capacity": 5, "durationMinutes": 60, "pricePerStudentCents": 1_500});
         let reply = app.post(templates, Some(&admin), template).await;
         assert_eq!(reply.status, 201, "{}", reply.text);
-        assert_eq!(app.get(templates, Some(&sam.access)).await.json()["items"].as_array().unwrap().len(), 1);
+        assert_eq!(app.get(templates, Some(&sam.access)).await.json()["data"].as_array().unwrap().len(), 1);
     }
 }
 
 #[tokio::test]
 async fn organizations_never_see_each_others_cached_reads() {
-    for app in apps().await {
+    for app in every_edge().await {
         let acme = Academy::new(&app, "acme").await;
         acme.course("MATH-101", "Algebra").await;
         let globex = Academy::new(&app, "globex").await;
         read_twice(&app, "/api/v1/courses", &acme.admin.access).await;
         let theirs = app.get("/api/v1/courses", Some(&globex.admin.access)).await;
         assert!(!is_hit(&theirs));
-        assert_eq!(theirs.json()["items"].as_array().unwrap().len(), 0);
+        assert_eq!(theirs.json()["data"].as_array().unwrap().len(), 0);
     }
 }

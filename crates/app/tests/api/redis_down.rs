@@ -44,8 +44,8 @@ async fn without_redis_the_service_degrades_as_documented_and_recovers() {
     assert_eq!(read.json()["title"], "Geometry");
     assert_ne!(read.header("cache-status"), Some("engify; hit"));
     // Authentication: from the database; the logged-out session stays out.
-    app.get("/api/v1/auth/me", Some(&other_access)).await.problem(401, "unauthenticated");
-    assert_eq!(app.get("/api/v1/auth/me", Some(&admin.access)).await.status, 200);
+    app.get("/api/v1/me", Some(&other_access)).await.problem(401, "unauthenticated");
+    assert_eq!(app.get("/api/v1/me", Some(&admin.access)).await.status, 200);
     // Logins and their lockout counters: per instance.
     assert_eq!(app.login("admin@acme.test", PASSWORD).await.status, 200);
     assert_eq!(app.login("admin@acme.test", "wrong-password-1").await.status, 401);

@@ -40,18 +40,33 @@ impl TestRedis {
 }
 
 /// `n` instances over one fresh PostgreSQL database sharing `redis`, each with `tweak` applied
-/// after Redis; `None` when PostgreSQL is unavailable (reported by `test_support`).
+/// after Redis, the first alone running the email worker; `None` when PostgreSQL is
+/// unavailable (reported by `test_support`).
 pub async fn instances(redis: &TestRedis, n: usize, tweak: impl Fn(&mut Settings)) -> Option<Vec<TestApp>> {
     let db = Arc::new(test_support::postgres::database().await?);
     let mut apps = Vec::new();
-    for _ in 0..n {
+    for i in 0..n {
         apps.push(
             spawn_with(db.clone(), |s| {
                 redis.apply(s);
+                // One email worker: the test reads emails from the first instance's directory.
+                s.worker_enabled = i == 0;
                 tweak(s);
             })
             .await,
         );
     }
     Some(apps)
+}
+
+/// One application per backend and edge: SQLite and PostgreSQL with the in-process stores, and
+/// PostgreSQL with Redis when both are available.
+pub async fn every_edge() -> Vec<TestApp> {
+    let mut apps = crate::helpers::apps().await;
+    if let Some(redis) = TestRedis::new()
+        && let Some(mut with_redis) = instances(&redis, 1, |_| {}).await
+    {
+        apps.append(&mut with_redis);
+    }
+    apps
 }
