@@ -1,7 +1,8 @@
 //! The OpenAPI 3.1 document, generated from the code: paths and schemas come from the handlers'
 //! `#[utoipa::path]` (collected by `routes`); each operation's error responses come
 //! from the `CODES` of its use case's error enum, plus the edge's own (bad JSON, oversized or
-//! mistyped bodies, missing tokens), so the document lists exactly what an endpoint can answer.
+//! mistyped bodies, missing tokens, rate limits, idempotency keys), so the document lists exactly
+//! what an endpoint can answer.
 
 use std::collections::BTreeMap;
 
@@ -24,7 +25,9 @@ use domain::group_sessions::{
 };
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
-use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi as _};
@@ -97,6 +100,20 @@ const BODY_ERRORS: &[ErrorCode] = &[
 /// or one its parser refuses, naming the parameter).
 const QUERY_ERRORS: &[ErrorCode] = &[ErrorCode::MalformedRequest, ErrorCode::ValidationFailed];
 
+/// Codes the edge adds to every operation of `/api/v1` (rate limits).
+const LIMITED_ERRORS: &[ErrorCode] = &[ErrorCode::RateLimited];
+
+/// Codes the edge adds to every `POST` of `/api/v1` (the `Idempotency-Key` header: malformed,
+/// reused with another body, still running, or not checkable while Redis is down).
+const IDEMPOTENCY_ERRORS: &[ErrorCode] = &[
+    ErrorCode::ValidationFailed,
+    ErrorCode::IdempotencyKeyReused,
+    ErrorCode::IdempotencyKeyInProgress,
+    ErrorCode::ServiceUnavailable,
+];
+
+const EDGE_DESCRIPTION: &str = "\n\n**Rate limits.** Every response of `/api/v1` carries `RateLimit-Policy` (e.g. `\"default\";q=600;w=60`) and `RateLimit` (`\"default\";r=<remaining>;t=<seconds to reset>`): per client IP on `/auth/*` and `POST /organizations` (policy `auth`), per user elsewhere (per IP when anonymous). Past the limit: 429 `rate_limited` with `Retry-After`.\n\n**Idempotency.** Every `POST` accepts `Idempotency-Key` (1–255 printable ASCII). Within 24 h, a retry with the same key and body from the same user (or IP) to the same path gets the first response again, byte for byte, with `Idempotent-Replayed: true`, and nothing runs twice; another body is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_key_in_progress`. 5xx, 401 and 429 answers are not kept.\n\n**Caching.** Catalog reads (courses, products, TAs, templates, availability) may come from a cache shared by every instance, marked `Cache-Status: engify; hit`; any write to them is visible to the next read.";
+
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(
@@ -124,6 +141,9 @@ impl Modify for Security {
 /// The base document the routes are collected into.
 pub fn base() -> OpenApi {
     let mut doc = BaseDoc::openapi();
+    if let Some(description) = doc.info.description.as_mut() {
+        description.push_str(EDGE_DESCRIPTION);
+    }
     if let Some(schema) = doc.components.as_mut().and_then(|c| c.schemas.get_mut("Problem")) {
         describe_codes(schema);
     }
@@ -147,19 +167,43 @@ fn describe_codes(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::S
 /// Never in a built service: a test checks that every operation has an entry in
 /// [`OPERATION_ERRORS`]; an operation without one gets only the edge's codes.
 pub fn add_error_responses(doc: &mut OpenApi) {
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in &mut doc.paths.paths {
+        let api = path.starts_with("/api/v1/");
+        if let Some(post) = item.post.as_mut().filter(|_| api) {
+            add_idempotency_key(post);
+        }
         for operation in
             [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
         {
-            add_errors(operation);
+            add_errors(operation, api);
         }
     }
 }
 
-fn add_errors(operation: &mut Operation) {
+/// Documents the `Idempotency-Key` header of a `POST`, and what it can answer.
+fn add_idempotency_key(operation: &mut Operation) {
+    let header = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "1 to 255 printable ASCII characters. A retry with the same key and body replays the first response (`Idempotent-Replayed: true`) and runs nothing.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255))))
+        .build();
+    operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(header));
+}
+
+fn add_errors(operation: &mut Operation, api: bool) {
     let id = operation.operation_id.clone().unwrap_or_default();
     let mut codes: Vec<ErrorCode> =
         OPERATION_ERRORS.iter().find(|(op, _)| *op == id).map(|(_, c)| c.to_vec()).unwrap_or_default();
+    if api {
+        codes.extend_from_slice(LIMITED_ERRORS);
+    }
+    if api && operation.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.name == "Idempotency-Key")) {
+        codes.extend_from_slice(IDEMPOTENCY_ERRORS);
+    }
     if operation.request_body.is_some() {
         codes.extend_from_slice(BODY_ERRORS);
     }

@@ -128,3 +128,29 @@ fn query_string_operations_document_their_refusals() {
         }
     }
 }
+
+#[test]
+fn api_operations_document_429_and_posts_their_idempotency_key() {
+    let doc = serde_json::to_value(api_http::openapi()).unwrap();
+    for (method, path, _) in operations() {
+        let operation = &doc["paths"][&path][&method];
+        let api = path.starts_with("/api/v1/");
+        assert_eq!(operation["responses"]["429"].is_object(), api, "{method} {path}: 429");
+        let params = operation["parameters"].as_array().cloned().unwrap_or_default();
+        let keyed = params.iter().any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header");
+        assert_eq!(keyed, api && method == "post", "{method} {path}: Idempotency-Key");
+        if keyed {
+            let responses = &operation["responses"];
+            for (status, code) in [
+                ("409", "idempotency_key_in_progress"),
+                ("422", "idempotency_key_reused"),
+                ("503", "service_unavailable"),
+            ] {
+                let description = responses[status]["description"].as_str().unwrap_or_default();
+                assert!(description.contains(&format!("`{code}`")), "{method} {path} {status}: {description}");
+            }
+        }
+    }
+    let info = doc["info"]["description"].as_str().unwrap();
+    assert!(info.contains("RateLimit-Policy") && info.contains("Idempotent-Replayed"));
+}

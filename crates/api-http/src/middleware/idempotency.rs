@@ -50,11 +50,8 @@ pub const LEASE: Duration = Duration::from_secs(REQUEST_TIMEOUT.as_secs() + 30);
 /// The response headers kept and replayed with the body.
 const REPLAYED_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::RETRY_AFTER];
 
-fn pass(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> impl Future<Output = Result<ServiceResponse<BoxBody>, Error>> {
-    async move { next.call(req).await.map(ServiceResponse::map_into_boxed_body) }
+async fn pass(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    next.call(req).await.map(ServiceResponse::map_into_boxed_body)
 }
 
 fn refuse(req: ServiceRequest, error: &ApiError) -> ServiceResponse<BoxBody> {
