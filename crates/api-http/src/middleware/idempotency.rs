@@ -213,7 +213,9 @@ impl Drop for HeldClaim {
     fn drop(&mut self) {
         let Some(token) = self.token.take() else { return };
         let (store, scope) = (self.store.clone(), std::mem::take(&mut self.scope));
-        actix_web::rt::spawn(async move {
+        // Outside a runtime (a process shutting down) the lease ends the claim instead.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        runtime.spawn(async move {
             if let Err(error) = store.release(&scope, &token).await {
                 tracing::warn!(error = %error, "idempotency store unavailable: claim held until its lease ends");
             }
