@@ -39,7 +39,8 @@ async fn claims_take_due_messages_oldest_first_and_respect_the_lease() {
 
         let now = at(10);
         let first = repos.outbox().claim_due(now, 2, LEASE).await.unwrap();
-        assert_eq!(first, vec![due_first.clone(), retrying.clone()], "{b:?}: oldest due first, at most the limit");
+        let leased = |m: &OutboxMessage| OutboxMessage { leased_until: Some(now + LEASE), ..m.clone() };
+        assert_eq!(first, vec![leased(&due_first), leased(&retrying)], "{b:?}: oldest due first, at most the limit");
         let second = repos.outbox().claim_due(now, 10, LEASE).await.unwrap();
         assert_eq!(ids(&second), vec![due_late.id], "{b:?}: claimed ones are hidden");
         let just_before = now + LEASE - TimeDelta::microseconds(1);
@@ -50,7 +51,9 @@ async fn claims_take_due_messages_oldest_first_and_respect_the_lease() {
         // When the lease ends (a worker died), the messages come back.
         let again = repos.outbox().claim_due(now + LEASE, 10, LEASE).await.unwrap();
         assert_eq!(ids(&again), vec![due_first.id, retrying.id, due_late.id], "{b:?}");
-        assert_eq!(again[1], retrying, "{b:?}: a claim changes nothing the domain sees");
+        assert_eq!(again[1].leased_until, Some(now + LEASE + LEASE), "{b:?}: the new claim's end");
+        let unleased = OutboxMessage { leased_until: None, ..again[1].clone() };
+        assert_eq!(unleased, retrying, "{b:?}: a claim changes nothing else the domain sees");
     }
 }
 
@@ -64,10 +67,11 @@ async fn recording_an_outcome_ends_the_lease() {
             repos.outbox().enqueue(m).await.unwrap();
         }
         assert_eq!(repos.outbox().claim_due(at(3), 10, LEASE).await.unwrap().len(), 3, "{b:?}");
+        let lease = at(3) + LEASE;
 
-        repos.outbox().mark_sent(sent.id, at(4)).await.unwrap();
-        repos.outbox().mark_failed(retried.id, 1, "421 busy", Some(at(6))).await.unwrap();
-        repos.outbox().mark_failed(dead.id, 8, "550 no such user", None).await.unwrap();
+        assert!(repos.outbox().mark_sent(sent.id, lease, at(4)).await.unwrap());
+        assert!(repos.outbox().mark_failed(retried.id, lease, 1, "421 busy", Some(at(6))).await.unwrap());
+        assert!(repos.outbox().mark_failed(dead.id, lease, 8, "550 no such user", None).await.unwrap());
 
         let get = |id| async move { repos.outbox().get(acme.id, id).await.unwrap().unwrap() };
         let expected = OutboxMessage { status: JobStatus::Sent, sent_at: Some(at(4)), ..sent.clone() };
@@ -128,5 +132,28 @@ async fn concurrent_claims_never_share_a_message() {
             assert!(seen.insert(m.id), "{b:?}: {:?} was claimed twice", m.id);
         }
         assert_eq!(seen.len(), usize::try_from(total).unwrap(), "{b:?}: every message claimed once");
+    }
+}
+
+#[tokio::test]
+async fn an_outcome_is_recorded_only_under_the_claim_that_still_holds_the_message() {
+    for t in common::stores().await {
+        let (repos, b) = (&*t.store, t.backend);
+        let acme = org(repos, "acme").await;
+        let m = message(acme.id, 0);
+        repos.outbox().enqueue(&m).await.unwrap();
+        let first = repos.outbox().claim_due(at(3), 10, LEASE).await.unwrap().remove(0).leased_until.unwrap();
+        // The first worker stalls past its lease; a second claims the message.
+        let second = repos.outbox().claim_due(first, 10, LEASE).await.unwrap().remove(0).leased_until.unwrap();
+        assert_ne!(first, second, "{b:?}");
+        assert!(!repos.outbox().mark_sent(m.id, first, at(4)).await.unwrap(), "{b:?}: the stale claim records nothing");
+        assert!(!repos.outbox().mark_failed(m.id, first, 1, "late", None).await.unwrap(), "{b:?}");
+        assert_eq!(repos.outbox().get(acme.id, m.id).await.unwrap().unwrap().status, JobStatus::Pending, "{b:?}");
+        // The holder records its outcome.
+        assert!(repos.outbox().mark_failed(m.id, second, 1, "421 busy", Some(at(20))).await.unwrap(), "{b:?}");
+        // A requeue by an admin ends every claim.
+        let third = repos.outbox().claim_due(at(20), 10, LEASE).await.unwrap().remove(0).leased_until.unwrap();
+        assert!(repos.outbox().requeue(acme.id, m.id, at(21)).await.unwrap(), "{b:?}");
+        assert!(!repos.outbox().mark_sent(m.id, third, at(22)).await.unwrap(), "{b:?}: requeued meanwhile");
     }
 }

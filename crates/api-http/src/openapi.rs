@@ -23,6 +23,7 @@ use domain::group_sessions::{
     CreateTemplateError, JoinGroupSessionError, JoinWaitlistError, LeaveGroupSessionError, LeaveWaitlistError,
     ListGroupError, ScheduleGroupSessionError,
 };
+use domain::notifications::{ListJobsError, RetryJobError};
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
 use utoipa::openapi::Required;
@@ -83,6 +84,8 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("list_bookings", ListBookingsError::CODES),
     ("get_booking", GetBookingError::CODES),
     ("cancel_booking", CancelBookingError::CODES),
+    ("list_jobs", ListJobsError::CODES),
+    ("retry_job", RetryJobError::CODES),
     ("live", &[]),
     ("ready", &[]),
     ("startup", &[]),

@@ -5,8 +5,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::{
-    auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates, me, organization,
-    products, slots, tas, waitlist,
+    auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates, jobs, me,
+    organization, products, slots, tas, waitlist,
 };
 
 /// Registers the API under `/api/v1`.
@@ -59,6 +59,8 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(bookings::book_individual)
             .service(bookings::list_bookings)
             .service(bookings::get_booking)
-            .service(bookings::cancel_booking),
+            .service(bookings::cancel_booking)
+            .service(jobs::list_jobs)
+            .service(jobs::retry_job),
     );
 }

@@ -34,6 +34,7 @@ fn to_domain(m: Model) -> Result<OutboxMessage, StoreError> {
         next_attempt_at: m.next_attempt_at,
         created_at: m.created_at,
         sent_at: m.sent_at,
+        leased_until: m.locked_until,
     })
 }
 
@@ -107,25 +108,32 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
         Ok(messages)
     }
 
-    async fn mark_sent(&self, id: OutboxMessageId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        Entity::update_many()
+    async fn mark_sent(
+        &self,
+        id: OutboxMessageId,
+        lease: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = Entity::update_many()
             .col_expr(Column::Status, Expr::value(JobStatus::Sent.as_str()))
             .col_expr(Column::SentAt, Expr::value(ts(at)))
             .col_expr(Column::LockedUntil, no_lease())
             .filter(Column::Id.eq(id.as_uuid()))
+            .filter(Column::LockedUntil.eq(ts(lease)))
             .exec(&self.conn)
             .await
             .store()?;
-        Ok(())
+        Ok(done.rows_affected == 1)
     }
 
     async fn mark_failed(
         &self,
         id: OutboxMessageId,
+        lease: DateTime<Utc>,
         attempts: u32,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let status = if retry_at.is_some() { JobStatus::Retrying } else { JobStatus::Dead };
         let mut update = Entity::update_many()
             .col_expr(Column::Status, Expr::value(status.as_str()))
@@ -135,8 +143,13 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
         if let Some(at) = retry_at {
             update = update.col_expr(Column::NextAttemptAt, Expr::value(ts(at)));
         }
-        update.filter(Column::Id.eq(id.as_uuid())).exec(&self.conn).await.store()?;
-        Ok(())
+        let done = update
+            .filter(Column::Id.eq(id.as_uuid()))
+            .filter(Column::LockedUntil.eq(ts(lease)))
+            .exec(&self.conn)
+            .await
+            .store()?;
+        Ok(done.rows_affected == 1)
     }
 
     async fn list(

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::paging::page_request;
+use super::paging::{absorb, with_page};
 
 /// An id written by the client.
 fn id(text: &str) -> Result<Uuid, InvalidValue> {
@@ -24,31 +24,6 @@ fn instant(text: &str) -> Result<DateTime<Utc>, InvalidValue> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|at| at.with_timezone(&Utc))
         .map_err(|_| InvalidValue::new("must be an RFC 3339 instant"))
-}
-
-/// Adds refusals collected elsewhere (a domain parse, the page) to `v`.
-fn absorb(v: &mut Validator, errors: &ValidationErrors) {
-    for f in errors.fields() {
-        v.refuse(f.field.clone(), InvalidValue(f.message.clone()));
-    }
-}
-
-/// The page of a list query, its refusals added after the filters'.
-fn with_page<T>(
-    mut v: Validator,
-    filter: Option<T>,
-    limit: Option<u32>,
-    cursor: Option<&str>,
-) -> Result<(T, PageRequest), ValidationErrors> {
-    match (filter, page_request(limit, cursor)) {
-        (Some(filter), Ok(page)) => Ok((filter, page)),
-        (_, page) => {
-            if let Err(errors) = page {
-                absorb(&mut v, &errors);
-            }
-            Err(v.into_errors())
-        }
-    }
 }
 
 /// `POST /group-session-templates`: a recurring kind of group session.

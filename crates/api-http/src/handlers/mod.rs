@@ -11,6 +11,7 @@ pub mod fallback;
 pub mod group_sessions;
 pub mod group_templates;
 pub mod health;
+pub mod jobs;
 pub mod me;
 pub mod organization;
 pub mod products;

@@ -50,6 +50,7 @@ const TABLE: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/group-sessions/{id}/leave", STUDENT),
     ("POST", "/api/v1/group-sessions/{id}/waitlist", STUDENT),
     ("DELETE", "/api/v1/group-sessions/{id}/waitlist", STUDENT),
+    ("POST", "/api/v1/admin/jobs/{id}/retry", ADMIN),
 ];
 
 fn allowed(method: &Method, path: &str) -> Option<Allowed> {
@@ -69,6 +70,8 @@ struct Org {
     bundle: String,
     booking: String,
     group_session: String,
+    /// An email job (the booking's confirmation, or another).
+    job: String,
 }
 
 async fn set_up(app: &TestApp, slug: &str) -> Org {
@@ -108,6 +111,9 @@ async fn set_up(app: &TestApp, slug: &str) -> Org {
         )
         .await;
     assert_eq!(group.status, 201, "{}", group.text);
+    let jobs = app.get("/api/v1/admin/jobs?limit=1", Some(&admin.access)).await;
+    assert_eq!(jobs.status, 200, "{}", jobs.text);
+    let job = jobs.json()["data"][0]["id"].as_str().unwrap().to_owned();
     Org {
         admin,
         ta,
@@ -117,6 +123,7 @@ async fn set_up(app: &TestApp, slug: &str) -> Org {
         bundle,
         booking: booking.json()["id"].as_str().unwrap().to_owned(),
         group_session: group.json()["id"].as_str().unwrap().to_owned(),
+        job,
     }
 }
 
@@ -132,6 +139,8 @@ fn concrete(method: &Method, template: &str, org: &Org) -> (String, Option<Value
         &org.booking
     } else if template.starts_with("/api/v1/group-sessions/") {
         &org.group_session
+    } else if template.starts_with("/api/v1/admin/jobs/") {
+        &org.job
     } else {
         &org.ta.id
     };

@@ -242,6 +242,9 @@ pub struct OutboxMessage {
     pub created_at: DateTime<Utc>,
     /// When the mail server accepted it.
     pub sent_at: Option<DateTime<Utc>>,
+    /// The end of the claim this copy was read under (set by `claim_due`, `None` otherwise):
+    /// the worker's proof that it still holds the message when it records the outcome.
+    pub leased_until: Option<DateTime<Utc>>,
 }
 
 impl OutboxMessage {
@@ -266,6 +269,7 @@ impl OutboxMessage {
             next_attempt_at: now,
             created_at: now,
             sent_at: None,
+            leased_until: None,
         }
     }
 

@@ -32,24 +32,30 @@ pub trait OutboxRepository: Send + Sync {
         lease: TimeDelta,
     ) -> Result<Vec<OutboxMessage>, StoreError>;
 
-    /// Records that the mail server accepted the message.
+    /// Records that the mail server accepted the message — only if it is still held under the
+    /// claim that ended at `lease` (its `leased_until`); returns whether it was. A worker whose
+    /// lease ran out (another worker claimed the message since) or whose message an admin
+    /// requeued records nothing.
     ///
     /// # Errors
     /// Only store failures.
-    async fn mark_sent(&self, id: OutboxMessageId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn mark_sent(&self, id: OutboxMessageId, lease: DateTime<Utc>, at: DateTime<Utc>)
+    -> Result<bool, StoreError>;
 
-    /// Records a failed attempt: `attempts` and `last_error` set, then `retrying` due at
-    /// `retry_at`, or `dead` when `retry_at` is `None`.
+    /// Records a failed attempt — only under the claim that ended at `lease`, like
+    /// [`OutboxRepository::mark_sent`]: `attempts` and `last_error` set, then `retrying` due at
+    /// `retry_at`, or `dead` when `retry_at` is `None`. Returns whether it was recorded.
     ///
     /// # Errors
     /// Only store failures.
     async fn mark_failed(
         &self,
         id: OutboxMessageId,
+        lease: DateTime<Utc>,
         attempts: u32,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
 
     /// Messages of the organization, newest first (`created_at` then id, descending),
     /// optionally of one status, at most `page.fetch_limit()`, strictly after the cursor.

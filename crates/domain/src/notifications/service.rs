@@ -59,6 +59,9 @@ pub enum Delivery {
     Retrying,
     /// The attempt failed for good.
     Dead,
+    /// The outcome was not recorded: the claim had run out (another worker holds the message
+    /// now) or an admin requeued it meanwhile.
+    Superseded,
 }
 
 use_case_error! {
@@ -69,6 +72,11 @@ use_case_error! {
 use_case_error! {
     /// Errors of [`OutboxService::retry_job`].
     pub enum RetryJobError { Forbidden, NotFound, JobNotRetryable }
+}
+
+fn superseded(message: &OutboxMessage) -> Delivery {
+    tracing::warn!(message = %message.id, "outbox claim ran out or was requeued during delivery; outcome not recorded");
+    Delivery::Superseded
 }
 
 /// Delivers queued emails and lets admins inspect and retry them.
@@ -99,18 +107,21 @@ impl OutboxService {
         self.store.outbox().claim_due(self.clock.now(), limit, self.policy.lease).await
     }
 
-    /// Sends one claimed message and records the outcome: `sent`, `retrying` with a backoff,
-    /// or `dead` (permanent refusal or last attempt).
+    /// Sends one claimed message and records the outcome under its claim: `sent`, `retrying`
+    /// with a backoff, or `dead` (permanent refusal or last attempt).
     ///
     /// # Errors
     /// Store failures while recording the outcome (the lease then expires and the message is
-    /// claimed again).
+    /// claimed again); `Unexpected` for a message that was not claimed.
     pub async fn deliver(&self, message: &OutboxMessage) -> Result<Delivery, StoreError> {
+        let lease = message.leased_until.ok_or_else(|| {
+            StoreError::Unexpected(anyhow::anyhow!("outbox message {} delivered without a claim", message.id))
+        })?;
         let attempts = message.attempts + 1;
         let (error, permanent) = match self.mailer.send(message).await {
             Ok(()) => {
-                self.store.outbox().mark_sent(message.id, self.clock.now()).await?;
-                return Ok(Delivery::Sent);
+                let recorded = self.store.outbox().mark_sent(message.id, lease, self.clock.now()).await?;
+                return Ok(if recorded { Delivery::Sent } else { superseded(message) });
             }
             Err(MailError::Transient(e)) => (e, false),
             Err(MailError::Permanent(e)) => (e, true),
@@ -120,8 +131,8 @@ impl OutboxService {
             AfterFailure::RetryAt(at) => (Some(at), Delivery::Retrying),
             AfterFailure::Dead => (None, Delivery::Dead),
         };
-        self.store.outbox().mark_failed(message.id, attempts, &error, retry_at).await?;
-        Ok(outcome)
+        let recorded = self.store.outbox().mark_failed(message.id, lease, attempts, &error, retry_at).await?;
+        Ok(if recorded { outcome } else { superseded(message) })
     }
 
     /// Claims and delivers one batch, one message after another; returns how many were claimed.

@@ -8,6 +8,7 @@ use chrono::TimeDelta;
 use super::*;
 use crate::fixtures::*;
 use crate::shared::{Cursor, Email, FixedClock, OrganizationId, OutboxMessageId, PageRequest, Role, Secret};
+use crate::store::StoreError;
 use crate::testing::{MockStore, SequentialIds};
 
 /// A policy unlike the default, so that the tests see the service use the one it was given.
@@ -24,7 +25,18 @@ fn message(n: u128, status: JobStatus, attempts: u32) -> OutboxMessage {
     let recipient = Email::parse("ada@example.com").unwrap();
     let payload = EmailPayload::PasswordReset { token: Secret::new("token") };
     let created = now() - TimeDelta::minutes(i64::try_from(n).unwrap());
-    OutboxMessage { status, attempts, ..OutboxMessage::new(id(n), org_id(), recipient, "Ada", payload, created) }
+    let leased_until = Some(lease());
+    OutboxMessage {
+        status,
+        attempts,
+        leased_until,
+        ..OutboxMessage::new(id(n), org_id(), recipient, "Ada", payload, created)
+    }
+}
+
+/// The end of the claim the test messages were read under.
+fn lease() -> chrono::DateTime<chrono::Utc> {
+    now() + TimeDelta::minutes(5)
 }
 
 fn service(store: MockStore, mailer: MockMailer) -> OutboxService {
@@ -40,7 +52,12 @@ fn mailer_answering(answer: Result<(), MailError>) -> MockMailer {
 #[tokio::test]
 async fn an_accepted_message_is_marked_sent() {
     let mut store = MockStore::new();
-    store.outbox.expect_mark_sent().withf(|m, at| (*m, *at) == (id(1), now())).times(1).returning(|_, _| Ok(()));
+    store
+        .outbox
+        .expect_mark_sent()
+        .withf(|m, lease_end, at| (*m, *lease_end, *at) == (id(1), lease(), now()))
+        .times(1)
+        .returning(|_, _, _| Ok(true));
     store.outbox.expect_mark_failed().never();
     let outcome = service(store, mailer_answering(Ok(()))).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
     assert_eq!(outcome, Delivery::Sent);
@@ -54,9 +71,11 @@ async fn a_transient_failure_is_retried_after_the_policys_backoff() {
     store
         .outbox
         .expect_mark_failed()
-        .withf(move |m, attempts, error, at| (*m, *attempts, error, *at) == (id(1), 2, "421 try later", Some(retry_at)))
+        .withf(move |m, lease_end, attempts, error, at| {
+            (*m, *lease_end, *attempts, error, *at) == (id(1), lease(), 2, "421 try later", Some(retry_at))
+        })
         .times(1)
-        .returning(|_, _, _, _| Ok(()));
+        .returning(|_, _, _, _, _| Ok(true));
     store.outbox.expect_mark_sent().never();
     let mailer = mailer_answering(Err(MailError::Transient("421 try later".into())));
 
@@ -71,9 +90,9 @@ async fn a_permanent_failure_is_dead_at_the_first_attempt() {
     store
         .outbox
         .expect_mark_failed()
-        .withf(|m, attempts, error, at| (*m, *attempts, error, *at) == (id(1), 1, "550 no such user", None))
+        .withf(|m, _, attempts, error, at| (*m, *attempts, error, *at) == (id(1), 1, "550 no such user", None))
         .times(1)
-        .returning(|_, _, _, _| Ok(()));
+        .returning(|_, _, _, _, _| Ok(true));
     let mailer = mailer_answering(Err(MailError::Permanent("550 no such user".into())));
     let outcome = service(store, mailer).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
     assert_eq!(outcome, Delivery::Dead);
@@ -85,9 +104,9 @@ async fn a_failed_last_attempt_is_dead() {
     store
         .outbox
         .expect_mark_failed()
-        .withf(|_, attempts, _, at| (*attempts, *at) == (4, None))
+        .withf(|_, _, attempts, _, at| (*attempts, *at) == (4, None))
         .times(1)
-        .returning(|_, _, _, _| Ok(()));
+        .returning(|_, _, _, _, _| Ok(true));
     let mailer = mailer_answering(Err(MailError::Transient("timeout".into())));
     let outcome = service(store, mailer).deliver(&message(1, JobStatus::Retrying, 3)).await.unwrap();
     assert_eq!(outcome, Delivery::Dead);
@@ -102,8 +121,8 @@ async fn the_worker_claims_with_the_policys_lease_and_delivers_each_message() {
         .withf(|at, limit, lease| (*at, *limit, *lease) == (now(), 10, TimeDelta::minutes(7)))
         .times(1)
         .returning(|_, _, _| Ok(vec![message(1, JobStatus::Pending, 0), message(2, JobStatus::Retrying, 1)]));
-    store.outbox.expect_mark_sent().withf(|m, _| *m == id(1)).times(1).returning(|_, _| Ok(()));
-    store.outbox.expect_mark_failed().withf(|m, _, _, _| *m == id(2)).times(1).returning(|_, _, _, _| Ok(()));
+    store.outbox.expect_mark_sent().withf(|m, _, _| *m == id(1)).times(1).returning(|_, _, _| Ok(true));
+    store.outbox.expect_mark_failed().withf(|m, _, _, _, _| *m == id(2)).times(1).returning(|_, _, _, _, _| Ok(true));
     let mut mailer = MockMailer::new();
     mailer
         .expect_send()
@@ -215,4 +234,27 @@ async fn the_writer_queues_a_pending_message_due_now() {
     let payload = EmailPayload::PasswordReset { token: Secret::new("token") };
 
     writer.queue(&store, org_id(), &recipient, "Ada", payload).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_outcome_recorded_after_the_claim_ran_out_is_superseded() {
+    let mut store = MockStore::new();
+    store.outbox.expect_mark_sent().times(1).returning(|_, _, _| Ok(false));
+    let outcome = service(store, mailer_answering(Ok(()))).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
+    assert_eq!(outcome, Delivery::Superseded);
+
+    let mut store = MockStore::new();
+    store.outbox.expect_mark_failed().times(1).returning(|_, _, _, _, _| Ok(false));
+    let mailer = mailer_answering(Err(MailError::Transient("busy".into())));
+    let outcome = service(store, mailer).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
+    assert_eq!(outcome, Delivery::Superseded);
+}
+
+#[tokio::test]
+async fn a_message_that_was_not_claimed_is_not_sent() {
+    let mut mailer = MockMailer::new();
+    mailer.expect_send().never();
+    let unclaimed = OutboxMessage { leased_until: None, ..message(1, JobStatus::Pending, 0) };
+    let error = service(MockStore::new(), mailer).deliver(&unclaimed).await.unwrap_err();
+    assert!(matches!(error, StoreError::Unexpected(_)));
 }
