@@ -90,6 +90,31 @@ impl<T> ListResponse<T> {
     }
 }
 
+/// Adds refusals collected elsewhere (a domain parse, the page) to `v`.
+pub(crate) fn absorb(v: &mut Validator, errors: &ValidationErrors) {
+    for f in errors.fields() {
+        v.refuse(f.field.clone(), InvalidValue(f.message.clone()));
+    }
+}
+
+/// The page of a list query, its refusals added after the filters'.
+pub(crate) fn with_page<T>(
+    mut v: Validator,
+    filter: Option<T>,
+    limit: Option<u32>,
+    cursor: Option<&str>,
+) -> Result<(T, PageRequest), ValidationErrors> {
+    match (filter, page_request(limit, cursor)) {
+        (Some(filter), Ok(page)) => Ok((filter, page)),
+        (_, page) => {
+            if let Err(errors) = page {
+                absorb(&mut v, &errors);
+            }
+            Err(v.into_errors())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,30 +143,5 @@ mod tests {
         assert_eq!(fields, vec!["cursor", "limit"]);
         let cursor = encode_cursor(&Cursor::text("a", Uuid::now_v7()));
         assert!(page_request(Some(5), Some(&cursor)).unwrap().after().is_some());
-    }
-}
-
-/// Adds refusals collected elsewhere (a domain parse, the page) to `v`.
-pub(crate) fn absorb(v: &mut Validator, errors: &ValidationErrors) {
-    for f in errors.fields() {
-        v.refuse(f.field.clone(), InvalidValue(f.message.clone()));
-    }
-}
-
-/// The page of a list query, its refusals added after the filters'.
-pub(crate) fn with_page<T>(
-    mut v: Validator,
-    filter: Option<T>,
-    limit: Option<u32>,
-    cursor: Option<&str>,
-) -> Result<(T, PageRequest), ValidationErrors> {
-    match (filter, page_request(limit, cursor)) {
-        (Some(filter), Ok(page)) => Ok((filter, page)),
-        (_, page) => {
-            if let Err(errors) = page {
-                absorb(&mut v, &errors);
-            }
-            Err(v.into_errors())
-        }
     }
 }
