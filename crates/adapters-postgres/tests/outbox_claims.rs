@@ -74,7 +74,7 @@ async fn recording_an_outcome_ends_the_lease() {
         assert!(repos.outbox().mark_failed(dead.id, lease, 8, "550 no such user", None).await.unwrap());
 
         let get = |id| async move { repos.outbox().get(acme.id, id).await.unwrap().unwrap() };
-        let expected = OutboxMessage { status: JobStatus::Sent, sent_at: Some(at(4)), ..sent.clone() };
+        let expected = OutboxMessage { status: JobStatus::Sent, attempts: 1, sent_at: Some(at(4)), ..sent.clone() };
         assert_eq!(get(sent.id).await, expected, "{b:?}");
         let expected = OutboxMessage {
             status: JobStatus::Retrying,

@@ -34,6 +34,7 @@ pub fn openapi() -> OpenApi {
         .service(handlers::health::live)
         .service(handlers::health::ready)
         .service(handlers::health::startup)
+        .service(handlers::metrics::metrics)
         .configure(routes::api_v1)
         .split_for_parts();
     openapi::add_error_responses(&mut doc);
@@ -106,6 +107,7 @@ pub fn app(
         .service(handlers::health::live)
         .service(handlers::health::ready)
         .service(handlers::health::startup)
+        .service(handlers::metrics::metrics)
         .configure(routes::api_v1)
         .into_app()
         .app_data(web::Data::new(state))

@@ -89,6 +89,7 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("live", &[]),
     ("ready", &[]),
     ("startup", &[]),
+    ("metrics", &[]),
 ];
 
 /// Codes the edge adds to an operation that takes a JSON body.

@@ -98,7 +98,11 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
 
     let from = settings.mail_from.parse().with_context(|| format!("MAIL_FROM `{}`", settings.mail_from))?;
     let mailer = FileMailer::new(settings.data_dir.join("outbox"), from, settings.public_base_url.clone());
-    let policy = RetryPolicy { max_attempts: settings.mail_max_attempts, ..RetryPolicy::default() };
+    let policy = RetryPolicy {
+        max_attempts: settings.mail_max_attempts,
+        base: TimeDelta::seconds(i64::from(settings.mail_retry_base_seconds)),
+        ..RetryPolicy::default()
+    };
     let outbox = OutboxService::new(store.clone(), Arc::new(mailer), clock, policy);
     Ok(Services { db, store, accounts, outbox, core, edge })
 }

@@ -80,6 +80,14 @@ pub struct Settings {
     pub public_base_url: String,
     /// Sender of emails (`MAIL_FROM`).
     pub mail_from: String,
+    /// The SMTP server (`SMTP_URL`); `None`: the file mailer writes `.eml` files under
+    /// `data_dir/outbox`.
+    pub smtp_url: Option<String>,
+    /// Bound on one SMTP delivery, connection included (`SMTP_TIMEOUT_SECONDS`).
+    pub smtp_timeout_seconds: u32,
+    /// Wait before the first retry of a failed email; doubles on each attempt up to an hour
+    /// (`MAIL_RETRY_BASE_SECONDS`).
+    pub mail_retry_base_seconds: u32,
     /// Run the outbox worker in `serve` (`WORKER_ENABLED`).
     pub worker_enabled: bool,
     /// Emails sent at a time (`WORKER_CONCURRENCY`).
@@ -99,6 +107,7 @@ impl fmt::Debug for Settings {
             .field("port", &self.port)
             .field("database_url", &redact_url(&self.database_url))
             .field("redis_url", &self.redis_url.as_deref().map(redact_url))
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("public_base_url", &self.public_base_url)
             .finish_non_exhaustive()
@@ -211,6 +220,12 @@ impl Settings {
                 format!("`{mail_from}` is not an address like Engify <no-reply@example.com>"),
             ));
         }
+        let smtp_url = v.raw("SMTP_URL").map(str::to_owned);
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(err("SMTP_URL", format!("`{}` must start with smtp:// or smtps://", redact_url(url))));
+        }
         let log_format = match v.raw("LOG_FORMAT").map(str::to_ascii_lowercase).as_deref() {
             None => None,
             Some("json") => Some(LogFormat::Json),
@@ -238,6 +253,9 @@ impl Settings {
             cors_allowed_origins,
             public_base_url,
             mail_from,
+            smtp_url,
+            smtp_timeout_seconds: v.parse("SMTP_TIMEOUT_SECONDS", 10, 1..=300)?,
+            mail_retry_base_seconds: v.parse("MAIL_RETRY_BASE_SECONDS", 30, 1..=3_600)?,
             worker_enabled: v.flag("WORKER_ENABLED", true)?,
             worker_concurrency: v.parse("WORKER_CONCURRENCY", 4, 1..=64)?,
             mail_max_attempts: v.parse("MAIL_MAX_ATTEMPTS", 8, 1..=100)?,
@@ -274,6 +292,7 @@ mod tests {
         assert!(!s.trust_proxy && s.cors_allowed_origins.is_empty());
         assert_eq!((s.redis_url.as_deref(), s.redis_key_prefix.as_str(), s.redis_timeout_ms), (None, "engify:", 500));
         assert_eq!((s.rate_limit_per_minute, s.auth_rate_limit_per_minute, s.cache_ttl_seconds), (600, 20, 60));
+        assert_eq!((s.smtp_url.as_deref(), s.smtp_timeout_seconds, s.mail_retry_base_seconds), (None, 10, 30));
     }
 
     #[test]
@@ -298,6 +317,9 @@ mod tests {
             ("RATE_LIMIT_PER_MINUTE", "0"),
             ("AUTH_RATE_LIMIT_PER_MINUTE", "-1"),
             ("CACHE_TTL_SECONDS", "forever"),
+            ("SMTP_URL", "http://mail:25"),
+            ("SMTP_TIMEOUT_SECONDS", "0"),
+            ("MAIL_RETRY_BASE_SECONDS", "7200"),
         ] {
             let error = Settings::from_env(&vars(&[(name, value)])).unwrap_err();
             assert_eq!(error.variable, name, "{error}");
@@ -320,11 +342,13 @@ mod tests {
             ("DATABASE_URL", "postgres://engify:hunter2hunter2@db:5432/engify"),
             ("JWT_SECRET", "this-is-a-very-secret-signing-key-1234"),
             ("REDIS_URL", "redis://default:hunter2hunter2@cache:6379/0"),
+            ("SMTP_URL", "smtps://mailer:hunter2hunter2@mail.example.com:465"),
         ]))
         .unwrap();
         let debug = format!("{s:?}");
         assert!(!debug.contains("hunter2") && !debug.contains("very-secret"), "{debug}");
         assert!(debug.contains("redis://default:***@cache:6379/0"));
+        assert!(debug.contains("smtps://mailer:***@mail.example.com:465"));
         assert!(debug.contains("postgres://engify:***@db:5432/engify"));
     }
 

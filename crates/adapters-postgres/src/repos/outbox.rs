@@ -10,7 +10,7 @@ use domain::notifications::{EmailKind, JobStatus, OutboxCounts, OutboxMessage, O
 use domain::shared::{Email, OrganizationId, OutboxMessageId, PageRequest};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+use sea_orm::sea_query::{Expr, ExprTrait as _, LockBehavior, LockType};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use super::cursors::instant_after;
@@ -116,6 +116,8 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
     ) -> Result<bool, StoreError> {
         let done = Entity::update_many()
             .col_expr(Column::Status, Expr::value(JobStatus::Sent.as_str()))
+            // The successful attempt counts too.
+            .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
             .col_expr(Column::SentAt, Expr::value(ts(at)))
             .col_expr(Column::LockedUntil, no_lease())
             .filter(Column::Id.eq(id.as_uuid()))

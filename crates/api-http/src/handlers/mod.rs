@@ -13,6 +13,7 @@ pub mod group_templates;
 pub mod health;
 pub mod jobs;
 pub mod me;
+pub mod metrics;
 pub mod organization;
 pub mod products;
 pub(crate) mod respond;

@@ -17,6 +17,7 @@ mod group_payments;
 mod group_sessions;
 mod helpers;
 mod idempotency;
+mod jobs;
 mod lockout;
 mod multi_instance;
 mod organization;

@@ -32,7 +32,8 @@ pub trait OutboxRepository: Send + Sync {
         lease: TimeDelta,
     ) -> Result<Vec<OutboxMessage>, StoreError>;
 
-    /// Records that the mail server accepted the message — only if it is still held under the
+    /// Records that the mail server accepted the message (`sent`, one more attempt counted) —
+    /// only if it is still held under the
     /// claim that ended at `lease` (its `leased_until`); returns whether it was. A worker whose
     /// lease ran out (another worker claimed the message since) or whose message an admin
     /// requeued records nothing.
