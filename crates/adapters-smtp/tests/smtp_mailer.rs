@@ -209,7 +209,7 @@ async fn credentials_in_the_url_authenticate_and_never_show() {
 
     let anonymous = mailer(&sink);
     let result = anonymous.send(&verification("ada@example.com")).await;
-    assert!(matches!(result, Err(MailError::Permanent(_))), "530 authentication required: {result:?}");
+    assert!(matches!(result, Err(MailError::Permanent(_))), "refused before AUTH (5xx): {result:?}");
     assert_eq!(sink.messages().len(), 1);
 }
 
