@@ -1,18 +1,19 @@
 //! Turns an outbox message and its rendering into an RFC 5322 email with lettre: From, To with
 //! the recipient's name, Subject, Date, a `Message-ID` derived from the outbox id, MIME-Version
-//! and a text/plain UTF-8 body. Shared by every mailer of this crate.
+//! and a multipart/alternative body (text/plain first, then text/html, both UTF-8). Shared by
+//! every mailer of this crate.
 
 use std::time::SystemTime;
 
 use domain::notifications::{MailError, OutboxMessage};
 use domain::shared::OutboxMessageId;
-use lettre::message::header::{ContentTransferEncoding, ContentType, MIME_VERSION_1_0};
-use lettre::message::{Body, Mailbox};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 
 use crate::render::RenderedEmail;
 
-/// How the text body is encoded.
+/// How the text and HTML bodies are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextEncoding {
     /// UTF-8 as is (`8bit`): readable in a text editor, with links whole and clickable. For
@@ -27,6 +28,13 @@ pub enum TextEncoding {
 /// a resend after a crash is recognizable as the same email.
 pub fn message_id(id: OutboxMessageId) -> String {
     format!("<{id}@engify>")
+}
+
+/// The multipart boundary of an outbox message's email: `=_engify_{id without dashes}`. It
+/// cannot occur in the bodies: `=_` is never produced by quoted-printable or base64, and the
+/// rendered text would have to contain this message's own id after it.
+fn boundary(id: OutboxMessageId) -> String {
+    format!("=_engify_{}", id.as_uuid().simple())
 }
 
 /// Builds the email of an outbox message.
@@ -45,21 +53,24 @@ pub fn build_message(
 ) -> Result<Message, MailError> {
     let address = recipient_address(message.recipient.as_str())?;
     let name = Some(message.recipient_name.trim()).filter(|n| !n.is_empty()).map(str::to_owned);
-    let body = match encoding {
-        TextEncoding::EightBit => eight_bit(&rendered.text).unwrap_or_else(|| Body::new(rendered.text.clone())),
-        TextEncoding::Auto => Body::new(rendered.text.clone()),
+    let body = |content: &str| match encoding {
+        TextEncoding::EightBit => eight_bit(content).unwrap_or_else(|| Body::new(content.to_owned())),
+        TextEncoding::Auto => Body::new(content.to_owned()),
     };
+    // Readers show the last alternative they understand: text first, HTML last (RFC 2046 §5.1.4).
+    // The boundary derives from the id too, so that every attempt produces the same bytes.
+    let alternatives = MultiPart::alternative()
+        .boundary(boundary(message.id))
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(body(&rendered.text)))
+        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(body(&rendered.html)));
     Message::builder()
         .from(from.clone())
         .to(Mailbox::new(name, address))
         .subject(rendered.subject.clone())
         .date(SystemTime::from(message.created_at))
         .message_id(Some(message_id(message.id)))
-        // Content-Type and Content-Transfer-Encoding are MIME headers: without MIME-Version
-        // a strict reader may ignore them (RFC 2045 §4); lettre adds it only to multipart.
-        .header(MIME_VERSION_1_0)
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)
+        // lettre adds `MIME-Version: 1.0` to multipart messages.
+        .multipart(alternatives)
         .map_err(|e| MailError::Permanent(format!("email could not be built: {e}")))
 }
 

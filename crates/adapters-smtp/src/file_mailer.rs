@@ -52,7 +52,8 @@ fn file_name(id: OutboxMessageId) -> String {
 #[async_trait]
 impl Mailer for FileMailer {
     async fn send(&self, message: &OutboxMessage) -> Result<(), MailError> {
-        let rendered = render_message(message, &self.public_base_url);
+        let rendered =
+            render_message(message, &self.public_base_url).map_err(|e| MailError::Permanent(e.to_string()))?;
         let bytes = build_message(&self.from, message, &rendered, TextEncoding::EightBit)?.formatted();
         let (dir, name) = (self.dir.clone(), file_name(message.id));
         // File I/O blocks: keep it off the async executor.

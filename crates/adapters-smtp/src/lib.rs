@@ -5,5 +5,7 @@
 pub mod compose;
 mod file_mailer;
 pub mod render;
+mod smtp_mailer;
 
 pub use file_mailer::FileMailer;
+pub use smtp_mailer::{SmtpConfig, SmtpConfigError, SmtpMailer};

@@ -1,5 +1,5 @@
-//! The file mailer: a parseable `.eml` with the right headers, the same file and Message-ID for
-//! a resend, and I/O failures reported as transient.
+//! The file mailer: a parseable multipart `.eml` (text and HTML) with the right headers, the
+//! same file and Message-ID for a resend, and I/O failures reported as transient.
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
 
@@ -13,6 +13,7 @@ use chrono::DateTime;
 use common::{BASE_URL, TOKEN, message};
 use domain::notifications::{EmailPayload, MailError, Mailer, OutboxMessage};
 use domain::shared::Secret;
+use test_support::mail::ParsedMail;
 use uuid::Uuid;
 
 /// A fresh directory under the system's temporary directory, removed when dropped.
@@ -79,18 +80,34 @@ async fn the_email_is_written_as_a_parseable_eml_with_the_right_headers() {
     mailer(&outbox).send(&message).await.unwrap();
 
     assert_eq!(eml_files(&outbox), vec![format!("{}.eml", message.id)], "created the directory, no temp file left");
-    let (headers, body) = parse_eml(&fs::read(mailer(&outbox).path_of(message.id)).unwrap());
+    let raw = fs::read(mailer(&outbox).path_of(message.id)).unwrap();
+    let (headers, _) = parse_eml(&raw);
     assert_eq!(header(&headers, "from"), "Engify <no-reply@localhost>");
     assert_eq!(header(&headers, "to"), "\"Ada Lovelace\" <ada@example.com>");
     assert_eq!(header(&headers, "subject"), "Confirm your email address");
     assert_eq!(header(&headers, "message-id"), format!("<{}@engify>", message.id));
     assert_eq!(header(&headers, "mime-version"), "1.0");
-    assert_eq!(header(&headers, "content-type"), "text/plain; charset=utf-8");
-    assert_eq!(header(&headers, "content-transfer-encoding"), "8bit");
+    assert!(header(&headers, "content-type").starts_with("multipart/alternative; boundary="), "{headers:?}");
     let date = DateTime::parse_from_rfc2822(header(&headers, "date")).unwrap();
     assert_eq!(date, message.created_at, "dated when queued");
-    assert!(body.starts_with("Hello Ada Lovelace,\n"), "{body}");
-    assert!(body.contains(&format!("\n{BASE_URL}/verify-email?token={TOKEN}\n")), "the link is whole: {body}");
+
+    let mail = ParsedMail::parse(std::str::from_utf8(&raw).unwrap());
+    let types: Vec<String> = mail.parts.iter().map(|p| p.content_type()).collect();
+    assert_eq!(types, ["text/plain", "text/html"], "text first, HTML last");
+    for part in &mail.parts {
+        assert_eq!(
+            part.header("content-type").unwrap().to_ascii_lowercase(),
+            format!("{}; charset=utf-8", part.content_type())
+        );
+        assert_eq!(part.header("content-transfer-encoding"), Some("8bit"), "readable as is");
+    }
+    let link = format!("{BASE_URL}/verify-email?token={TOKEN}");
+    let text = mail.text().unwrap();
+    assert!(text.starts_with("Hello Ada Lovelace,\n"), "{text}");
+    assert!(text.contains(&format!("\n{link}\n")), "the link is whole: {text}");
+    let html = mail.html().unwrap();
+    assert!(html.contains("<p>Hello Ada Lovelace,</p>") && html.contains(&format!("href=\"{link}\"")), "{html}");
+    assert_eq!(mail.first_link(), Some(link));
 }
 
 #[tokio::test]
@@ -99,10 +116,15 @@ async fn non_ascii_names_and_subjects_are_encoded_and_the_body_stays_readable() 
     let mut message = verification("zoe@example.com", "Zoë Ångström");
     message.payload = EmailPayload::GroupJoinConfirmation { session: common::winter_session() };
     mailer(&dir.0).send(&message).await.unwrap();
-    let (headers, body) = parse_eml(&fs::read(dir.0.join(format!("{}.eml", message.id))).unwrap());
+    let raw = fs::read(dir.0.join(format!("{}.eml", message.id))).unwrap();
+    let (headers, _) = parse_eml(&raw);
     assert!(header(&headers, "to").is_ascii() && header(&headers, "to").ends_with("<zoe@example.com>"));
     assert!(header(&headers, "subject").starts_with("Seat confirmed: Algebra I"));
-    assert!(body.contains("Hello Zoë Ångström,") && body.contains("10:00–11:00 (Europe/Berlin)"), "{body}");
+    let mail = ParsedMail::parse(std::str::from_utf8(&raw).unwrap());
+    assert_eq!(mail.header("to"), Some("Zoë Ångström <zoe@example.com>"), "decoded back");
+    for body in [mail.text().unwrap(), mail.html().unwrap()] {
+        assert!(body.contains("Hello Zoë Ångström,") && body.contains("10:00–11:00 (Europe/Berlin)"), "{body}");
+    }
 }
 
 #[tokio::test]

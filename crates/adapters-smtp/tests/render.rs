@@ -1,14 +1,19 @@
-//! Rendering: every kind of email has a subject and shows its key facts — links with the
-//! token, times in the organization's zone (across DST), prices with their currency.
+//! Rendering: every kind of email has a subject, a text body and an HTML body that show its key
+//! facts — links with the token, times in the organization's zone (across DST), prices with
+//! their currency — and the HTML escapes what users typed.
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
 
 mod common;
 
-use adapters_smtp::render::{format, render};
+use adapters_smtp::render::{RenderedEmail, format};
 use common::{BASE_URL, TOKEN, berlin, session, utc, winter_session};
 use domain::notifications::{Audience, EmailKind, EmailPayload};
 use domain::shared::{Cents, Currency, Secret, TimeZoneId};
+
+fn render(recipient_name: &str, payload: &EmailPayload, public_base_url: &str) -> RenderedEmail {
+    adapters_smtp::render::render(recipient_name, payload, public_base_url).unwrap()
+}
 
 fn payloads() -> Vec<EmailPayload> {
     let s = winter_session;
@@ -45,7 +50,78 @@ fn every_kind_has_a_subject_a_greeting_and_a_sign_off() {
         assert!(email.text.starts_with("Hello Ada Lovelace,\n\n"), "{}", email.text);
         assert!(email.text.contains("Best regards,"), "{}", email.text);
         assert!(email.text.lines().all(|l| l.len() < 998), "SMTP line limit");
+        assert!(email.html.starts_with("<!DOCTYPE html>\n") && email.html.ends_with("</html>\n"), "{}", email.html);
+        assert!(email.html.contains(&format!("<title>{}</title>", email.subject)), "{}", email.html);
+        assert!(email.html.contains("<p>Hello Ada Lovelace,</p>") && email.html.contains("Best regards,"));
     }
+}
+
+#[test]
+fn html_escapes_every_name_users_choose() {
+    let evil = "<script>alert(1)</script> & \"Bob\"";
+    let escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Bob&quot;";
+    let mut session = winter_session();
+    session.course_title = evil.to_owned();
+    session.ta_name = evil.to_owned();
+    session.organization_name = evil.to_owned();
+    let payloads = [
+        EmailPayload::TaInvitation { organization_name: evil.into(), token: Secret::new(TOKEN) },
+        EmailPayload::BookingConfirmation {
+            session: session.clone(),
+            audience: Audience::Ta,
+            student_name: evil.into(),
+        },
+        EmailPayload::Cancellation { session, reason: Some(evil.into()), refunded: Some(true) },
+    ];
+    for payload in &payloads {
+        let email = render(evil, payload, BASE_URL);
+        assert!(!email.html.contains("<script>"), "{}", email.html);
+        assert!(email.html.contains(&format!("<p>Hello {escaped},</p>")), "{}", email.html);
+        assert!(email.html.contains(&format!("<br>{escaped}</p>")), "signed by the organization: {}", email.html);
+        assert!(email.text.contains(&format!("Hello {evil},")), "text is not escaped: {}", email.text);
+        assert!(email.subject.contains(evil), "nor is the subject: {}", email.subject);
+    }
+    let cancellation = render("Ada", &payloads[2], BASE_URL).html;
+    assert!(cancellation.contains(&format!("<strong>Reason:</strong> {escaped}</p>")), "{cancellation}");
+    assert!(cancellation.contains(&format!("<td style=\"padding:4px 0;\">{escaped}</td>")), "{cancellation}");
+}
+
+#[test]
+fn html_links_are_whole_and_times_readable() {
+    let verify = render("Ada", &payloads()[0], BASE_URL);
+    let link = format!("{BASE_URL}/verify-email?token={TOKEN}");
+    assert!(verify.html.contains(&format!("<a href=\"{link}\"")), "{}", verify.html);
+    assert!(verify.html.contains("48 hours"));
+    let reset = render("Ada", &payloads()[1], BASE_URL).html;
+    assert!(reset.contains(&format!("<a href=\"{BASE_URL}/reset-password?token={TOKEN}\"")), "{reset}");
+    let booking = render("Ada", &payloads()[4], BASE_URL).html;
+    assert!(booking.contains(">Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)</td>"), "{booking}");
+    let receipt = render("Ada", &payloads()[3], BASE_URL).html;
+    for fact in ["Ten sessions", "10 sessions", "120.00 EUR", "Tue 1 Jun 2027, 23:59 (Europe/Berlin)"] {
+        assert!(receipt.contains(fact), "{fact} in {receipt}");
+    }
+    let odd_base = render("Ada", &payloads()[0], "https://x.example/?a=1&b=\"2\"").html;
+    assert!(odd_base.contains("href=\"https://x.example/?a=1&amp;b=&quot;2&quot;/verify-email"), "{odd_base}");
+}
+
+#[test]
+fn the_html_of_every_kind_says_what_the_text_says() {
+    let cancel = |refunded| EmailPayload::Cancellation { session: winter_session(), reason: None, refunded };
+    let refunded = render("Ada", &cancel(Some(true)), BASE_URL).html;
+    assert!(refunded.contains("has been refunded") && !refunded.contains("Reason"));
+    assert!(render("Ada", &cancel(Some(false)), BASE_URL).html.contains("not returned"));
+    let ta_copy = render("Grace", &cancel(None), BASE_URL).html;
+    assert!(!ta_copy.contains("refund"), "{ta_copy}");
+    let promotion = render("Ada", &payloads()[6], BASE_URL).html;
+    assert!(promotion.contains("it is now yours") && promotion.contains("leave the session"));
+    let group = render("Ada", &payloads()[5], BASE_URL).html;
+    assert!(group.contains("You have a seat in this group session."));
+    let ta_booking = EmailPayload::BookingConfirmation {
+        session: winter_session(),
+        audience: Audience::Ta,
+        student_name: "Ada Lovelace".into(),
+    };
+    assert!(render("Grace", &ta_booking, BASE_URL).html.contains("<p>Ada Lovelace booked a session with you.</p>"));
 }
 
 #[test]

@@ -9,11 +9,15 @@
 //! - [`redis`]: the Redis URL (`TEST_REDIS_URL`, else skipped) and a key prefix unique to the
 //!   test.
 //! - [`proxy`]: a TCP proxy that can be cut and restored, to take a service away mid-test.
+//! - [`smtp`]: an in-process SMTP server that records what it receives and refuses on demand.
+//! - [`mail`]: reads a raw email (headers, decoded text and HTML parts, links).
 
+pub mod mail;
 pub mod postgres;
 pub mod proxy;
 pub mod redis;
 pub mod services;
+pub mod smtp;
 pub mod sqlite;
 
 /// A database made for one test: its URL, and a guard that removes it when dropped.

@@ -1,6 +1,6 @@
-//! The pieces every email shares: greeting and sign-off, links, dates and times in the
-//! organization's time zone, prices, and token lifetimes in words. Public so that the HTML
-//! templates to come say the same things the same way.
+//! The facts every email shows, formatted once for the text and the HTML templates alike:
+//! greeting and signer, links, dates and times in the organization's time zone, prices, and
+//! token lifetimes in words.
 
 use std::fmt::Write as _;
 
@@ -14,10 +14,9 @@ pub fn greeting(recipient_name: &str) -> String {
     if name.is_empty() { "Hello,".to_owned() } else { format!("Hello {name},") }
 }
 
-/// The closing lines, signed by the organization when there is one, else by Engify.
-pub fn sign_off(organization_name: Option<&str>) -> String {
-    let signer = organization_name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or("Engify");
-    format!("Best regards,\n{signer}")
+/// Who signs the email: the organization when there is one, else Engify.
+pub fn signer(organization_name: Option<&str>) -> String {
+    organization_name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or("Engify").to_owned()
 }
 
 /// `{public_base_url}{path}?token={token}`, the token percent-encoded where needed (base64url

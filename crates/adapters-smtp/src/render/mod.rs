@@ -1,38 +1,65 @@
-//! Plain-text rendering of every email: a subject and a body per [`EmailPayload`] kind, shared
-//! by the file mailer and the SMTP mailer. One function per kind, grouped by theme; [`render`]
-//! picks the one for a message.
+//! Rendering of every email from the templates in `crates/adapters-smtp/templates/`: a subject,
+//! a plain-text body and an HTML body per [`EmailPayload`] kind, shared by the file mailer and
+//! the SMTP mailer.
 //!
-//! Everything an email shows was captured when it was queued (names, times, the zone), so
-//! rendering reads nothing and cannot fail.
+//! Rust prepares the facts (links, times in the organization's zone, prices, lifetimes: see
+//! [`format`]) into a template context, one builder per kind grouped by theme ([`account`],
+//! [`receipt`], [`sessions`]); the templates hold the wording. Everything an email shows was
+//! captured when it was queued, so rendering reads nothing; the templates are compiled into
+//! the binary and every kind is rendered by the tests, so a [`RenderError`] is a bug.
 
 pub mod account;
 pub mod format;
 pub mod receipt;
 pub mod sessions;
+pub mod templates;
 
 use domain::notifications::{EmailPayload, OutboxMessage};
+use minijinja::{Value, context};
 
 pub use receipt::ReceiptDetails;
 
-/// An email's subject and plain-text body (`\n` line ends; the message builder turns them into
-/// CRLF).
+/// An email's subject, plain-text body and HTML body (`\n` line ends; the message builder turns
+/// them into CRLF).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedEmail {
-    /// The `Subject` header.
+    /// The `Subject` header (one line).
     pub subject: String,
     /// The text/plain body.
     pub text: String,
+    /// The text/html body.
+    pub html: String,
+}
+
+/// A template failed to render: a bug in a template or its context (never caused by the data
+/// of a message, which is only ever shown).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the {kind} email could not be rendered: {message}")]
+pub struct RenderError {
+    kind: String,
+    message: String,
+}
+
+impl RenderError {
+    fn new(kind: &str, message: String) -> Self {
+        Self { kind: kind.to_owned(), message }
+    }
 }
 
 /// Renders a payload for a recipient; links start with `public_base_url`.
-pub fn render(recipient_name: &str, payload: &EmailPayload, public_base_url: &str) -> RenderedEmail {
-    match payload {
-        EmailPayload::EmailVerification { token } => {
-            account::email_verification(recipient_name, token, public_base_url)
-        }
-        EmailPayload::PasswordReset { token } => account::password_reset(recipient_name, token, public_base_url),
+///
+/// # Errors
+/// Only when a template is broken (see [`RenderError`]).
+pub fn render(
+    recipient_name: &str,
+    payload: &EmailPayload,
+    public_base_url: &str,
+) -> Result<RenderedEmail, RenderError> {
+    let (signer, facts) = match payload {
+        EmailPayload::EmailVerification { token } => (None, account::email_verification(token, public_base_url)),
+        EmailPayload::PasswordReset { token } => (None, account::password_reset(token, public_base_url)),
         EmailPayload::TaInvitation { organization_name, token } => {
-            account::ta_invitation(recipient_name, organization_name, token, public_base_url)
+            (Some(organization_name.as_str()), account::ta_invitation(organization_name, token, public_base_url))
         }
         EmailPayload::BundleReceipt {
             organization_name,
@@ -43,9 +70,8 @@ pub fn render(recipient_name: &str, payload: &EmailPayload, public_base_url: &st
             currency,
             valid_to,
             timezone,
-        } => receipt::bundle_receipt(
-            recipient_name,
-            &ReceiptDetails {
+        } => {
+            let details = ReceiptDetails {
                 organization_name,
                 course_title,
                 product_name,
@@ -54,20 +80,31 @@ pub fn render(recipient_name: &str, payload: &EmailPayload, public_base_url: &st
                 currency: *currency,
                 valid_to: *valid_to,
                 timezone: *timezone,
-            },
-        ),
+            };
+            (Some(organization_name.as_str()), receipt::bundle_receipt(&details))
+        }
         EmailPayload::BookingConfirmation { session, audience, student_name } => {
-            sessions::booking_confirmation(recipient_name, session, *audience, student_name)
+            (Some(session.organization_name.as_str()), sessions::booking_confirmation(session, *audience, student_name))
         }
-        EmailPayload::GroupJoinConfirmation { session } => sessions::group_join_confirmation(recipient_name, session),
-        EmailPayload::WaitlistPromotion { session } => sessions::waitlist_promotion(recipient_name, session),
+        EmailPayload::GroupJoinConfirmation { session } | EmailPayload::WaitlistPromotion { session } => {
+            (Some(session.organization_name.as_str()), sessions::session_only(session))
+        }
         EmailPayload::Cancellation { session, reason, refunded } => {
-            sessions::cancellation(recipient_name, session, reason.as_deref(), *refunded)
+            (Some(session.organization_name.as_str()), sessions::cancellation(session, reason.as_deref(), *refunded))
         }
-    }
+    };
+    let context: Value = context! {
+        greeting => format::greeting(recipient_name),
+        signer => format::signer(signer),
+        ..facts
+    };
+    templates::render_kind(payload.kind().as_str(), &context)
 }
 
 /// Renders an outbox message for its recipient.
-pub fn render_message(message: &OutboxMessage, public_base_url: &str) -> RenderedEmail {
+///
+/// # Errors
+/// Only when a template is broken (see [`RenderError`]).
+pub fn render_message(message: &OutboxMessage, public_base_url: &str) -> Result<RenderedEmail, RenderError> {
     render(&message.recipient_name, &message.payload, public_base_url)
 }

@@ -1,11 +1,13 @@
 //! The receipt of a bundle purchase: what was bought, for which course, at what price, and
-//! until when its sessions can be booked.
+//! until when its sessions can be booked. Builds the template context: `organization`,
+//! `product`, `course`, `sessions` (`10 sessions`), `price` (`120.00 EUR`) and `valid_until`
+//! (in the organization's zone).
 
 use chrono::{DateTime, Utc};
 use domain::shared::{Cents, Currency, TimeZoneId};
+use minijinja::{Value, context};
 
-use super::RenderedEmail;
-use super::format::{greeting, instant, price, sign_off};
+use super::format::{instant, price};
 
 /// The facts a bundle receipt shows (the fields of `EmailPayload::BundleReceipt`).
 #[derive(Debug, Clone, Copy)]
@@ -29,28 +31,15 @@ pub struct ReceiptDetails<'a> {
 }
 
 /// Confirms a bundle purchase.
-pub fn bundle_receipt(recipient_name: &str, receipt: &ReceiptDetails<'_>) -> RenderedEmail {
+pub fn bundle_receipt(receipt: &ReceiptDetails<'_>) -> Value {
     let sessions =
         if receipt.sessions == 1 { "1 session".to_owned() } else { format!("{} sessions", receipt.sessions) };
-    RenderedEmail {
-        subject: format!("Your receipt: {}", receipt.product_name),
-        text: format!(
-            "{}\n\n\
-             Thank you for your purchase from {}.\n\n\
-             Product:     {}\n\
-             Course:      {}\n\
-             Sessions:    {sessions}\n\
-             Price:       {}\n\
-             Valid until: {}\n\n\
-             You can book its sessions until then.\n\n\
-             {}\n",
-            greeting(recipient_name),
-            receipt.organization_name,
-            receipt.product_name,
-            receipt.course_title,
-            price(receipt.price, receipt.currency),
-            instant(receipt.valid_to, receipt.timezone),
-            sign_off(Some(receipt.organization_name)),
-        ),
+    context! {
+        organization => receipt.organization_name,
+        product => receipt.product_name,
+        course => receipt.course_title,
+        sessions => sessions,
+        price => price(receipt.price, receipt.currency),
+        valid_until => instant(receipt.valid_to, receipt.timezone),
     }
 }

@@ -1,104 +1,42 @@
 //! Emails about one session: booking confirmations (student and TA copies), group seats,
 //! waitlist promotions and cancellations. Each shows the course, the TA and the time in the
-//! organization's zone.
+//! organization's zone. Builds the template context: `session` (`course`, `ta`, `when`,
+//! `booking`), `headline` (`Algebra I on Wed 2 Dec 2026`, for subjects) and per kind
+//! `audience`/`student`, or `reason`/`refund`.
 
 use domain::notifications::{Audience, SessionDetails};
+use minijinja::{Value, context};
 
-use super::RenderedEmail;
-use super::format::{date, greeting, sign_off, time_range};
+use super::format::{date, time_range};
 
-/// The lines that describe the session, the same in every email of this module.
-fn session_block(session: &SessionDetails) -> String {
-    format!(
-        "Course:  {}\nTA:      {}\nWhen:    {}\nBooking: {}",
-        session.course_title,
-        session.ta_name,
-        time_range(session.starts_at, session.ends_at, session.timezone),
-        session.booking_id,
-    )
-}
-
-/// `Algebra I on Wed 2 Dec 2026`, for subjects.
-fn headline(session: &SessionDetails) -> String {
-    format!("{} on {}", session.course_title, date(session.starts_at, session.timezone))
-}
-
-/// Greeting, an opening paragraph, the session, optional closing paragraphs, sign-off.
-fn compose(recipient_name: &str, opening: &str, session: &SessionDetails, closing: &[String]) -> String {
-    let mut text = format!("{}\n\n{opening}\n\n{}\n\n", greeting(recipient_name), session_block(session));
-    for paragraph in closing {
-        text.push_str(paragraph);
-        text.push_str("\n\n");
-    }
-    text.push_str(&sign_off(Some(&session.organization_name)));
-    text.push('\n');
-    text
-}
-
-/// Confirms an individual booking, to the student who booked or to the TA who teaches.
-pub fn booking_confirmation(
-    recipient_name: &str,
-    session: &SessionDetails,
-    audience: Audience,
-    student_name: &str,
-) -> RenderedEmail {
-    match audience {
-        Audience::Student => RenderedEmail {
-            subject: format!("Booking confirmed: {}", headline(session)),
-            text: compose(recipient_name, "Your session is booked.", session, &[]),
+/// The context every email of this module has.
+pub fn session_only(session: &SessionDetails) -> Value {
+    context! {
+        session => context! {
+            course => session.course_title.as_str(),
+            ta => session.ta_name.as_str(),
+            when => time_range(session.starts_at, session.ends_at, session.timezone),
+            booking => session.booking_id.to_string(),
         },
-        Audience::Ta => RenderedEmail {
-            subject: format!("New booking: {} with {student_name}", headline(session)),
-            text: compose(recipient_name, &format!("{student_name} booked a session with you."), session, &[]),
-        },
+        headline => format!("{} on {}", session.course_title, date(session.starts_at, session.timezone)),
     }
 }
 
-/// Confirms a seat in a group session.
-pub fn group_join_confirmation(recipient_name: &str, session: &SessionDetails) -> RenderedEmail {
-    RenderedEmail {
-        subject: format!("Seat confirmed: {}", headline(session)),
-        text: compose(recipient_name, "You have a seat in this group session.", session, &[]),
-    }
+/// Confirms an individual booking, to the student who booked (`audience` = `student`) or to
+/// the TA who teaches (`ta`, naming the `student`).
+pub fn booking_confirmation(session: &SessionDetails, audience: Audience, student_name: &str) -> Value {
+    let audience = match audience {
+        Audience::Student => "student",
+        Audience::Ta => "ta",
+    };
+    context! { audience => audience, student => student_name, ..session_only(session) }
 }
 
-/// Tells a waitlisted student that a seat opened up and is now theirs.
-pub fn waitlist_promotion(recipient_name: &str, session: &SessionDetails) -> RenderedEmail {
-    RenderedEmail {
-        subject: format!("A seat opened up: {}", headline(session)),
-        text: compose(
-            recipient_name,
-            "Good news: a seat became free in a group session you were waiting for, and it is now yours.",
-            session,
-            &["If you can no longer attend, please leave the session so that the next student gets the seat."
-                .to_owned()],
-        ),
-    }
-}
-
-/// Tells a student or the TA that a session was cancelled, with the reason if one was given
-/// and, for a student (`refunded` is `Some`), whether the payment or bundle credit came back.
-pub fn cancellation(
-    recipient_name: &str,
-    session: &SessionDetails,
-    reason: Option<&str>,
-    refunded: Option<bool>,
-) -> RenderedEmail {
-    let mut closing = Vec::new();
-    if let Some(reason) = reason.map(str::trim).filter(|r| !r.is_empty()) {
-        closing.push(format!("Reason: {reason}"));
-    }
-    match refunded {
-        Some(true) => closing.push("Your payment or bundle credit for this session has been refunded.".to_owned()),
-        Some(false) => closing.push(
-            "The cancellation came too late for a refund: your payment or bundle credit for this \
-             session is not returned."
-                .to_owned(),
-        ),
-        None => {}
-    }
-    RenderedEmail {
-        subject: format!("Cancelled: {}", headline(session)),
-        text: compose(recipient_name, "This session has been cancelled.", session, &closing),
-    }
+/// Tells a student or the TA that a session was cancelled, with the `reason` if one was given
+/// (else none) and, for a student, whether the payment or bundle credit came back (`refund` is
+/// `refunded` or `forfeited`; none for the TA).
+pub fn cancellation(session: &SessionDetails, reason: Option<&str>, refunded: Option<bool>) -> Value {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    let refund = refunded.map(|r| if r { "refunded" } else { "forfeited" });
+    context! { reason => reason, refund => refund, ..session_only(session) }
 }
