@@ -10,7 +10,7 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 use adapters_postgres::{DbConfig, SeaStore};
 use adapters_security::{Argon2Hasher, JwtSigner, RandomTokens};
-use adapters_smtp::FileMailer;
+use adapters_smtp::{FileMailer, Mailbox, SmtpConfig, SmtpMailer};
 use anyhow::Context as _;
 use chrono::TimeDelta;
 use domain::accounts::{AccountService, AuthConfig, LockoutPolicy, SecurityPorts};
@@ -20,7 +20,7 @@ use domain::bundles::BundleService;
 use domain::catalog::CatalogService;
 use domain::core::Core;
 use domain::group_sessions::GroupSessionService;
-use domain::notifications::{OutboxService, RetryPolicy};
+use domain::notifications::{Mailer, OutboxService, RetryPolicy};
 use domain::shared::{Clock, SystemClock, UuidV7Generator};
 use domain::store::Store;
 use domain::tenancy::OrganizationService;
@@ -96,15 +96,28 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
         Err(error) => return Err(anyhow::Error::new(error).context("loading recently revoked sessions")),
     }
 
-    let from = settings.mail_from.parse().with_context(|| format!("MAIL_FROM `{}`", settings.mail_from))?;
-    let mailer = FileMailer::new(settings.data_dir.join("outbox"), from, settings.public_base_url.clone());
+    let mailer = mailer(settings)?;
     let policy = RetryPolicy {
         max_attempts: settings.mail_max_attempts,
         base: TimeDelta::seconds(i64::from(settings.mail_retry_base_seconds)),
         ..RetryPolicy::default()
     };
-    let outbox = OutboxService::new(store.clone(), Arc::new(mailer), clock, policy);
+    let outbox = OutboxService::new(store.clone(), mailer, clock, policy);
     Ok(Services { db, store, accounts, outbox, core, edge })
+}
+
+/// The mailer the settings ask for: SMTP with `SMTP_URL`, else `.eml` files under
+/// `data/outbox`. Neither connects here: a mail server that is down delays emails, it does not
+/// stop the service.
+fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
+    let from: Mailbox = settings.mail_from.parse().with_context(|| format!("MAIL_FROM `{}`", settings.mail_from))?;
+    let Some(url) = &settings.smtp_url else {
+        return Ok(Arc::new(FileMailer::new(settings.data_dir.join("outbox"), from, settings.public_base_url.clone())));
+    };
+    let mut config = SmtpConfig::new(url.clone(), from, settings.public_base_url.clone());
+    config.timeout = Duration::from_secs(u64::from(settings.smtp_timeout_seconds));
+    let mailer = SmtpMailer::new(config).map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?;
+    Ok(Arc::new(mailer))
 }
 
 /// A built, bound, not yet running service.

@@ -11,6 +11,7 @@ use app::{Application, Settings};
 use domain::shared::Secret;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use test_support::smtp::SmtpSink;
 use test_support::{Backend, TestDatabase};
 use tokio::sync::oneshot;
 
@@ -26,6 +27,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub data_dir: PathBuf,
     pub backend: Backend,
+    /// The SMTP server the app sends to, when it was started with one (else emails are files
+    /// under `data_dir/outbox`).
+    pub smtp: Option<Arc<SmtpSink>>,
     stop: Option<oneshot::Sender<()>>,
     /// Shared by every instance over the database; dropped (and the database removed) with
     /// the last.
@@ -106,7 +110,7 @@ pub async fn spawn_with(db: Arc<TestDatabase>, tweak: impl FnOnce(&mut Settings)
         let _ = stopped.await;
     }));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, data_dir, backend: db.backend(), stop: Some(stop), db }
+    TestApp { address, client, data_dir, backend: db.backend(), smtp: None, stop: Some(stop), db }
 }
 
 /// One application per available backend (SQLite always, PostgreSQL when configured).
@@ -224,8 +228,25 @@ impl TestApp {
     }
 
     /// Waits (up to 5 s) for the worker to deliver the `nth` email (0-based) sent to `to`
-    /// whose subject contains `subject`, and returns the raw message.
+    /// whose subject contains `subject`, and returns the raw message (from the SMTP server when
+    /// the app has one, else from the `.eml` files).
     pub async fn email(&self, to: &str, subject: &str, nth: usize) -> String {
+        if let Some(smtp) = &self.smtp {
+            for _ in 0..200 {
+                let found: Vec<String> = smtp
+                    .messages()
+                    .into_iter()
+                    .filter(|m| m.rcpt_to.iter().any(|r| r == to))
+                    .filter(|m| m.subject().is_some_and(|s| s.contains(subject)))
+                    .map(|m| m.text().unwrap_or_default())
+                    .collect();
+                if let Some(text) = found.into_iter().nth(nth) {
+                    return text;
+                }
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            panic!("no email #{nth} to {to} about `{subject}` at the SMTP server");
+        }
         let dir = self.data_dir.join("outbox");
         for _ in 0..200 {
             let mut found: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&dir)

@@ -11,6 +11,7 @@ mod bookings;
 mod bundles;
 mod catalog;
 mod edge;
+mod email_delivery;
 mod group_concurrency;
 mod group_fixture;
 mod group_payments;
