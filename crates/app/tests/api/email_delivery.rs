@@ -61,6 +61,8 @@ async fn arrives(sink: &SmtpSink, to: &str, subject: &str) -> ReceivedMail {
 fn check(mail: &ReceivedMail, to: &str) -> String {
     assert_eq!(mail.rcpt_to, vec![to.to_owned()], "one recipient per email");
     assert!(mail.header("To").is_some_and(|h| h.contains(to)));
+    assert!(mail.header("From").is_some_and(|h| h.contains("no-reply@localhost")), "MAIL_FROM");
+    assert!(mail.header("Date").is_some());
     assert!(mail.header("Message-ID").is_some_and(|h| h.ends_with("@engify>")), "{:?}", mail.header("Message-ID"));
     assert!(mail.html().is_some(), "an HTML part");
     mail.text().expect("a text part")
