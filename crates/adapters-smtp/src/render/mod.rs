@@ -3,7 +3,7 @@
 //! the SMTP mailer.
 //!
 //! Rust prepares the facts (links, times in the organization's zone, prices, lifetimes: see
-//! [`format`]) into a template context, one builder per kind grouped by theme ([`account`],
+//! [`format`](mod@format)) into a template context, one builder per kind grouped by theme ([`account`],
 //! [`receipt`], [`sessions`]); the templates hold the wording. Everything an email shows was
 //! captured when it was queued, so rendering reads nothing; the templates are compiled into
 //! the binary and every kind is rendered by the tests, so a [`RenderError`] is a bug.
