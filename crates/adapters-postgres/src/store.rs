@@ -93,6 +93,7 @@ impl Store for SeaStore {
         Ok(Box::new(SeaTransaction { repos: Repos { conn: txn } }))
     }
 
+    #[tracing::instrument(skip_all, name = "db.ping")]
     async fn ping(&self) -> Result<(), StoreError> {
         self.repos.conn.ping().await.store()
     }
@@ -105,6 +106,7 @@ pub struct SeaTransaction {
 
 #[async_trait]
 impl Transaction for SeaTransaction {
+    #[tracing::instrument(skip_all, name = "db.commit")]
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.repos.conn.commit().await.store()
     }

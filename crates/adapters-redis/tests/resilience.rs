@@ -120,10 +120,12 @@ async fn every_port_fails_fast_with_unavailable_while_redis_is_cut_and_recovers_
     }
     assert!(start.elapsed() < UPPER_BOUND, "all calls took {:?}", start.elapsed());
 
-    // The breaker is open: calls fail at once instead of waiting out the time limit.
-    for (name, result, took) in ports.call_each().await {
-        assert!(matches!(result, Err(StoreError::Unavailable(_))), "{name} with the breaker open: {result:?}");
-        assert!(took < Duration::from_millis(50), "{name} took {took:?} with the breaker open");
+    // The breaker is open: calls fail at once, without trying Redis (and waiting out the time
+    // limit) — the breaker answers them, which its message shows.
+    for (name, result, _) in ports.call_each().await {
+        let breaker =
+            matches!(&result, Err(StoreError::Unavailable(e)) if e.to_string().contains("circuit breaker open"));
+        assert!(breaker, "{name} with the breaker open: {result:?}");
     }
     assert!(matches!(store.ping().await, Err(StoreError::Unavailable(_))));
 

@@ -128,3 +128,25 @@ impl PasswordHasher for Argon2Hasher {
         Ok(known && matches)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    /// An unknown email must cost what a wrong password costs: the dummy it is verified against
+    /// is an Argon2id hash with exactly the hasher's parameters (checked on the hash itself,
+    /// not with a stopwatch: timings in tests are noise).
+    #[tokio::test]
+    async fn the_dummy_hash_has_the_parameters_of_real_hashes() {
+        let hasher = Argon2Hasher::with_params(64, 3, 1).unwrap();
+        let real = hasher.hash(&Password::parse("violet-kettle-harbor-92").unwrap()).await.unwrap();
+        let (dummy, real) = (PhcHash::new(&hasher.dummy).unwrap(), PhcHash::new(real.as_str()).unwrap());
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(dummy.algorithm.as_str(), "argon2id");
+        assert_eq!(dummy.params.get_decimal("t"), Some(3));
+    }
+}

@@ -62,23 +62,3 @@ fn debug_output_shows_no_hash() {
     let shown = format!("{hasher:?}");
     assert!(shown.contains("Argon2Hasher") && !shown.contains("$argon2"), "{shown}");
 }
-
-#[tokio::test]
-async fn an_unknown_email_costs_about_as_much_as_a_wrong_password() {
-    use std::time::{Duration, Instant};
-    let hasher = Argon2Hasher::new().unwrap();
-    let hash = hasher.hash(&password("violet-kettle-harbor-92")).await.unwrap();
-    let attempt = password("wrong-guess-of-a-password");
-    let (mut known, mut unknown) = (Duration::MAX, Duration::MAX);
-    // The fastest of a few runs, to shrug off a busy machine.
-    for _ in 0..3 {
-        let start = Instant::now();
-        assert!(!hasher.verify(&attempt, Some(hash.clone())).await.unwrap());
-        known = known.min(start.elapsed());
-        let start = Instant::now();
-        assert!(!hasher.verify(&attempt, None).await.unwrap());
-        unknown = unknown.min(start.elapsed());
-    }
-    // One-sided and loose: the failure it guards against is a shortcut that takes no time.
-    assert!(unknown * 3 >= known, "unknown email {unknown:?} vs wrong password {known:?}");
-}

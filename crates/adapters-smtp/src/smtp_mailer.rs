@@ -179,6 +179,7 @@ impl fmt::Debug for SmtpMailer {
 
 #[async_trait]
 impl Mailer for SmtpMailer {
+    #[tracing::instrument(skip_all, name = "smtp.send", fields(email.kind = message.kind().as_str()))]
     async fn send(&self, message: &OutboxMessage) -> Result<(), MailError> {
         let rendered =
             render_message(message, &self.public_base_url).map_err(|e| MailError::Permanent(e.to_string()))?;

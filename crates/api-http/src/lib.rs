@@ -80,8 +80,8 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// The whole HTTP application: `/api/v1`, health, `/openapi.json`, `/docs`, with the edge's
-/// middleware (outermost first: request id, problem responses, security headers, CORS, timeout,
-/// rate limits, idempotency keys).
+/// middleware (outermost first: request id, observation, problem responses, security headers,
+/// CORS, timeout, rate limits, idempotency keys).
 pub fn app(
     state: HttpState,
     shared: Shared,
@@ -127,5 +127,6 @@ pub fn app(
         .wrap(cors)
         .wrap(from_fn(middleware::headers::security_headers))
         .wrap(from_fn(middleware::problems::problem_responses))
+        .wrap(from_fn(middleware::observe::observe))
         .wrap(from_fn(middleware::request_id::request_id))
 }

@@ -53,6 +53,8 @@ pub struct HttpState {
     pub schema: Arc<dyn SchemaStatus>,
     /// Rate limits, idempotency keys and the read cache.
     pub edge: Edge,
+    /// The process's recorded metrics and the database pool's use, for `/metrics`.
+    pub metrics: Arc<dyn MetricsSource>,
     /// Edge settings.
     pub config: HttpConfig,
     /// When the process started serving.
@@ -129,4 +131,14 @@ impl SharedStateHealth for InProcess {
     async fn ping(&self) -> Result<Duration, anyhow::Error> {
         Ok(Duration::ZERO)
     }
+}
+
+/// What `/metrics` reports besides the outbox: the metrics recorded in this process, and the
+/// database pool (implemented by the composition root, which owns both).
+pub trait MetricsSource: Send + Sync {
+    /// The recorded metrics in the Prometheus text format.
+    fn render(&self) -> String;
+
+    /// The database pool's connections: `(open, idle, max)`.
+    fn pool(&self) -> (u32, u32, u32);
 }

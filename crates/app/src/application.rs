@@ -154,6 +154,7 @@ impl Application {
             outbox: services.outbox.clone(),
             store: services.store.clone(),
             schema: Arc::new(MigrationStatus { db: services.db.clone() }),
+            metrics: Arc::new(crate::metrics::AppMetrics::new(services.db.clone(), settings.database_max_connections)),
             edge: api_http::state::Edge {
                 limiter: services.edge.limiter.clone(),
                 limits: api_http::state::Limits::per_minute(

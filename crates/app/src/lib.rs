@@ -5,6 +5,7 @@ pub mod application;
 pub mod cli;
 pub mod edge;
 pub mod embedded;
+pub mod metrics;
 pub mod migrate;
 pub mod seed;
 pub mod settings;

@@ -26,13 +26,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(settings.log_format);
-    match app::run(cli.command.unwrap_or(Command::Serve), settings).await {
+    let telemetry = telemetry::init(settings.log_format, settings.otlp_endpoint.as_deref());
+    let code = match app::run(cli.command.unwrap_or(Command::Serve), settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "failed");
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry.shutdown();
+    code
 }

@@ -96,6 +96,9 @@ pub struct Settings {
     pub mail_max_attempts: u32,
     /// Log format (`LOG_FORMAT`; default: pretty on a terminal, else JSON).
     pub log_format: Option<LogFormat>,
+    /// Where traces are exported over OTLP/HTTP (`OTEL_EXPORTER_OTLP_ENDPOINT`, the collector's
+    /// base URL); `None`: no export.
+    pub otlp_endpoint: Option<String>,
     /// Drain time on shutdown (`SHUTDOWN_GRACE_SECONDS`).
     pub shutdown_grace_seconds: u64,
 }
@@ -220,6 +223,12 @@ impl Settings {
                 format!("`{mail_from}` is not an address like Engify <no-reply@example.com>"),
             ));
         }
+        let otlp_endpoint = v.raw("OTEL_EXPORTER_OTLP_ENDPOINT").map(|e| e.trim_end_matches('/').to_owned());
+        if let Some(endpoint) = &otlp_endpoint
+            && !is_http_url(endpoint)
+        {
+            return Err(err("OTEL_EXPORTER_OTLP_ENDPOINT", format!("`{endpoint}` is not an http(s) URL")));
+        }
         let smtp_url = v.raw("SMTP_URL").map(str::to_owned);
         if let Some(url) = &smtp_url
             && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
@@ -260,6 +269,7 @@ impl Settings {
             worker_concurrency: v.parse("WORKER_CONCURRENCY", 4, 1..=64)?,
             mail_max_attempts: v.parse("MAIL_MAX_ATTEMPTS", 8, 1..=100)?,
             log_format,
+            otlp_endpoint,
             shutdown_grace_seconds: v.parse("SHUTDOWN_GRACE_SECONDS", 30, 0..=3_600)?,
         })
     }
@@ -320,6 +330,7 @@ mod tests {
             ("SMTP_URL", "http://mail:25"),
             ("SMTP_TIMEOUT_SECONDS", "0"),
             ("MAIL_RETRY_BASE_SECONDS", "7200"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"),
         ] {
             let error = Settings::from_env(&vars(&[(name, value)])).unwrap_err();
             assert_eq!(error.variable, name, "{error}");

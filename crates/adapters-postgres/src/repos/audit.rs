@@ -54,11 +54,13 @@ fn to_row(e: &AuditEvent) -> ActiveModel {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> AuditRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.audit.append")]
     async fn append(&self, event: &AuditEvent) -> Result<(), StoreError> {
         Entity::insert(to_row(event)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.audit.list")]
     async fn list(
         &self,
         organization: OrganizationId,

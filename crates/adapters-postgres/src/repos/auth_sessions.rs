@@ -76,15 +76,18 @@ fn token_to_row(t: &RefreshToken) -> tokens::ActiveModel {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> AuthSessionRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.insert")]
     async fn insert(&self, session: &AuthSession) -> Result<(), StoreError> {
         Entity::insert(session_to_row(session)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.get")]
     async fn get(&self, id: SessionId) -> Result<Option<AuthSession>, StoreError> {
         Entity::find_by_id(id.as_uuid()).one(&self.conn).await.store()?.map(session_from_row).transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.list_active")]
     async fn list_active(&self, organization: OrganizationId, user: UserId) -> Result<Vec<AuthSession>, StoreError> {
         Entity::find()
             .filter(Column::OrganizationId.eq(organization.as_uuid()))
@@ -100,6 +103,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> AuthSessionRepository for Repos
             .collect()
     }
 
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.touch")]
     async fn touch(&self, id: SessionId, at: DateTime<Utc>) -> Result<(), StoreError> {
         Entity::update_many()
             .col_expr(Column::LastUsedAt, Expr::value(ts(at)))
@@ -110,6 +114,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> AuthSessionRepository for Repos
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.revoke")]
     async fn revoke(&self, id: SessionId, at: DateTime<Utc>) -> Result<bool, StoreError> {
         let done = Entity::update_many()
             .col_expr(Column::RevokedAt, Expr::value(ts(at)))
@@ -121,6 +126,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> AuthSessionRepository for Repos
         Ok(done.rows_affected == 1)
     }
 
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.revoke_all")]
     async fn revoke_all(
         &self,
         organization: OrganizationId,
@@ -142,6 +148,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> AuthSessionRepository for Repos
         Ok(ids)
     }
 
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.revoked_since")]
     async fn revoked_since(&self, since: DateTime<Utc>) -> Result<Vec<SessionId>, StoreError> {
         let ids: Vec<uuid::Uuid> = Entity::find()
             .select_only()
@@ -155,17 +162,20 @@ impl<C: ConnectionTrait + Send + Sync + 'static> AuthSessionRepository for Repos
         Ok(ids.into_iter().map(SessionId::from_uuid).collect())
     }
 
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.insert_refresh_token")]
     async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError> {
         tokens::Entity::insert(token_to_row(token)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.find_refresh_token")]
     async fn find_refresh_token(&self, hash: &TokenHash) -> Result<Option<RefreshToken>, StoreError> {
         let row =
             tokens::Entity::find().filter(tokens::Column::TokenHash.eq(hash.as_str())).one(&self.conn).await.store()?;
         Ok(row.map(token_from_row))
     }
 
+    #[tracing::instrument(skip_all, name = "db.auth_sessions.mark_rotated")]
     async fn mark_rotated(&self, id: RefreshTokenId, at: DateTime<Utc>) -> Result<bool, StoreError> {
         let done = tokens::Entity::update_many()
             .col_expr(tokens::Column::RotatedAt, Expr::value(ts(at)))

@@ -23,6 +23,7 @@ fn to_domain(m: &Model) -> Result<Availability, StoreError> {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> AvailabilityRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.availability.get")]
     async fn get(&self, organization: OrganizationId, ta: UserId) -> Result<Option<Availability>, StoreError> {
         let row = Entity::find()
             .filter(Column::OrganizationId.eq(organization.as_uuid()))
@@ -33,6 +34,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> AvailabilityRepository for Repo
         row.as_ref().map(to_domain).transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.availability.get_many")]
     async fn get_many(&self, organization: OrganizationId, tas: &[UserId]) -> Result<Vec<Availability>, StoreError> {
         if tas.is_empty() {
             return Ok(Vec::new());
@@ -48,6 +50,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> AvailabilityRepository for Repo
             .collect()
     }
 
+    #[tracing::instrument(skip_all, name = "db.availability.put")]
     async fn put(&self, organization: OrganizationId, availability: &Availability) -> Result<(), StoreError> {
         let row = ActiveModel {
             ta_id: Set(availability.ta_id().as_uuid()),

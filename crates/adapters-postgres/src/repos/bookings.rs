@@ -32,6 +32,7 @@ fn uuids(ids: &[UserId]) -> Vec<Uuid> {
 }
 
 impl<C: ConnectionTrait> Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.bookings.find_booking")]
     async fn find_booking(
         &self,
         org: OrganizationId,
@@ -50,20 +51,24 @@ impl<C: ConnectionTrait> Repos<C> {
 
 #[async_trait]
 impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.bookings.insert")]
     async fn insert(&self, booking: &Booking) -> Result<(), StoreError> {
         let txn = self.conn.begin().await.store()?;
         insert_booking(&txn, booking).await?;
         txn.commit().await.store()
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.get")]
     async fn get(&self, org: OrganizationId, id: BookingId) -> Result<Option<Booking>, StoreError> {
         self.find_booking(org, id, false).await
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.lock")]
     async fn lock(&self, org: OrganizationId, id: BookingId) -> Result<Option<Booking>, StoreError> {
         self.find_booking(org, id, true).await
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.list")]
     async fn list(
         &self,
         org: OrganizationId,
@@ -111,6 +116,7 @@ impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepos
         with_seats(&self.conn, rows).await
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.ta_busy")]
     async fn ta_busy(
         &self,
         org: OrganizationId,
@@ -135,6 +141,7 @@ impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepos
         busy(rows)
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.student_busy")]
     async fn student_busy(
         &self,
         org: OrganizationId,
@@ -159,6 +166,7 @@ impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepos
         busy(rows)
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.count_starting_in")]
     async fn count_starting_in(
         &self,
         org: OrganizationId,
@@ -185,6 +193,7 @@ impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepos
         Ok(rows.into_iter().map(|(ta, n)| (UserId::from_uuid(ta), u32::try_from(n).unwrap_or(u32::MAX))).collect())
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.add_seat")]
     async fn add_seat(&self, org: OrganizationId, seat: &Seat) -> Result<BookingStatus, StoreError> {
         let txn = self.conn.begin().await.store()?;
         let status = add_seat(&txn, org, seat).await?;
@@ -192,6 +201,7 @@ impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepos
         Ok(status)
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.remove_seat")]
     async fn remove_seat(&self, org: OrganizationId, booking: BookingId, student: UserId) -> Result<bool, StoreError> {
         let txn = self.conn.begin().await.store()?;
         let removed = remove_seat(&txn, org, booking, student).await?;
@@ -199,6 +209,7 @@ impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepos
         Ok(removed)
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.mark_seat_refunded")]
     async fn mark_seat_refunded(
         &self,
         org: OrganizationId,
@@ -216,6 +227,7 @@ impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepos
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.cancel")]
     async fn cancel(
         &self,
         org: OrganizationId,

@@ -69,6 +69,7 @@ fn ledger_to_domain(m: &ledger::Model) -> Result<LedgerEntry, StoreError> {
 
 impl<C: ConnectionTrait> Repos<C> {
     /// Moves one credit by `delta` when the guard holds; whether a row changed.
+    #[tracing::instrument(skip_all, name = "db.bundles.move_credit")]
     async fn move_credit(&self, org: OrganizationId, id: BundlePurchaseId, delta: i32) -> Result<bool, StoreError> {
         let remaining = Expr::col(bundles::Column::RemainingSessions);
         let guard = if delta < 0 {
@@ -90,11 +91,13 @@ impl<C: ConnectionTrait> Repos<C> {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> BundleRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.bundles.insert")]
     async fn insert(&self, bundle: &BundlePurchase) -> Result<(), StoreError> {
         bundles::Entity::insert(to_row(bundle)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.bundles.get")]
     async fn get(&self, org: OrganizationId, id: BundlePurchaseId) -> Result<Option<BundlePurchase>, StoreError> {
         let row = bundles::Entity::find_by_id(id.as_uuid())
             .filter(bundles::Column::OrganizationId.eq(org.as_uuid()))
@@ -104,6 +107,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> BundleRepository for Repos<C> {
         row.map(|m| to_domain(&m)).transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.bundles.get_many")]
     async fn get_many(&self, org: OrganizationId, ids: &[BundlePurchaseId]) -> Result<Vec<BundlePurchase>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -119,6 +123,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> BundleRepository for Repos<C> {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, name = "db.bundles.list")]
     async fn list(
         &self,
         org: OrganizationId,
@@ -144,6 +149,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> BundleRepository for Repos<C> {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, name = "db.bundles.active_for_product")]
     async fn active_for_product(
         &self,
         org: OrganizationId,
@@ -164,14 +170,17 @@ impl<C: ConnectionTrait + Send + Sync + 'static> BundleRepository for Repos<C> {
         row.map(|m| to_domain(&m)).transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.bundles.debit")]
     async fn debit(&self, org: OrganizationId, id: BundlePurchaseId) -> Result<bool, StoreError> {
         self.move_credit(org, id, -1).await
     }
 
+    #[tracing::instrument(skip_all, name = "db.bundles.refund")]
     async fn refund(&self, org: OrganizationId, id: BundlePurchaseId) -> Result<bool, StoreError> {
         self.move_credit(org, id, 1).await
     }
 
+    #[tracing::instrument(skip_all, name = "db.bundles.append_ledger")]
     async fn append_ledger(&self, entry: &LedgerEntry) -> Result<(), StoreError> {
         let row = ledger::ActiveModel {
             id: Set(entry.id.as_uuid()),
@@ -186,6 +195,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> BundleRepository for Repos<C> {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.bundles.ledger")]
     async fn ledger(&self, org: OrganizationId, bundle: BundlePurchaseId) -> Result<Vec<LedgerEntry>, StoreError> {
         ledger::Entity::find()
             .filter(ledger::Column::OrganizationId.eq(org.as_uuid()))

@@ -31,6 +31,7 @@ fn of_course(organization: OrganizationId, course: CourseId) -> Select<Entity> {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> CourseTaRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.course_tas.assign")]
     async fn assign(&self, organization: OrganizationId, course: CourseId, ta: UserId) -> Result<bool, StoreError> {
         let row = ActiveModel {
             organization_id: Set(organization.as_uuid()),
@@ -53,6 +54,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> CourseTaRepository for Repos<C>
         }
     }
 
+    #[tracing::instrument(skip_all, name = "db.course_tas.unassign")]
     async fn unassign(&self, organization: OrganizationId, course: CourseId, ta: UserId) -> Result<bool, StoreError> {
         let done = Entity::delete_many()
             .filter(Column::OrganizationId.eq(organization.as_uuid()))
@@ -64,6 +66,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> CourseTaRepository for Repos<C>
         Ok(done.rows_affected == 1)
     }
 
+    #[tracing::instrument(skip_all, name = "db.course_tas.is_assigned")]
     async fn is_assigned(
         &self,
         organization: OrganizationId,
@@ -81,6 +84,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> CourseTaRepository for Repos<C>
         Ok(found.is_some())
     }
 
+    #[tracing::instrument(skip_all, name = "db.course_tas.tas")]
     async fn tas(&self, organization: OrganizationId, course: CourseId) -> Result<Vec<User>, StoreError> {
         let assigned = of_course(organization, course).select_only().column(Column::TaId).into_query();
         users::Entity::find()

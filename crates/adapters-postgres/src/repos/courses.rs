@@ -42,11 +42,13 @@ fn to_row(c: &Course) -> ActiveModel {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> CourseRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.courses.insert")]
     async fn insert(&self, course: &Course) -> Result<(), StoreError> {
         Entity::insert(to_row(course)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.courses.get")]
     async fn get(&self, organization: OrganizationId, id: CourseId) -> Result<Option<Course>, StoreError> {
         Entity::find()
             .filter(Column::OrganizationId.eq(organization.as_uuid()))
@@ -59,6 +61,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> CourseRepository for Repos<C> {
             .transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.courses.list")]
     async fn list(&self, organization: OrganizationId, page: &PageRequest) -> Result<Vec<Course>, StoreError> {
         let mut query = Entity::find().filter(Column::OrganizationId.eq(organization.as_uuid()));
         if let Some((code, id)) = text_after(page)? {
@@ -76,6 +79,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> CourseRepository for Repos<C> {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, name = "db.courses.update")]
     async fn update(&self, course: &Course) -> Result<(), StoreError> {
         // Code, organization and creation time never change.
         Entity::update_many()

@@ -45,11 +45,13 @@ fn to_row(t: &OneTimeToken) -> ActiveModel {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> OneTimeTokenRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.one_time_tokens.insert")]
     async fn insert(&self, token: &OneTimeToken) -> Result<(), StoreError> {
         Entity::insert(to_row(token)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.one_time_tokens.find")]
     async fn find(&self, hash: &TokenHash) -> Result<Option<OneTimeToken>, StoreError> {
         Entity::find()
             .filter(Column::TokenHash.eq(hash.as_str()))
@@ -60,6 +62,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OneTimeTokenRepository for Repo
             .transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.one_time_tokens.consume")]
     async fn consume(&self, id: OneTimeTokenId, at: DateTime<Utc>) -> Result<bool, StoreError> {
         let done = Entity::update_many()
             .col_expr(Column::UsedAt, Expr::value(ts(at)))
@@ -71,6 +74,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OneTimeTokenRepository for Repo
         Ok(done.rows_affected == 1)
     }
 
+    #[tracing::instrument(skip_all, name = "db.one_time_tokens.consume_all")]
     async fn consume_all(
         &self,
         organization: OrganizationId,

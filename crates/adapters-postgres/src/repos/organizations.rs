@@ -55,15 +55,18 @@ fn to_row(org: &Organization) -> ActiveModel {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> OrganizationRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.organizations.insert")]
     async fn insert(&self, org: &Organization) -> Result<(), StoreError> {
         Entity::insert(to_row(org)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.organizations.get")]
     async fn get(&self, id: OrganizationId) -> Result<Option<Organization>, StoreError> {
         Entity::find_by_id(id.as_uuid()).one(&self.conn).await.store()?.map(|m| to_domain(&m)).transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.organizations.find_by_slug")]
     async fn find_by_slug(&self, slug: &Slug) -> Result<Option<Organization>, StoreError> {
         Entity::find()
             .filter(Column::Slug.eq(slug.as_str()))
@@ -74,6 +77,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OrganizationRepository for Repo
             .transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.organizations.update")]
     async fn update(&self, org: &Organization) -> Result<(), StoreError> {
         let mut row = to_row(org);
         row.created_at = sea_orm::ActiveValue::NotSet;

@@ -67,11 +67,13 @@ fn no_lease() -> Expr {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.outbox.enqueue")]
     async fn enqueue(&self, message: &OutboxMessage) -> Result<(), StoreError> {
         Entity::insert(to_row(message)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.outbox.claim_due")]
     async fn claim_due(
         &self,
         now: DateTime<Utc>,
@@ -108,6 +110,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
         Ok(messages)
     }
 
+    #[tracing::instrument(skip_all, name = "db.outbox.mark_sent")]
     async fn mark_sent(
         &self,
         id: OutboxMessageId,
@@ -128,6 +131,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
         Ok(done.rows_affected == 1)
     }
 
+    #[tracing::instrument(skip_all, name = "db.outbox.mark_failed")]
     async fn mark_failed(
         &self,
         id: OutboxMessageId,
@@ -154,6 +158,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
         Ok(done.rows_affected == 1)
     }
 
+    #[tracing::instrument(skip_all, name = "db.outbox.list")]
     async fn list(
         &self,
         organization: OrganizationId,
@@ -179,6 +184,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, name = "db.outbox.get")]
     async fn get(
         &self,
         organization: OrganizationId,
@@ -194,6 +200,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
             .transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.outbox.requeue")]
     async fn requeue(
         &self,
         organization: OrganizationId,
@@ -215,6 +222,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
         Ok(done.rows_affected == 1)
     }
 
+    #[tracing::instrument(skip_all, name = "db.outbox.counts")]
     async fn counts(&self) -> Result<OutboxCounts, StoreError> {
         let by_status: Vec<(String, i64)> = Entity::find()
             .select_only()

@@ -69,11 +69,13 @@ fn of_course(organization: OrganizationId, course: CourseId) -> Select<Entity> {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> ProductRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.products.insert")]
     async fn insert(&self, product: &Product) -> Result<(), StoreError> {
         Entity::insert(to_row(product)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.products.get")]
     async fn get(&self, organization: OrganizationId, id: ProductId) -> Result<Option<Product>, StoreError> {
         Entity::find()
             .filter(Column::OrganizationId.eq(organization.as_uuid()))
@@ -86,6 +88,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> ProductRepository for Repos<C> 
             .transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.products.list_for_course")]
     async fn list_for_course(
         &self,
         organization: OrganizationId,
@@ -104,6 +107,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> ProductRepository for Repos<C> 
             .collect()
     }
 
+    #[tracing::instrument(skip_all, name = "db.products.update")]
     async fn update(&self, product: &Product) -> Result<(), StoreError> {
         // Kind, course, currency and creation time never change.
         Entity::update_many()
@@ -118,6 +122,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> ProductRepository for Repos<C> 
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.products.active_session_price")]
     async fn active_session_price(
         &self,
         organization: OrganizationId,

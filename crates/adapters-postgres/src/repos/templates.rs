@@ -33,6 +33,7 @@ fn to_domain(m: &Model) -> Result<GroupSessionTemplate, StoreError> {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> TemplateRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.templates.insert")]
     async fn insert(&self, t: &GroupSessionTemplate) -> Result<(), StoreError> {
         let row = ActiveModel {
             id: Set(t.id.as_uuid()),
@@ -52,6 +53,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> TemplateRepository for Repos<C>
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.templates.get")]
     async fn get(&self, org: OrganizationId, id: TemplateId) -> Result<Option<GroupSessionTemplate>, StoreError> {
         let row = Entity::find_by_id(id.as_uuid())
             .filter(Column::OrganizationId.eq(org.as_uuid()))
@@ -61,6 +63,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> TemplateRepository for Repos<C>
         row.map(|m| to_domain(&m)).transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.templates.list")]
     async fn list(
         &self,
         org: OrganizationId,

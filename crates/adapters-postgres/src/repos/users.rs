@@ -54,15 +54,18 @@ fn of_org(organization: OrganizationId, id: UserId) -> Select<Entity> {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> UserRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.users.insert")]
     async fn insert(&self, user: &User, password_hash: Option<PasswordHash>) -> Result<(), StoreError> {
         Entity::insert(to_row(user, password_hash)).exec_without_returning(&self.conn).await.store()?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.users.get")]
     async fn get(&self, organization: OrganizationId, id: UserId) -> Result<Option<User>, StoreError> {
         of_org(organization, id).one(&self.conn).await.store()?.as_ref().map(user_from_row).transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.users.get_many")]
     async fn get_many(&self, organization: OrganizationId, ids: &[UserId]) -> Result<Vec<User>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -78,11 +81,13 @@ impl<C: ConnectionTrait + Send + Sync + 'static> UserRepository for Repos<C> {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, name = "db.users.find_credentials")]
     async fn find_credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
         let row = Entity::find().filter(Column::Email.eq(email.as_str())).one(&self.conn).await.store()?;
         row.as_ref().map(credentials_from_row).transpose()
     }
 
+    #[tracing::instrument(skip_all, name = "db.users.set_password")]
     async fn set_password(
         &self,
         organization: OrganizationId,
@@ -99,6 +104,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> UserRepository for Repos<C> {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.users.mark_email_verified")]
     async fn mark_email_verified(&self, organization: OrganizationId, id: UserId) -> Result<(), StoreError> {
         Entity::update_many()
             .col_expr(Column::EmailVerified, Expr::value(true))
@@ -110,6 +116,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> UserRepository for Repos<C> {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.users.list_by_role")]
     async fn list_by_role(
         &self,
         organization: OrganizationId,
@@ -134,6 +141,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> UserRepository for Repos<C> {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, name = "db.users.lock")]
     async fn lock(&self, organization: OrganizationId, id: UserId) -> Result<Option<User>, StoreError> {
         // FOR UPDATE on PostgreSQL; SQLite has no row locks, but its write transactions are
         // serialized by BEGIN IMMEDIATE, which gives the same guarantee.

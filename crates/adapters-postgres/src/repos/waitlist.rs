@@ -26,6 +26,7 @@ fn to_domain(m: &Model) -> WaitlistEntry {
 
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> WaitlistRepository for Repos<C> {
+    #[tracing::instrument(skip_all, name = "db.waitlist.insert")]
     async fn insert(&self, entry: &WaitlistEntry) -> Result<(), StoreError> {
         let row = ActiveModel {
             id: Set(entry.id.as_uuid()),
@@ -40,6 +41,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> WaitlistRepository for Repos<C>
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.waitlist.list")]
     async fn list(&self, org: OrganizationId, booking: BookingId) -> Result<Vec<WaitlistEntry>, StoreError> {
         let rows = Entity::find()
             .filter(Column::OrganizationId.eq(org.as_uuid()))
@@ -52,6 +54,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> WaitlistRepository for Repos<C>
         Ok(rows.iter().map(to_domain).collect())
     }
 
+    #[tracing::instrument(skip_all, name = "db.waitlist.find")]
     async fn find(
         &self,
         org: OrganizationId,
@@ -78,6 +81,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> WaitlistRepository for Repos<C>
         Ok(Some(WaitlistPosition { entry: to_domain(&row), position }))
     }
 
+    #[tracing::instrument(skip_all, name = "db.waitlist.remove")]
     async fn remove(&self, org: OrganizationId, id: WaitlistEntryId) -> Result<bool, StoreError> {
         let done = Entity::delete_many()
             .filter(Column::Id.eq(id.as_uuid()))
@@ -88,6 +92,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> WaitlistRepository for Repos<C>
         Ok(done.rows_affected == 1)
     }
 
+    #[tracing::instrument(skip_all, name = "db.waitlist.clear")]
     async fn clear(&self, org: OrganizationId, booking: BookingId) -> Result<u32, StoreError> {
         let done = Entity::delete_many()
             .filter(Column::BookingId.eq(booking.as_uuid()))

@@ -173,7 +173,8 @@ impl RedisStore {
         format!("{}{rest}", self.inner.prefix)
     }
 
-    /// Runs one round trip under the time limit and the breaker.
+    /// Runs one round trip under the time limit and the breaker (a `redis` span of its own).
+    #[tracing::instrument(skip_all, name = "redis", fields(db.system = "redis"))]
     pub(crate) async fn call<T: FromRedisValue>(&self, op: Op<'_>) -> Result<T, StoreError> {
         let inner = &*self.inner;
         if !inner.breaker.admit() {

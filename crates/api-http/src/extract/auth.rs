@@ -38,6 +38,8 @@ impl FromRequest for Authenticated {
                 ApiError::new(ErrorCode::Unauthenticated).detail("Send an access token: Authorization: Bearer <token>.")
             })?;
             let actor = state.accounts.authenticate(&token, context).await.api()?;
+            // The request's span (and so every later log line of the request) names the user.
+            tracing::Span::current().record("user_id", tracing::field::display(actor.user_id));
             Ok(Self(actor))
         })
     }

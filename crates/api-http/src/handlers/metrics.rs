@@ -1,6 +1,8 @@
-//! `GET /metrics` (outside `/api/v1`, no authentication): Prometheus text exposition. Today it
-//! reports the email outbox's depth, read from the database at scrape time, so that every
-//! instance reports the same shared queue.
+//! `GET /metrics` (outside `/api/v1`, no authentication): Prometheus text exposition — the
+//! email outbox's depth (read from the database at scrape time: every instance reports the same
+//! shared queue), this instance's database pool, and what the process recorded (requests by
+//! method, route and status with their latency, rate-limit refusals, login failures and locks,
+//! bookings created and cancelled; see `middleware::observe`).
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, get, web};
@@ -32,6 +34,17 @@ pub async fn metrics(state: web::Data<HttpState>) -> HttpResponse {
             gauge(&mut body, "engify_outbox_up", "Whether the outbox could be read (1) or not (0).", 0);
         }
     }
+    let (open, idle, max) = state.metrics.pool();
+    let _ = writeln!(
+        body,
+        "# HELP engify_db_pool_connections Database connections of this instance, by state.\n\
+         # TYPE engify_db_pool_connections gauge\n\
+         engify_db_pool_connections{{state=\"in_use\"}} {}\n\
+         engify_db_pool_connections{{state=\"idle\"}} {idle}",
+        open.saturating_sub(idle)
+    );
+    gauge(&mut body, "engify_db_pool_max", "The database pool's size limit.", u64::from(max));
+    body.push_str(&state.metrics.render());
     HttpResponse::Ok().insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROMETHEUS_TEXT))).body(body)
 }
 

@@ -1,8 +1,9 @@
-//! Middleware of the HTTP edge, outermost first: request id, problem responses, security
-//! headers, CORS, timeout, rate limits, idempotency keys.
+//! Middleware of the HTTP edge, outermost first: request id, observation (span, access log,
+//! metrics), problem responses, security headers, CORS, timeout, rate limits, idempotency keys.
 
 pub(crate) mod headers;
 pub mod idempotency;
+pub mod observe;
 pub(crate) mod problems;
 pub mod rate_limit;
 pub mod request_id;

@@ -44,6 +44,7 @@ impl AuditRecorder {
     ///
     /// # Errors
     /// Store failures.
+    #[tracing::instrument(skip_all, name = "audit.record")]
     pub async fn record(
         &self,
         repos: &dyn Repositories,
@@ -74,6 +75,7 @@ impl AuditService {
     ///
     /// # Errors
     /// `Forbidden` for non-admins.
+    #[tracing::instrument(skip_all, name = "audit.list")]
     pub async fn list(
         &self,
         actor: &Actor,

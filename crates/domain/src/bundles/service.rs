@@ -44,6 +44,7 @@ impl BundleService {
     /// `Forbidden` unless a student; `NotFound` for a product that is unknown, of another
     /// organization, inactive, or not a bundle; `BundleAlreadyActive` while the student holds an
     /// active bundle of the same product.
+    #[tracing::instrument(skip_all, name = "bundles.purchase")]
     pub async fn purchase(&self, actor: &Actor, product: ProductId) -> Result<BundlePurchase, PurchaseBundleError> {
         if !actor.may(Operation::PurchaseBundle) {
             return Err(PurchaseBundleError::Forbidden);
@@ -105,6 +106,7 @@ impl BundleService {
     ///
     /// # Errors
     /// `Forbidden` for TAs.
+    #[tracing::instrument(skip_all, name = "bundles.list")]
     pub async fn list(
         &self,
         actor: &Actor,
@@ -124,6 +126,7 @@ impl BundleService {
     ///
     /// # Errors
     /// `Forbidden` for TAs; `NotFound` for another student's or another organization's bundle.
+    #[tracing::instrument(skip_all, name = "bundles.get")]
     pub async fn get(&self, actor: &Actor, id: BundlePurchaseId) -> Result<BundlePurchase, GetBundleError> {
         if !actor.may(Operation::GetBundle) {
             return Err(GetBundleError::Forbidden);
@@ -135,6 +138,7 @@ impl BundleService {
     ///
     /// # Errors
     /// As [`BundleService::get`].
+    #[tracing::instrument(skip_all, name = "bundles.ledger")]
     pub async fn ledger(&self, actor: &Actor, id: BundlePurchaseId) -> Result<Vec<LedgerEntry>, GetBundleError> {
         if !actor.may(Operation::GetBundleLedger) {
             return Err(GetBundleError::Forbidden);

@@ -30,6 +30,7 @@ impl OutboxWriter {
     ///
     /// # Errors
     /// Store failures.
+    #[tracing::instrument(skip_all, name = "notifications.queue")]
     pub async fn queue(
         &self,
         repos: &dyn Repositories,
@@ -103,6 +104,7 @@ impl OutboxService {
     ///
     /// # Errors
     /// Store failures.
+    #[tracing::instrument(skip_all, name = "notifications.claim_due")]
     pub async fn claim_due(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
         self.store.outbox().claim_due(self.clock.now(), limit, self.policy.lease).await
     }
@@ -113,6 +115,7 @@ impl OutboxService {
     /// # Errors
     /// Store failures while recording the outcome (the lease then expires and the message is
     /// claimed again); `Unexpected` for a message that was not claimed.
+    #[tracing::instrument(skip_all, name = "notifications.deliver")]
     pub async fn deliver(&self, message: &OutboxMessage) -> Result<Delivery, StoreError> {
         let lease = message.leased_until.ok_or_else(|| {
             StoreError::Unexpected(anyhow::anyhow!("outbox message {} delivered without a claim", message.id))
@@ -139,6 +142,7 @@ impl OutboxService {
     ///
     /// # Errors
     /// Store failures.
+    #[tracing::instrument(skip_all, name = "notifications.deliver_due")]
     pub async fn deliver_due(&self, limit: u32) -> Result<usize, StoreError> {
         let batch = self.claim_due(limit).await?;
         for message in &batch {
@@ -151,6 +155,7 @@ impl OutboxService {
     ///
     /// # Errors
     /// Store failures.
+    #[tracing::instrument(skip_all, name = "notifications.counts")]
     pub async fn counts(&self) -> Result<OutboxCounts, StoreError> {
         self.store.outbox().counts().await
     }
@@ -159,6 +164,7 @@ impl OutboxService {
     ///
     /// # Errors
     /// `Forbidden` for non-admins.
+    #[tracing::instrument(skip_all, name = "notifications.list_jobs")]
     pub async fn list_jobs(
         &self,
         actor: &Actor,
@@ -178,6 +184,7 @@ impl OutboxService {
     /// # Errors
     /// `Forbidden` for non-admins, `NotFound` for another organization's or an unknown job,
     /// `JobNotRetryable` for a job already sent.
+    #[tracing::instrument(skip_all, name = "notifications.retry_job")]
     pub async fn retry_job(&self, actor: &Actor, id: OutboxMessageId) -> Result<(), RetryJobError> {
         if !actor.may(Operation::RetryJob) {
             return Err(RetryJobError::Forbidden);

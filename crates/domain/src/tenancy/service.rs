@@ -44,6 +44,7 @@ impl OrganizationService {
     ///
     /// # Errors
     /// `NotFound` if the organization no longer exists.
+    #[tracing::instrument(skip_all, name = "tenancy.get")]
     pub async fn get(&self, actor: &Actor) -> Result<Organization, GetOrganizationError> {
         self.store.organizations().get(actor.organization_id).await?.ok_or(GetOrganizationError::NotFound)
     }
@@ -52,6 +53,7 @@ impl OrganizationService {
     ///
     /// # Errors
     /// `Forbidden` for non-admins, `NotFound` if the organization no longer exists.
+    #[tracing::instrument(skip_all, name = "tenancy.update")]
     pub async fn update(
         &self,
         actor: &Actor,

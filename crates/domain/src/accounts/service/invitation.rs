@@ -32,6 +32,7 @@ impl AccountService {
     ///
     /// # Errors
     /// `Forbidden` unless an admin; `EmailTaken` when another user has the email.
+    #[tracing::instrument(skip_all, name = "accounts.invite_ta")]
     pub async fn invite_ta(&self, actor: &Actor, cmd: &InviteTa) -> Result<User, InviteTaError> {
         if !actor.may(Operation::InviteTa) {
             return Err(InviteTaError::Forbidden);

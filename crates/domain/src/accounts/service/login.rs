@@ -41,6 +41,7 @@ impl AccountService {
     /// `AccountLocked` with the wait left while the email is locked for this client;
     /// `InvalidCredentials` for an unknown email, a wrong password, or an invited TA who has
     /// not set a password.
+    #[tracing::instrument(skip_all, name = "accounts.login")]
     pub async fn login(&self, cmd: &Login, ctx: &RequestContext) -> Result<LoggedIn, LoginError> {
         let now = self.core.now();
         if let Some(wait) = self.lock_in_force(ThrottleScope::Login, &cmd.email, ctx.ip, now).await {

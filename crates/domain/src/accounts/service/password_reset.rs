@@ -30,6 +30,7 @@ impl AccountService {
     ///
     /// # Errors
     /// `AccountLocked` with the wait left while requests for the address are locked.
+    #[tracing::instrument(skip_all, name = "accounts.request_password_reset")]
     pub async fn request_password_reset(
         &self,
         email: &Email,
@@ -65,6 +66,7 @@ impl AccountService {
     ///
     /// # Errors
     /// `InvalidToken` for an unknown, expired or used link, or one meant for something else.
+    #[tracing::instrument(skip_all, name = "accounts.confirm_password_reset")]
     pub async fn confirm_password_reset(
         &self,
         token: &Secret,

@@ -36,6 +36,7 @@ impl AccountService {
     ///
     /// # Errors
     /// Only store failures.
+    #[tracing::instrument(skip_all, name = "accounts.list_sessions")]
     pub async fn list_sessions(&self, actor: &Actor) -> Result<Vec<SessionInfo>, ListSessionsError> {
         let sessions = self.core.store.auth_sessions().list_active(actor.organization_id, actor.user_id).await?;
         Ok(sessions
@@ -50,6 +51,7 @@ impl AccountService {
     /// # Errors
     /// `NotFound` for an unknown session or another user's; a failure to refuse the access
     /// tokens is returned (503), and a retry completes it.
+    #[tracing::instrument(skip_all, name = "accounts.revoke_session")]
     pub async fn revoke_session(&self, actor: &Actor, id: SessionId) -> Result<(), RevokeSessionError> {
         let session = self
             .core
@@ -68,6 +70,7 @@ impl AccountService {
     ///
     /// # Errors
     /// `NotFound` if the user no longer exists.
+    #[tracing::instrument(skip_all, name = "accounts.me")]
     pub async fn me(&self, actor: &Actor) -> Result<User, MeError> {
         self.core.store.users().get(actor.organization_id, actor.user_id).await?.ok_or(MeError::NotFound)
     }

@@ -74,6 +74,7 @@ impl AccountService {
     /// # Errors
     /// `SlugTaken` when another organization has the slug; `EmailTaken` when another user has the
     /// admin's email.
+    #[tracing::instrument(skip_all, name = "accounts.sign_up")]
     pub async fn sign_up(&self, cmd: &SignUp, ctx: &RequestContext) -> Result<SignedUp, SignUpError> {
         // Hashing is deliberately slow: done once, before a transaction is held open, and not
         // again when a transient conflict reruns the transaction.
@@ -116,6 +117,7 @@ impl AccountService {
     ///
     /// # Errors
     /// `NotFound` for an unknown slug; `EmailTaken` when another user has the email.
+    #[tracing::instrument(skip_all, name = "accounts.register")]
     pub async fn register(&self, cmd: &RegisterStudent, ctx: &RequestContext) -> Result<LoggedIn, RegisterError> {
         let organization = self
             .core

@@ -35,6 +35,7 @@ impl AccountService {
     /// # Errors
     /// `InvalidRefreshToken` for an unknown or expired token, or one of a revoked session;
     /// `RefreshTokenReused` for a token already rotated.
+    #[tracing::instrument(skip_all, name = "accounts.refresh")]
     pub async fn refresh(&self, refresh_token: &Secret, ctx: &RequestContext) -> Result<LoggedIn, RefreshError> {
         let hash = self.security.secrets.hash(refresh_token.expose());
         let sessions = self.core.store.auth_sessions();
@@ -96,6 +97,7 @@ impl AccountService {
     /// # Errors
     /// `InvalidRefreshToken` for an unknown token or one of another user's session; a failure
     /// to refuse the access tokens is returned (503), and a retry completes it.
+    #[tracing::instrument(skip_all, name = "accounts.logout")]
     pub async fn logout(&self, actor: &Actor, refresh_token: &Secret) -> Result<(), LogoutError> {
         let hash = self.security.secrets.hash(refresh_token.expose());
         let sessions = self.core.store.auth_sessions();
@@ -119,6 +121,7 @@ impl AccountService {
     /// # Errors
     /// `Unauthenticated` for a token that fails a signature or claim check, or whose session
     /// was revoked; `Unexpected` when neither the revocation list nor the database answers.
+    #[tracing::instrument(skip_all, name = "accounts.authenticate")]
     pub async fn authenticate(&self, access_token: &str, ctx: RequestContext) -> Result<Actor, AuthenticateError> {
         let claims = self.security.signer.verify(access_token).map_err(|_| AuthenticateError::Unauthenticated)?;
         let revoked = match self.security.revocations.is_revoked(claims.session_id).await {
@@ -148,6 +151,7 @@ impl AccountService {
     /// # Errors
     /// Store failures, of the sessions store or of the revocation list (every session is still
     /// tried).
+    #[tracing::instrument(skip_all, name = "accounts.warm_revocations")]
     pub async fn warm_revocations(&self) -> Result<usize, StoreError> {
         let since = self.core.now() - self.config.access_ttl;
         let revoked = self.core.store.auth_sessions().revoked_since(since).await?;

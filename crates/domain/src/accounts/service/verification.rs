@@ -23,6 +23,7 @@ impl AccountService {
     ///
     /// # Errors
     /// `InvalidToken` for an unknown, expired or used token, or one meant for something else.
+    #[tracing::instrument(skip_all, name = "accounts.verify_email")]
     pub async fn verify_email(&self, token: &Secret, _ctx: &RequestContext) -> Result<(), VerifyEmailError> {
         let token = self
             .usable_token(token, &[TokenPurpose::EmailVerification])
@@ -50,6 +51,7 @@ impl AccountService {
     ///
     /// # Errors
     /// `AccountLocked` with the wait left while requests for the address are locked.
+    #[tracing::instrument(skip_all, name = "accounts.resend_verification")]
     pub async fn resend_verification(&self, actor: &Actor) -> Result<(), ResendVerificationError> {
         // Users are never deleted; a token outliving its user has nothing to verify.
         let Some(user) = self.core.store.users().get(actor.organization_id, actor.user_id).await? else {

@@ -95,6 +95,7 @@ impl AvailabilityService {
     ///
     /// # Errors
     /// `NotFound` for a user who is unknown, of another organization, or not a TA.
+    #[tracing::instrument(skip_all, name = "availability.get")]
     pub async fn get(&self, actor: &Actor, ta: UserId) -> Result<Availability, GetAvailabilityError> {
         let org_id = actor.organization_id;
         let repos = &*self.core.store;
@@ -111,6 +112,7 @@ impl AvailabilityService {
     /// `Forbidden` for students (before anything is read) and for a TA replacing another TA's
     /// availability (which they can see, hence 403 and not 404); `NotFound` when the target is
     /// unknown, of another organization, or not a TA.
+    #[tracing::instrument(skip_all, name = "availability.put")]
     pub async fn put(&self, actor: &Actor, availability: &Availability) -> Result<Availability, PutAvailabilityError> {
         if !actor.may(Operation::PutAvailability) {
             return Err(PutAvailabilityError::Forbidden);

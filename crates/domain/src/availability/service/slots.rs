@@ -26,6 +26,7 @@ impl AvailabilityService {
     /// `NotFound` for an unknown course or another organization's, or when `taId` names a user
     /// who is unknown, of another organization, or not a TA; `TaNotAssignedToCourse` when that
     /// TA does not teach the course.
+    #[tracing::instrument(skip_all, name = "availability.search_slots")]
     pub async fn search_slots(
         &self,
         actor: &Actor,

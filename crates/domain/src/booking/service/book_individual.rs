@@ -93,6 +93,7 @@ impl BookingService {
     ///
     /// # Errors
     /// See [`BookIndividualError`]; the first failing check wins, in the contract's order.
+    #[tracing::instrument(skip_all, name = "booking.book_individual")]
     pub async fn book_individual(&self, actor: &Actor, cmd: &BookIndividual) -> Result<Booking, BookIndividualError> {
         let student = match actor.role {
             Role::Admin => cmd.student_id.ok_or_else(|| {

@@ -26,6 +26,7 @@ impl BookingService {
     ///
     /// # Errors
     /// See [`CancelBookingError`].
+    #[tracing::instrument(skip_all, name = "booking.cancel")]
     pub async fn cancel(
         &self,
         actor: &Actor,

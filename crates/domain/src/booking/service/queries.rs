@@ -22,6 +22,7 @@ impl BookingService {
     ///
     /// # Errors
     /// Only store failures.
+    #[tracing::instrument(skip_all, name = "booking.list")]
     pub async fn list(
         &self,
         actor: &Actor,
@@ -42,6 +43,7 @@ impl BookingService {
     ///
     /// # Errors
     /// `NotFound` when the actor cannot see it.
+    #[tracing::instrument(skip_all, name = "booking.get")]
     pub async fn get(&self, actor: &Actor, id: BookingId) -> Result<Booking, GetBookingError> {
         debug_assert!(actor.may(Operation::GetBooking));
         let booking = self.core.store.bookings().get(actor.organization_id, id).await?;

@@ -33,6 +33,7 @@ impl CatalogService {
     /// # Errors
     /// `Forbidden` unless an admin; `CourseCodeTaken` when another course of the organization
     /// has the code (the store decides, so two concurrent creations cannot both win).
+    #[tracing::instrument(skip_all, name = "catalog.create_course")]
     pub async fn create_course(&self, actor: &Actor, new: &NewCourse) -> Result<Course, CreateCourseError> {
         if !actor.may(Operation::CreateCourse) {
             return Err(CreateCourseError::Forbidden);
@@ -61,6 +62,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// Only store failures.
+    #[tracing::instrument(skip_all, name = "catalog.list_courses")]
     pub async fn list_courses(&self, actor: &Actor, page: &PageRequest) -> Result<Page<Course>, ListCoursesError> {
         let rows = self.core.store.courses().list(actor.organization_id, page).await?;
         Ok(Page::from_overfetch(rows, page, |c| Cursor::text(c.code.as_str(), c.id)))
@@ -70,6 +72,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// `NotFound` for an unknown course or another organization's.
+    #[tracing::instrument(skip_all, name = "catalog.get_course")]
     pub async fn get_course(&self, actor: &Actor, id: CourseId) -> Result<Course, GetCourseError> {
         self.core.store.courses().get(actor.organization_id, id).await?.ok_or(GetCourseError::NotFound)
     }
@@ -80,6 +83,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// `Forbidden` unless an admin; `NotFound` for an unknown course or another organization's.
+    #[tracing::instrument(skip_all, name = "catalog.update_course")]
     pub async fn update_course(
         &self,
         actor: &Actor,

@@ -35,6 +35,7 @@ impl CatalogService {
     /// `Forbidden` unless an admin; `NotFound` for an unknown course or another organization's;
     /// `SessionPriceExists` for a single-session product when the course already has an active
     /// one.
+    #[tracing::instrument(skip_all, name = "catalog.create_product")]
     pub async fn create_product(
         &self,
         actor: &Actor,
@@ -80,6 +81,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// `NotFound` for an unknown course or another organization's.
+    #[tracing::instrument(skip_all, name = "catalog.list_products")]
     pub async fn list_products(&self, actor: &Actor, course: CourseId) -> Result<Vec<Product>, ListProductsError> {
         let org_id = actor.organization_id;
         let course = self.core.store.courses().get(org_id, course).await?.ok_or(ListProductsError::NotFound)?;
@@ -93,6 +95,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// `NotFound` for an unknown product or another organization's.
+    #[tracing::instrument(skip_all, name = "catalog.get_product")]
     pub async fn get_product(&self, actor: &Actor, id: ProductId) -> Result<Product, GetProductError> {
         self.core.store.products().get(actor.organization_id, id).await?.ok_or(GetProductError::NotFound)
     }
@@ -104,6 +107,7 @@ impl CatalogService {
     /// `Forbidden` unless an admin; `NotFound` for an unknown product or another
     /// organization's; `SessionPriceExists` when activating a single-session product while the
     /// course has another active one.
+    #[tracing::instrument(skip_all, name = "catalog.update_product")]
     pub async fn update_product(
         &self,
         actor: &Actor,

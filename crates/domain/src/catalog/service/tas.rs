@@ -52,6 +52,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// Only store failures.
+    #[tracing::instrument(skip_all, name = "catalog.list_tas")]
     pub async fn list_tas(&self, actor: &Actor, page: &PageRequest) -> Result<Page<User>, ListTasError> {
         let rows = self.core.store.users().list_by_role(actor.organization_id, Role::Ta, page).await?;
         Ok(Page::from_overfetch(rows, page, |u| Cursor::text(u.name.as_str(), u.id)))
@@ -61,6 +62,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// `NotFound` for a user who is unknown, of another organization, or not a TA.
+    #[tracing::instrument(skip_all, name = "catalog.get_ta")]
     pub async fn get_ta(&self, actor: &Actor, ta: UserId) -> Result<User, GetTaError> {
         user_with_role(&*self.core.store, actor.organization_id, ta, Role::Ta).await?.ok_or(GetTaError::NotFound)
     }
@@ -72,6 +74,7 @@ impl CatalogService {
     /// # Errors
     /// `Forbidden` unless an admin; `NotFound` for an unknown course, or a user who is unknown,
     /// of another organization, or not a TA.
+    #[tracing::instrument(skip_all, name = "catalog.assign_ta")]
     pub async fn assign_ta(&self, actor: &Actor, course: CourseId, ta: UserId) -> Result<(), AssignTaError> {
         if !actor.may(Operation::AssignTa) {
             return Err(AssignTaError::Forbidden);
@@ -110,6 +113,7 @@ impl CatalogService {
     /// # Errors
     /// `Forbidden` unless an admin; `NotFound` for an unknown course, or a user who is unknown,
     /// of another organization, or not a TA.
+    #[tracing::instrument(skip_all, name = "catalog.unassign_ta")]
     pub async fn unassign_ta(&self, actor: &Actor, course: CourseId, ta: UserId) -> Result<(), UnassignTaError> {
         if !actor.may(Operation::UnassignTa) {
             return Err(UnassignTaError::Forbidden);
@@ -139,6 +143,7 @@ impl CatalogService {
     ///
     /// # Errors
     /// `NotFound` for an unknown course or another organization's.
+    #[tracing::instrument(skip_all, name = "catalog.list_course_tas")]
     pub async fn list_course_tas(&self, actor: &Actor, course: CourseId) -> Result<Vec<User>, ListCourseTasError> {
         let org = actor.organization_id;
         let course = self.core.store.courses().get(org, course).await?.ok_or(ListCourseTasError::NotFound)?;

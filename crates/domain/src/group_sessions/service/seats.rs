@@ -46,6 +46,7 @@ impl GroupSessionService {
     ///
     /// # Errors
     /// See [`JoinGroupSessionError`].
+    #[tracing::instrument(skip_all, name = "group_sessions.join")]
     pub async fn join(
         &self,
         actor: &Actor,
@@ -133,6 +134,7 @@ impl GroupSessionService {
     ///
     /// # Errors
     /// See [`LeaveGroupSessionError`]; `NotFound` also when the student holds no seat.
+    #[tracing::instrument(skip_all, name = "group_sessions.leave")]
     pub async fn leave(&self, actor: &Actor, id: BookingId) -> Result<Booking, LeaveGroupSessionError> {
         if !actor.may(Operation::LeaveGroupSession) {
             return Err(LeaveGroupSessionError::Forbidden);

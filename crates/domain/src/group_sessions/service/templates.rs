@@ -55,6 +55,7 @@ impl GroupSessionService {
     ///
     /// # Errors
     /// See [`CreateTemplateError`].
+    #[tracing::instrument(skip_all, name = "group_sessions.create_template")]
     pub async fn create_template(
         &self,
         actor: &Actor,
@@ -94,6 +95,7 @@ impl GroupSessionService {
     ///
     /// # Errors
     /// Only store failures.
+    #[tracing::instrument(skip_all, name = "group_sessions.list_templates")]
     pub async fn list_templates(
         &self,
         actor: &Actor,
@@ -109,6 +111,7 @@ impl GroupSessionService {
     ///
     /// # Errors
     /// See [`ScheduleGroupSessionError`].
+    #[tracing::instrument(skip_all, name = "group_sessions.schedule")]
     pub async fn schedule(
         &self,
         actor: &Actor,
@@ -155,6 +158,7 @@ impl GroupSessionService {
     ///
     /// # Errors
     /// Only store failures.
+    #[tracing::instrument(skip_all, name = "group_sessions.list_sessions")]
     pub async fn list_sessions(
         &self,
         actor: &Actor,

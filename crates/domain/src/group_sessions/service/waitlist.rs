@@ -40,6 +40,7 @@ impl GroupSessionService {
     ///
     /// # Errors
     /// See [`JoinWaitlistError`]; `NotWaitlistable` when the session has a free seat (join it).
+    #[tracing::instrument(skip_all, name = "group_sessions.join_waitlist")]
     pub async fn join_waitlist(
         &self,
         actor: &Actor,
@@ -95,6 +96,7 @@ impl GroupSessionService {
     ///
     /// # Errors
     /// `Forbidden` unless a student; `NotFound` when they are not on it.
+    #[tracing::instrument(skip_all, name = "group_sessions.leave_waitlist")]
     pub async fn leave_waitlist(&self, actor: &Actor, id: BookingId) -> Result<(), LeaveWaitlistError> {
         if !actor.may(Operation::LeaveWaitlist) {
             return Err(LeaveWaitlistError::Forbidden);

@@ -1,0 +1,134 @@
+//! Observing every request (outermost but the request id): a `tracing` span per request that
+//! continues the caller's W3C `traceparent` and carries the request id (and, once known, the
+//! user id) to every log line and child span; one access-log line per request (method, route
+//! pattern, status, latency); and the request metrics (count and latency by method, route
+//! pattern and status), with the business counters that follow from a request's outcome.
+//!
+//! Routes are their patterns (`/api/v1/bookings/{id}`), never raw paths, so that label values
+//! stay few; requests that match no route are `unmatched`.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::HeaderMap;
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+use opentelemetry::propagation::Extractor;
+use tracing::Instrument as _;
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+
+use crate::middleware::request_id::RequestId;
+
+/// The request counter.
+pub const REQUESTS: &str = "http_requests_total";
+/// The request latency histogram, in seconds.
+pub const DURATION: &str = "http_request_duration_seconds";
+/// Requests refused by a rate limit, by policy.
+pub const RATE_LIMITED: &str = "engify_rate_limited_total";
+/// Logins refused for a wrong password or unknown email.
+pub const LOGIN_FAILURES: &str = "engify_login_failures_total";
+/// Logins refused because the account is locked.
+pub const LOGIN_LOCKED: &str = "engify_login_locked_total";
+/// Bookings and seats created, by kind (`individual`, `group_seat`).
+pub const BOOKINGS_CREATED: &str = "engify_bookings_created_total";
+/// Bookings cancelled and seats left, by kind (`booking`, `group_seat`).
+pub const BOOKINGS_CANCELLED: &str = "engify_bookings_cancelled_total";
+
+/// Reads W3C trace context from request headers.
+struct Headers<'a>(&'a HeaderMap);
+
+impl Extractor for Headers<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(actix_web::http::header::HeaderName::as_str).collect()
+    }
+}
+
+/// The middleware.
+///
+/// # Errors
+/// Those of the inner service.
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(req.headers())));
+    let span = tracing::info_span!(
+        "request",
+        otel.name = tracing::field::Empty,
+        otel.kind = "server",
+        http.request.method = %method,
+        http.route = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+        request_id = %request_id,
+        user_id = tracing::field::Empty,
+    );
+    let _ = span.set_parent(parent);
+    let result = next.call(req).instrument(span.clone()).await;
+    let response = match result {
+        Ok(response) => response.map_into_boxed_body(),
+        Err(error) => return Err(error),
+    };
+    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let status = response.status();
+    let latency = started.elapsed();
+    span.record("otel.name", format!("{method} {route}"));
+    span.record("http.route", route.as_str());
+    span.record("http.response.status_code", status.as_u16());
+    let latency_ms = (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    tracing::info!(
+        target: "access",
+        parent: &span,
+        method = %method,
+        route = %route,
+        status = status.as_u16(),
+        latency_ms,
+        "request"
+    );
+    let labels = [("method", method.to_string()), ("route", route.clone()), ("status", status.as_u16().to_string())];
+    metrics::counter!(REQUESTS, &labels).increment(1);
+    metrics::histogram!(DURATION, &labels).record(latency.as_secs_f64());
+    let replayed = response.headers().contains_key("idempotent-replayed");
+    if !replayed {
+        outcome(&method, &route, status);
+    }
+    Ok(response)
+}
+
+/// The business counters a request's outcome implies.
+fn outcome(method: &Method, route: &str, status: StatusCode) {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let policy =
+            if route.starts_with("/api/v1/auth/") || route == "/api/v1/organizations" { "auth" } else { "default" };
+        metrics::counter!(RATE_LIMITED, "policy" => policy).increment(1);
+        return;
+    }
+    if method != Method::POST {
+        return;
+    }
+    match (route, status.as_u16()) {
+        ("/api/v1/auth/login", 401) => metrics::counter!(LOGIN_FAILURES).increment(1),
+        ("/api/v1/auth/login", 423) => metrics::counter!(LOGIN_LOCKED).increment(1),
+        ("/api/v1/bookings/individual", 201) => {
+            metrics::counter!(BOOKINGS_CREATED, "kind" => "individual").increment(1);
+        }
+        ("/api/v1/group-sessions/{id}/join", 200 | 201) => {
+            metrics::counter!(BOOKINGS_CREATED, "kind" => "group_seat").increment(1);
+        }
+        ("/api/v1/bookings/{id}/cancel", 200) => {
+            metrics::counter!(BOOKINGS_CANCELLED, "kind" => "booking").increment(1);
+        }
+        ("/api/v1/group-sessions/{id}/leave", 200) => {
+            metrics::counter!(BOOKINGS_CANCELLED, "kind" => "group_seat").increment(1);
+        }
+        _ => {}
+    }
+}
