@@ -70,8 +70,8 @@ impl AuditQuery {
 pub struct AuditEventResponse {
     /// The event.
     pub id: Uuid,
-    /// Who did it; null when nobody was signed in (a failed login, a lockout, a waitlist
-    /// promotion done by the system).
+    /// Who did it; null when nobody signed in did (a failed login, a lockout, a replayed
+    /// refresh token, a waitlist promotion).
     pub actor_id: Option<Uuid>,
     /// What happened, e.g. `booking.cancelled` (see the `action` filter for every name).
     pub action: String,
