@@ -86,6 +86,7 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("cancel_booking", CancelBookingError::CODES),
     ("list_jobs", ListJobsError::CODES),
     ("retry_job", RetryJobError::CODES),
+    ("list_audit_events", domain::audit::ListAuditEventsError::CODES),
     ("live", &[]),
     ("ready", &[]),
     ("startup", &[]),

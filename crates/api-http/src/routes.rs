@@ -5,7 +5,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::{
-    auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates, jobs, me,
+    audit, auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates, jobs, me,
     organization, products, slots, tas, waitlist,
 };
 
@@ -61,6 +61,7 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(bookings::get_booking)
             .service(bookings::cancel_booking)
             .service(jobs::list_jobs)
-            .service(jobs::retry_job),
+            .service(jobs::retry_job)
+            .service(audit::list_audit_events),
     );
 }

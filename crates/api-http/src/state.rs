@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use domain::accounts::AccountService;
+use domain::audit::AuditService;
 use domain::availability::AvailabilityService;
 use domain::booking::BookingService;
 use domain::bundles::BundleService;
@@ -45,6 +46,8 @@ pub struct HttpState {
     pub bookings: BookingService,
     /// Group-session templates, sessions, seats and waitlists.
     pub group_sessions: GroupSessionService,
+    /// The audit trail, listed for admins.
+    pub audit: AuditService,
     /// The email outbox (queue depth for readiness).
     pub outbox: OutboxService,
     /// The database (round trips for readiness, pending migrations for startup).

@@ -151,6 +151,7 @@ impl Application {
             bundles: BundleService::new(services.core.clone()),
             bookings: BookingService::new(services.core.clone()),
             group_sessions: GroupSessionService::new(services.core.clone()),
+            audit: domain::audit::AuditService::new(services.store.clone()),
             outbox: services.outbox.clone(),
             store: services.store.clone(),
             schema: Arc::new(MigrationStatus { db: services.db.clone() }),

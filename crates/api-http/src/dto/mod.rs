@@ -3,6 +3,7 @@
 //! objects; responses are built from domain entities.
 
 pub mod accounts;
+pub mod audit;
 pub mod availability;
 pub mod booking;
 pub mod bookings;

@@ -1,5 +1,6 @@
 //! HTTP handlers: extract, call one use case, map the result. No business rule lives here.
 
+pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod bookings;

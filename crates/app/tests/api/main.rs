@@ -3,6 +3,7 @@
 
 mod academy;
 mod accounts;
+mod audit;
 mod authorization;
 mod availability;
 mod booking_concurrency;

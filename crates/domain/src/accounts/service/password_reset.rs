@@ -56,7 +56,8 @@ impl AccountService {
 
     /// Sets a new password with a reset or invitation link (`POST /auth/password-reset/confirm`).
     /// The link also proves the address, so it becomes verified. Every session of the user is
-    /// revoked and their access tokens refused at once; every other reset or invitation link
+    /// revoked (each audited as `session.revoked`, `reason=password_reset`, after the
+    /// `password.reset` event) and their access tokens refused at once; every other reset or invitation link
     /// of the user stops working.
     ///
     /// Once the change is committed the caller is told it succeeded even if refusing some
@@ -108,6 +109,11 @@ impl AccountService {
             .by(user)
             .detail(format!("via={}", token.purpose.as_str()));
         tx.audit().append(&event).await?;
+        for &session in &revoked {
+            let target = (TargetType::Session, session.into());
+            let ended = self.core.audit().event(organization, AuditAction::SessionRevoked, target, ctx).by(user);
+            tx.audit().append(&ended.detail("reason=password_reset")).await?;
+        }
         tx.commit().await?;
         // The user's `emailVerified` shows in the TA listings.
         self.core.catalog_changed(organization).await;

@@ -1,7 +1,7 @@
 //! Asking for a reset link, and setting a new password with a reset or invitation link.
 
 use super::*;
-use crate::audit::AuditAction;
+use crate::audit::{AuditAction, TargetType};
 use crate::shared::{ErrorCode, UseCaseError};
 use crate::store::StoreError;
 
@@ -103,6 +103,18 @@ fn expect_reset_writes(m: &mut Mocks, owner: u128, via: &'static str) {
                 && e.detail.as_deref() == Some(via)
         })
         .times(1)
+        .returning(|_| Ok(()));
+    // Each session the reset ends is audited too, in the same transaction.
+    m.store
+        .audit
+        .expect_append()
+        .withf(move |e| {
+            (e.action, e.actor_id, e.target_type)
+                == (AuditAction::SessionRevoked, Some(user_id(owner)), TargetType::Session)
+                && [id(501), id(502)].contains(&e.target_id)
+                && e.detail.as_deref() == Some("reason=password_reset")
+        })
+        .times(2)
         .returning(|_| Ok(()));
 }
 

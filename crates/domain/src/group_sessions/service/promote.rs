@@ -6,18 +6,21 @@ use crate::booking::service::checks::free_students;
 use crate::booking::{Booking, Payment, Seat};
 use crate::bundles::{LedgerEntry, LedgerKind};
 use crate::group_sessions::{WaitlistEntry, pick_promotion};
-use crate::shared::{BundlePurchaseId, UserId};
+use crate::shared::{BundlePurchaseId, RequestContext, UserId};
 use crate::store::{Repositories, StoreError};
 
 impl GroupSessionService {
     /// Seats the first waitlisted student whose payment still succeeds (bundle of the course,
     /// valid at the session's start, with credit left; or the session's price) and who has no
     /// overlapping session; entries passed over leave the waitlist. The caller holds the
-    /// session's lock, so the freed seat cannot be taken by anyone else meanwhile.
+    /// session's lock, so the freed seat cannot be taken by anyone else meanwhile. The
+    /// promotion is audited as `group.joined` with no actor (nobody chose it) but with the
+    /// `context` of the request that freed the seat.
     pub(super) async fn promote_from_waitlist(
         &self,
         repos: &dyn Repositories,
         session: &mut Booking,
+        context: &RequestContext,
     ) -> Result<(), StoreError> {
         let org_id = session.organization_id;
         let waitlist = repos.waitlist().list(org_id, session.id).await?;
@@ -71,7 +74,7 @@ impl GroupSessionService {
             let event = self
                 .core
                 .audit()
-                .event(org_id, AuditAction::GroupJoined, (TargetType::Booking, session.id.into()), &Default::default())
+                .event(org_id, AuditAction::GroupJoined, (TargetType::Booking, session.id.into()), context)
                 .detail(format!("promoted_from_waitlist student={}", entry.student_id));
             return repos.audit().append(&event).await;
         }

@@ -164,7 +164,7 @@ impl GroupSessionService {
             .audit()
             .record(&*tx, actor, AuditAction::GroupLeft, (TargetType::Booking, session.id.into()), None)
             .await?;
-        self.promote_from_waitlist(&*tx, &mut session).await?;
+        self.promote_from_waitlist(&*tx, &mut session, &actor.context).await?;
         tx.commit().await?;
         Ok(session.redacted_for(actor))
     }

@@ -225,7 +225,9 @@ async fn a_freed_seat_goes_to_the_first_waitlisted_student_who_still_qualifies()
     assert_eq!(w.seats_added[0].bundle_purchase_id, Some(id(102)));
     assert_eq!(w.debits, vec![id(102)]);
     assert_eq!(w.emails(EmailKind::WaitlistPromotion), vec!["user17@example.com"]);
-    assert!(w.audit.iter().any(|e| e.action == AuditAction::GroupJoined && e.actor_id.is_none()));
+    let promoted = w.audit.iter().find(|e| e.action == AuditAction::GroupJoined).unwrap();
+    assert_eq!(promoted.actor_id, None, "nobody chose the promotion");
+    assert_eq!(promoted.request_id, "req-test", "but the request that freed the seat caused it");
     assert_eq!(h.commits(), 1);
 }
 
