@@ -61,12 +61,15 @@ pub async fn observe(
     let method = req.method().clone();
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
     let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(req.headers())));
+    // The route table knows the pattern before routing; the span is named for it at once (an
+    // exported span cannot be renamed once its context exists).
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let span = tracing::info_span!(
         "request",
-        otel.name = tracing::field::Empty,
+        otel.name = %format!("{method} {route}"),
         otel.kind = "server",
         http.request.method = %method,
-        http.route = tracing::field::Empty,
+        http.route = %route,
         http.response.status_code = tracing::field::Empty,
         request_id = %request_id,
         user_id = tracing::field::Empty,
@@ -77,11 +80,8 @@ pub async fn observe(
         Ok(response) => response.map_into_boxed_body(),
         Err(error) => return Err(error),
     };
-    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let status = response.status();
     let latency = started.elapsed();
-    span.record("otel.name", format!("{method} {route}"));
-    span.record("http.route", route.as_str());
     span.record("http.response.status_code", status.as_u16());
     let latency_ms = (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0;
     tracing::info!(
