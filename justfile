@@ -22,6 +22,10 @@ lint:
     bash .ci/domain-purity
     RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
+# Validate deploy/ offline: Kubernetes manifests (strict schemas), compose file, configs, Dockerfile
+deploy-check:
+    bash .ci/validate-deploy
+
 # The whole CI script, as CI runs it on a clean clone
 ci:
     bash .ci/run
