@@ -62,6 +62,9 @@ pub struct HttpState {
     pub config: HttpConfig,
     /// When the process started serving.
     pub started: Instant,
+    /// Set when the process is shutting down: `/health/ready` answers 503 so that load
+    /// balancers stop sending requests while the ones already sent are still served.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Whether every migration is applied (implemented by the composition root, which knows the

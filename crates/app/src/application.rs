@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use actix_web::HttpServer;
@@ -126,6 +127,8 @@ pub struct Application {
     server: Server,
     worker: Option<Worker>,
     db: DatabaseConnection,
+    draining: Arc<AtomicBool>,
+    drain: Duration,
 }
 
 impl Application {
@@ -142,6 +145,7 @@ impl Application {
     /// # Errors
     /// As [`Application::build`].
     pub async fn build_with(settings: Settings, worker_poll: Duration) -> anyhow::Result<Self> {
+        let draining = Arc::new(AtomicBool::new(false));
         let services = services(&settings).await?;
         let state = api_http::state::HttpState {
             accounts: services.accounts.clone(),
@@ -174,6 +178,7 @@ impl Application {
                 version: env!("CARGO_PKG_VERSION").to_owned(),
             },
             started: Instant::now(),
+            draining: draining.clone(),
         };
         let listener = TcpListener::bind((settings.host, settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
@@ -193,7 +198,8 @@ impl Application {
             shared_state = %settings.redis_url.as_deref().map_or_else(|| "in-process".to_owned(), crate::settings::redact_url),
             "serving"
         );
-        Ok(Self { port, server, worker, db: services.db })
+        let drain = Duration::from_secs(u64::from(settings.shutdown_drain_seconds));
+        Ok(Self { port, server, worker, db: services.db, draining, drain })
     }
 
     /// The bound port.
@@ -213,6 +219,16 @@ impl Application {
         let mut server = server;
         tokio::select! {
             () = &mut shutdown => {
+                // Readiness fails first, and requests keep being served for the drain time, so
+                // that a load balancer stops sending before the listener closes.
+                self.draining.store(true, Ordering::Relaxed);
+                if !self.drain.is_zero() {
+                    tracing::info!(seconds = self.drain.as_secs(), "shutting down: not ready, still serving");
+                    tokio::select! {
+                        () = tokio::time::sleep(self.drain) => {}
+                        result = &mut server => { result??; }
+                    }
+                }
                 tracing::info!("shutting down: draining requests");
                 handle.stop(true).await;
                 server.await??;

@@ -101,6 +101,10 @@ pub struct Settings {
     pub otlp_endpoint: Option<String>,
     /// Drain time on shutdown (`SHUTDOWN_GRACE_SECONDS`).
     pub shutdown_grace_seconds: u64,
+    /// On a shutdown signal, how long to keep serving while `/health/ready` answers 503, before
+    /// the listener closes (`SHUTDOWN_DRAIN_SECONDS`): time for a load balancer to notice. 0
+    /// where the platform does it (a Kubernetes `preStop`).
+    pub shutdown_drain_seconds: u32,
 }
 
 impl fmt::Debug for Settings {
@@ -271,6 +275,7 @@ impl Settings {
             log_format,
             otlp_endpoint,
             shutdown_grace_seconds: v.parse("SHUTDOWN_GRACE_SECONDS", 30, 0..=3_600)?,
+            shutdown_drain_seconds: v.parse("SHUTDOWN_DRAIN_SECONDS", 0, 0..=600)?,
         })
     }
 
@@ -298,7 +303,7 @@ mod tests {
         assert_eq!((s.login_max_failures, s.login_lockout_minutes), (5, 15));
         assert_eq!((s.worker_enabled, s.worker_concurrency, s.mail_max_attempts), (true, 4, 8));
         assert_eq!(s.public_base_url, "http://127.0.0.1:8080");
-        assert_eq!(s.shutdown_grace_seconds, 30);
+        assert_eq!((s.shutdown_grace_seconds, s.shutdown_drain_seconds), (30, 0));
         assert!(!s.trust_proxy && s.cors_allowed_origins.is_empty());
         assert_eq!((s.redis_url.as_deref(), s.redis_key_prefix.as_str(), s.redis_timeout_ms), (None, "engify:", 500));
         assert_eq!((s.rate_limit_per_minute, s.auth_rate_limit_per_minute, s.cache_ttl_seconds), (600, 20, 60));

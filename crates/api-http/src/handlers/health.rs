@@ -49,7 +49,7 @@ pub struct Checks {
 pub struct Readiness {
     /// `ok` when every check is; `degraded` (still 200) when only the shared state is down —
     /// the service keeps answering without it; `unavailable` (503) when the database or the
-    /// mail queue is.
+    /// mail queue is; `draining` (503) once the process is shutting down.
     pub status: &'static str,
     /// Each dependency.
     pub checks: Checks,
@@ -105,8 +105,10 @@ pub async fn ready(state: web::Data<HttpState>) -> HttpResponse {
         }
     };
     let healthy = db.is_ok() && queue.is_ok();
+    let draining = state.draining.load(std::sync::atomic::Ordering::Relaxed);
     // Without Redis the service still answers (see docs/redis.md): ready, but degraded.
     let status = match (healthy, cache.status) {
+        _ if draining => "draining",
         (false, _) => "unavailable",
         (true, "ok") => "ok",
         (true, _) => "degraded",
@@ -117,7 +119,8 @@ pub async fn ready(state: web::Data<HttpState>) -> HttpResponse {
         version: state.config.version.clone(),
         uptime_seconds: state.started.elapsed().as_secs(),
     };
-    HttpResponse::build(if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }).json(body)
+    let ready = healthy && !draining;
+    HttpResponse::build(if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }).json(body)
 }
 
 /// Configuration is valid and every migration is applied.

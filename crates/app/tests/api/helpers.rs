@@ -131,6 +131,11 @@ pub struct Admin {
 }
 
 impl TestApp {
+    /// The URL of the database under this instance (for checks in SQL).
+    pub fn database_url(&self) -> &str {
+        self.db.url()
+    }
+
     /// Another instance over the same database, with its own settings tweak.
     pub async fn another(&self, tweak: impl FnOnce(&mut Settings)) -> TestApp {
         spawn_with(self.db.clone(), tweak).await

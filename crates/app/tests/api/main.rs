@@ -30,5 +30,6 @@ mod reset;
 mod seed;
 mod shared_state;
 mod slots;
+mod storm;
 mod tokens;
 mod waitlist;
