@@ -33,3 +33,9 @@ ci:
 # API documentation of the workspace, opened in a browser
 doc:
     cargo doc --workspace --no-deps --open
+
+# The load benchmark against the machine's PostgreSQL and Redis (docs/performance.md):
+# release build, then every scenario and its limit in one run
+bench *ARGS:
+    CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/engify-release}" cargo build --release -p app -p bench
+    "${CARGO_TARGET_DIR:-$HOME/.cache/engify-release}/release/bench" {{ARGS}}

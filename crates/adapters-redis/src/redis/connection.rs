@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::anyhow;
+use deadpool_redis::redis::aio::MultiplexedConnection;
 use deadpool_redis::redis::{Cmd, ErrorKind, FromRedisValue, RedisError, ScriptInvocation, ServerErrorKind};
 use deadpool_redis::{Pool, PoolError, Runtime, Timeouts};
 use domain::store::StoreError;
@@ -66,6 +67,11 @@ pub struct RedisStore {
 
 struct Inner {
     pool: Pool,
+    /// A multiplexed connection taken from the pool and shared by every call: many calls
+    /// pipeline on it at once, and a call costs its one round trip (checking a connection out
+    /// of the pool costs a PING each time). Dropped when a call finds Redis unreachable; the
+    /// next call takes a connection from the pool again, which checks it.
+    shared: std::sync::Mutex<Option<MultiplexedConnection>>,
     prefix: String,
     timeout: Duration,
     breaker: Breaker,
@@ -147,6 +153,7 @@ impl RedisStore {
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
+                shared: std::sync::Mutex::new(None),
                 prefix: config.key_prefix.clone(),
                 timeout: config.command_timeout,
                 breaker,
@@ -181,7 +188,7 @@ impl RedisStore {
             return Err(StoreError::Unavailable(anyhow!("redis unavailable (circuit breaker open)")));
         }
         let attempt = async {
-            let mut conn = inner.pool.get().await.map_err(Failure::pool)?;
+            let mut conn = inner.connection().await?;
             let result = match op {
                 Op::Cmd(cmd) => cmd.query_async(&mut conn).await,
                 Op::Script(invocation) => invocation.invoke_async(&mut conn).await,
@@ -197,6 +204,7 @@ impl RedisStore {
             Err(_) => Failure { error: anyhow!("redis did not answer within {:?}", inner.timeout), unreachable: true },
         };
         if failure.unreachable {
+            inner.forget_connection();
             inner.breaker.failed(&failure.error);
             Err(StoreError::Unavailable(failure.error))
         } else {
@@ -204,5 +212,27 @@ impl RedisStore {
             inner.breaker.succeeded();
             Err(StoreError::Unexpected(failure.error))
         }
+    }
+}
+
+impl Inner {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<MultiplexedConnection>> {
+        self.shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The shared connection, taken from the pool (and checked by it) when there is none.
+    async fn connection(&self) -> Result<MultiplexedConnection, Failure> {
+        if let Some(conn) = self.slot().clone() {
+            return Ok(conn);
+        }
+        let pooled = self.pool.get().await.map_err(Failure::pool)?;
+        let conn = MultiplexedConnection::clone(&pooled);
+        *self.slot() = Some(conn.clone());
+        Ok(conn)
+    }
+
+    /// Drops the shared connection after Redis was found unreachable.
+    fn forget_connection(&self) {
+        *self.slot() = None;
     }
 }

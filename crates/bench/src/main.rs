@@ -1,0 +1,204 @@
+//! `bench` (run by `just bench`): starts the release `app` against the machine's PostgreSQL and
+//! Redis with the email worker on, seeds an academy through the API, drives each scenario of
+//! operations.md over loopback with a closed-loop load generator, measures the limits in the
+//! same run (a trivial actix handler, pgbench with the booking transaction's SQL, Argon2 with
+//! the app's hasher), and prints one table: throughput, p50, p99, errors, and each scenario's
+//! ratio to its limit. See docs/performance.md.
+#![allow(clippy::print_stdout, clippy::cast_precision_loss, reason = "a report on stdout; ratios of counts")]
+
+mod child;
+mod limits;
+mod load;
+mod seed;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Parser;
+use serde_json::json;
+
+use child::Served;
+use load::{MakeRequest, Outcome, run};
+use seed::{Api, Seeded, berlin};
+
+#[derive(Parser)]
+#[command(about = "Engify's load benchmark")]
+struct Cli {
+    /// `floor`: serve the trivial handler (used by the benchmark itself).
+    mode: Option<String>,
+    /// PostgreSQL server (a database is created for the run and dropped after).
+    #[arg(long, env = "BENCH_DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    database_url: String,
+    /// Redis.
+    #[arg(long, env = "BENCH_REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    redis_url: String,
+    /// Clients in flight.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Run the app with its in-process stores instead of Redis (to see what Redis costs).
+    #[arg(long)]
+    no_redis: bool,
+}
+
+struct Row {
+    name: &'static str,
+    outcome: Outcome,
+    limit: Option<(&'static str, f64)>,
+}
+
+fn print(rows: &[Row]) {
+    println!("\n| scenario | req/s | p50 ms | p99 ms | errors | limit | limit/s | ratio |");
+    println!("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+    for row in rows {
+        let o = &row.outcome;
+        let (limit, per_second, ratio) = match row.limit {
+            Some((name, value)) => (name, format!("{value:.0}"), format!("{:.0}%", 100.0 * o.throughput() / value)),
+            None => ("—", "—".to_owned(), "—".to_owned()),
+        };
+        println!(
+            "| {} | {:.0} | {:.2} | {:.2} | {} | {limit} | {per_second} | {ratio} |",
+            row.name,
+            o.throughput(),
+            o.millis(0.5),
+            o.millis(0.99),
+            if o.error_count() == 0 { "0".to_owned() } else { format!("{:?}", o.errors) },
+        );
+    }
+}
+
+fn maker(f: impl Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync + 'static) -> MakeRequest {
+    Arc::new(f)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if cli.mode.as_deref() == Some("floor") {
+        return limits::serve_floor().await;
+    }
+    let (c, secs) = (cli.concurrency, Duration::from_secs(cli.seconds));
+    let here = std::env::current_exe()?;
+    let bin_dir = here.parent().context("no directory")?;
+    let run_id = uuid::Uuid::now_v7().simple().to_string();
+    let dir = std::env::temp_dir().join(format!("engify-bench-{run_id}"));
+    let database = format!("engify_bench_{run_id}");
+    let admin_url = cli.database_url.clone();
+    let db_url = match admin_url.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{database}"),
+        None => anyhow::bail!("BENCH_DATABASE_URL has no database name"),
+    };
+    std::process::Command::new("psql").args([&admin_url, "-q", "-c", &format!("CREATE DATABASE {database}")]).status()?;
+    let mut env = vec![
+        ("DATABASE_URL", db_url.clone()),
+        ("JWT_SECRET", "a-benchmark-signing-key-of-32-bytes-or-more".to_owned()),
+        ("REDIS_URL", cli.redis_url.clone()),
+        ("REDIS_KEY_PREFIX", format!("engify-bench:{run_id}:")),
+        ("APP_PORT", "0".to_owned()),
+        ("LOG_FORMAT", "json".to_owned()),
+        ("RUST_LOG", "warn,app=info".to_owned()),
+        ("RATE_LIMIT_PER_MINUTE", "1000000".to_owned()),
+        ("AUTH_RATE_LIMIT_PER_MINUTE", "1000000".to_owned()),
+        ("DATABASE_MAX_CONNECTIONS", "20".to_owned()),
+    ];
+    if cli.no_redis {
+        env.retain(|(name, _)| !name.starts_with("REDIS_"));
+    }
+    let app = Served::start(&bin_dir.join("app"), &["serve"], dir.join("app"), &env, child::app_address)?;
+    let http = reqwest::Client::builder().pool_max_idle_per_host(c * 2).build()?;
+    let api = Api { base: app.address.clone(), http: http.clone() };
+    println!("seeding {} …", app.address);
+    let seeded: Arc<Seeded> = Arc::new(seed::seed(&api, &app.dir, 100 + seed::BOOKING_TAS, 60).await?);
+    let base = app.address.clone();
+    let mut rows = Vec::new();
+
+    // The HTTP floor.
+    let floor = Served::start(&here, &["floor"], dir.join("floor"), &[], child::floor_address)?;
+    let floor_url = format!("{}/", floor.address);
+    let trivial = run(&http, c, secs, None, &[200], &maker(move |h, _| h.get(&floor_url))).await;
+    floor.stop();
+
+    // Cached catalog read.
+    let (s, b) = (seeded.clone(), base.clone());
+    let read = maker(move |h, _| h.get(format!("{b}/api/v1/courses/{}", s.course)).bearer_auth(&s.students[0].token));
+    let outcome = run(&http, c, secs, None, &[200], &read).await;
+    rows.push(Row { name: "catalog read (cached)", outcome, limit: Some(("trivial handler", trivial.throughput())) });
+
+    // Slot search: a month of the 5-TA course with 500 bookings.
+    let (s, b) = (seeded.clone(), base.clone());
+    let window = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let url = format!(
+        "{b}/api/v1/courses/{}/slots?from={}&to={}&durationMinutes=60",
+        s.search_course,
+        window(berlin(1, 0)),
+        window(berlin(32, 0))
+    );
+    let search = maker(move |h, _| h.get(&url).bearer_auth(&s.students[0].token));
+    let outcome = run(&http, c, secs, None, &[200], &search).await;
+    rows.push(Row { name: "slot search (month, 5 TAs, 500 bookings)", outcome, limit: None });
+
+    // Individual bookings on distinct slots: booking i is TA i % 10's half-hour slot i / 10
+    // (08:00–20:00 from day 11), by student 100 + i % 10 (who books only with that TA).
+    let booking = |offset: u64| {
+        let (s, b) = (seeded.clone(), base.clone());
+        maker(move |h, i| {
+            let i = i + offset;
+            let tas = seed::BOOKING_TAS as u64;
+            let slot = i / tas;
+            let k = usize::try_from(i % tas).unwrap_or(0);
+            let at = berlin(11 + slot / 24, 8 + u32::try_from(slot % 24 / 2).unwrap_or(0))
+                + chrono::Duration::minutes(30 * i64::try_from(slot % 2).unwrap_or(0));
+            let body = json!({"courseId": s.course, "taId": s.tas[k].id, "startsAt": at.to_rfc3339(), "durationMinutes": 30});
+            h.post(format!("{b}/api/v1/bookings/individual")).bearer_auth(&s.students[100 + k].token).json(&body)
+        })
+    };
+    let bookings = run(&http, c, secs, None, &[201], &booking(0)).await;
+    let peak = bookings.throughput();
+    let pg = limits::pgbench(
+        &db_url,
+        c,
+        cli.seconds,
+        &[
+            ("org", &seeded.organization),
+            ("course", &seeded.course),
+            ("ta", &seeded.spare_ta.id),
+            ("student", &seeded.students[100].id),
+        ],
+        &dir,
+    )?;
+    let half = run(&http, c, secs, Some(peak / 2.0), &[201], &booking(bookings.requests + 10)).await;
+    rows.push(Row { name: "individual booking (distinct slots)", outcome: bookings, limit: Some(("pgbench, same SQL", pg.tps)) });
+    rows.push(Row { name: "  … at half of that throughput", outcome: half, limit: Some(("pgbench, same SQL", pg.tps)) });
+
+    // Group joins: join i is student i / 60 into session i % 60.
+    let (s, b) = (seeded.clone(), base.clone());
+    let join = maker(move |h, i| {
+        let g = usize::try_from(i % 60).unwrap_or(0);
+        let student = usize::try_from(i / 60).unwrap_or(0) % 100;
+        h.post(format!("{b}/api/v1/group-sessions/{}/join", s.group_sessions[g])).bearer_auth(&s.students[student].token)
+    });
+    let joins_secs = secs.min(Duration::from_secs(5));
+    let outcome = run(&http, c, joins_secs, None, &[200, 201], &join).await;
+    rows.push(Row { name: "group join", outcome, limit: None });
+
+    // Logins, against the Argon2 ceiling.
+    let (s, b) = (seeded.clone(), base.clone());
+    let login = maker(move |h, i| {
+        let student = &s.students[usize::try_from(i % 100).unwrap_or(0)];
+        h.post(format!("{b}/api/v1/auth/login")).json(&json!({"email": student.email, "password": seed::PASSWORD}))
+    });
+    let logins = run(&http, c, secs, None, &[200], &login).await;
+    app.stop();
+    let argon = limits::argon2_ceiling(secs).await?;
+    rows.push(Row { name: "login", outcome: logins, limit: Some(("Argon2 verifications", argon)) });
+
+    println!("\nconcurrency {c}, {} s per scenario; trivial handler {:.0} req/s (p99 {:.2} ms); pgbench booking SQL {:.0} tps (mean {:.2} ms)",
+        cli.seconds, trivial.throughput(), trivial.millis(0.99), pg.tps, pg.latency_ms);
+    print(&rows);
+    std::process::Command::new("psql").args([&admin_url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")]).status()?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
