@@ -21,7 +21,10 @@ const FLOOR_BODY: &str = r#"{"id":"01a232b2-e071-720f-beec-974d36a9d184","code":
 /// When it cannot bind.
 pub async fn serve_floor() -> anyhow::Result<()> {
     let server = HttpServer::new(|| {
-        App::new().route("/", web::get().to(|| async { HttpResponse::Ok().content_type("application/json").body(FLOOR_BODY) }))
+        App::new().route(
+            "/",
+            web::get().to(|| async { HttpResponse::Ok().content_type("application/json").body(FLOOR_BODY) }),
+        )
     })
     .bind(("127.0.0.1", 0))?;
     #[allow(clippy::print_stdout, reason = "the parent reads the address from stdout")]
@@ -45,7 +48,8 @@ pub struct PgBench {
 pub fn pgbench(url: &str, clients: usize, seconds: u64, vars: &[(&str, &str)], dir: &Path) -> anyhow::Result<PgBench> {
     let script = dir.join("booking.sql");
     std::fs::write(&script, include_str!("booking.sql"))?;
-    let status = Command::new("psql").args([url, "-q", "-c", "CREATE SEQUENCE IF NOT EXISTS engify_bench_slot"]).status()?;
+    let status =
+        Command::new("psql").args([url, "-q", "-c", "CREATE SEQUENCE IF NOT EXISTS engify_bench_slot"]).status()?;
     if !status.success() {
         bail!("psql could not create the sequence");
     }

@@ -91,7 +91,9 @@ async fn main() -> anyhow::Result<()> {
         Some((server, _)) => format!("{server}/{database}"),
         None => anyhow::bail!("BENCH_DATABASE_URL has no database name"),
     };
-    std::process::Command::new("psql").args([&admin_url, "-q", "-c", &format!("CREATE DATABASE {database}")]).status()?;
+    std::process::Command::new("psql")
+        .args([&admin_url, "-q", "-c", &format!("CREATE DATABASE {database}")])
+        .status()?;
     let mut env = vec![
         ("DATABASE_URL", db_url.clone()),
         ("JWT_SECRET", "a-benchmark-signing-key-of-32-bytes-or-more".to_owned()),
@@ -151,7 +153,8 @@ async fn main() -> anyhow::Result<()> {
             let k = usize::try_from(i % tas).unwrap_or(0);
             let at = berlin(11 + slot / 24, 8 + u32::try_from(slot % 24 / 2).unwrap_or(0))
                 + chrono::Duration::minutes(30 * i64::try_from(slot % 2).unwrap_or(0));
-            let body = json!({"courseId": s.course, "taId": s.tas[k].id, "startsAt": at.to_rfc3339(), "durationMinutes": 30});
+            let body =
+                json!({"courseId": s.course, "taId": s.tas[k].id, "startsAt": at.to_rfc3339(), "durationMinutes": 30});
             h.post(format!("{b}/api/v1/bookings/individual")).bearer_auth(&s.students[100 + k].token).json(&body)
         })
     };
@@ -170,15 +173,24 @@ async fn main() -> anyhow::Result<()> {
         &dir,
     )?;
     let half = run(&http, c, secs, Some(peak / 2.0), &[201], &booking(bookings.requests + 10)).await;
-    rows.push(Row { name: "individual booking (distinct slots)", outcome: bookings, limit: Some(("pgbench, same SQL", pg.tps)) });
-    rows.push(Row { name: "  … at half of that throughput", outcome: half, limit: Some(("pgbench, same SQL", pg.tps)) });
+    rows.push(Row {
+        name: "individual booking (distinct slots)",
+        outcome: bookings,
+        limit: Some(("pgbench, same SQL", pg.tps)),
+    });
+    rows.push(Row {
+        name: "  … at half of that throughput",
+        outcome: half,
+        limit: Some(("pgbench, same SQL", pg.tps)),
+    });
 
     // Group joins: join i is student i / 60 into session i % 60.
     let (s, b) = (seeded.clone(), base.clone());
     let join = maker(move |h, i| {
         let g = usize::try_from(i % 60).unwrap_or(0);
         let student = usize::try_from(i / 60).unwrap_or(0) % 100;
-        h.post(format!("{b}/api/v1/group-sessions/{}/join", s.group_sessions[g])).bearer_auth(&s.students[student].token)
+        h.post(format!("{b}/api/v1/group-sessions/{}/join", s.group_sessions[g]))
+            .bearer_auth(&s.students[student].token)
     });
     let joins_secs = secs.min(Duration::from_secs(5));
     let outcome = run(&http, c, joins_secs, None, &[200, 201], &join).await;
@@ -195,10 +207,18 @@ async fn main() -> anyhow::Result<()> {
     let argon = limits::argon2_ceiling(secs).await?;
     rows.push(Row { name: "login", outcome: logins, limit: Some(("Argon2 verifications", argon)) });
 
-    println!("\nconcurrency {c}, {} s per scenario; trivial handler {:.0} req/s (p99 {:.2} ms); pgbench booking SQL {:.0} tps (mean {:.2} ms)",
-        cli.seconds, trivial.throughput(), trivial.millis(0.99), pg.tps, pg.latency_ms);
+    println!(
+        "\nconcurrency {c}, {} s per scenario; trivial handler {:.0} req/s (p99 {:.2} ms); pgbench booking SQL {:.0} tps (mean {:.2} ms)",
+        cli.seconds,
+        trivial.throughput(),
+        trivial.millis(0.99),
+        pg.tps,
+        pg.latency_ms
+    );
     print(&rows);
-    std::process::Command::new("psql").args([&admin_url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")]).status()?;
+    std::process::Command::new("psql")
+        .args([&admin_url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")])
+        .status()?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

@@ -48,7 +48,13 @@ pub struct Api {
 }
 
 impl Api {
-    async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> anyhow::Result<(u16, Value)> {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> anyhow::Result<(u16, Value)> {
         let mut request = self.http.request(method, format!("{}/api/v1{path}", self.base));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -63,7 +69,14 @@ impl Api {
     }
 
     /// A call that must answer `expect`.
-    pub async fn ok(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>, expect: u16) -> anyhow::Result<Value> {
+    pub async fn ok(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        expect: u16,
+    ) -> anyhow::Result<Value> {
         let (status, value) = self.call(method.clone(), path, token, body).await?;
         if status != expect {
             bail!("{method} {path}: {status} {value}");
@@ -88,10 +101,14 @@ fn token_in(dir: &Path, email: &str) -> anyhow::Result<String> {
     for _ in 0..400 {
         for entry in std::fs::read_dir(dir.join("data/outbox")).into_iter().flatten().flatten() {
             let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            if text.contains(email) && text.contains("invites you")
+            if text.contains(email)
+                && text.contains("invites you")
                 && let Some(at) = text.find("token=")
             {
-                return Ok(text[at + 6..].chars().take_while(|c| c.is_ascii_alphanumeric() || "-_".contains(*c)).collect());
+                return Ok(text[at + 6..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || "-_".contains(*c))
+                    .collect());
             }
         }
         std::thread::sleep(Duration::from_millis(25));
@@ -107,7 +124,8 @@ async fn login(api: &Api, email: &str) -> anyhow::Result<String> {
 
 async fn ta(api: &Api, dir: &Path, admin: &str, name: &str) -> anyhow::Result<Member> {
     let email = format!("{}@bench.test", name.to_lowercase());
-    let user = api.ok(reqwest::Method::POST, "/tas", Some(admin), Some(json!({"email": email, "name": name})), 201).await?;
+    let user =
+        api.ok(reqwest::Method::POST, "/tas", Some(admin), Some(json!({"email": email, "name": name})), 201).await?;
     let token = token_in(dir, &email)?;
     let confirm = json!({"token": token, "password": PASSWORD});
     api.ok(reqwest::Method::POST, "/auth/password-reset/confirm", None, Some(confirm), 204).await?;
@@ -119,7 +137,8 @@ async fn ta(api: &Api, dir: &Path, admin: &str, name: &str) -> anyhow::Result<Me
 }
 
 async fn course(api: &Api, admin: &str, code: &str, tas: &[Member]) -> anyhow::Result<String> {
-    let course = api.ok(reqwest::Method::POST, "/courses", Some(admin), Some(json!({"code": code, "title": code})), 201).await?;
+    let course =
+        api.ok(reqwest::Method::POST, "/courses", Some(admin), Some(json!({"code": code, "title": code})), 201).await?;
     let id = course["id"].as_str().context("no id")?.to_owned();
     for ta in tas {
         api.ok(reqwest::Method::PUT, &format!("/courses/{id}/tas/{}", ta.id), Some(admin), None, 204).await?;
@@ -154,12 +173,20 @@ pub async fn seed(api: &Api, dir: &Path, students: usize, groups: usize) -> anyh
     let group_course = course(api, &admin.token, "GROUP-1", std::slice::from_ref(&group_ta)).await?;
     let spare_ta = ta(api, dir, &admin.token, "Spare").await?;
     let booking_course = course_id.clone();
-    api.ok(reqwest::Method::PUT, &format!("/courses/{booking_course}/tas/{}", spare_ta.id), Some(&admin.token), None, 204).await?;
+    api.ok(
+        reqwest::Method::PUT,
+        &format!("/courses/{booking_course}/tas/{}", spare_ta.id),
+        Some(&admin.token),
+        None,
+        204,
+    )
+    .await?;
 
     let mut all_students = Vec::new();
     for i in 0..students {
         let email = format!("student{i}@bench.test");
-        let body = json!({"organizationSlug": "bench", "email": email, "password": PASSWORD, "name": format!("Student {i}")});
+        let body =
+            json!({"organizationSlug": "bench", "email": email, "password": PASSWORD, "name": format!("Student {i}")});
         let value = api.ok(reqwest::Method::POST, "/auth/register", None, Some(body), 201).await?;
         all_students.push(Member {
             id: value["user"]["id"].as_str().context("no id")?.to_owned(),
@@ -175,13 +202,15 @@ pub async fn seed(api: &Api, dir: &Path, students: usize, groups: usize) -> anyh
         let (ta, student) = (&search_tas[k % 5], &all_students[k % 100]);
         let slot = k / 5;
         let at = berlin(2 + u64::try_from(slot / 12)?, 8 + u32::try_from(slot % 12)?);
-        let body = json!({"courseId": search_course, "taId": ta.id, "startsAt": at.to_rfc3339(), "durationMinutes": 60});
+        let body =
+            json!({"courseId": search_course, "taId": ta.id, "startsAt": at.to_rfc3339(), "durationMinutes": 60});
         api.ok(reqwest::Method::POST, "/bookings/individual", Some(&student.token), Some(body), 201).await?;
     }
 
     let template = json!({"courseId": group_course, "taId": group_ta.id, "title": "Exam prep", "capacity": 100,
                           "durationMinutes": 60, "pricePerStudentCents": 1500});
-    let template = api.ok(reqwest::Method::POST, "/group-session-templates", Some(&admin.token), Some(template), 201).await?;
+    let template =
+        api.ok(reqwest::Method::POST, "/group-session-templates", Some(&admin.token), Some(template), 201).await?;
     let mut group_sessions = Vec::new();
     for g in 0..groups {
         // Days 45 and later: clear of the slot-search bookings of the same students.
@@ -190,13 +219,5 @@ pub async fn seed(api: &Api, dir: &Path, students: usize, groups: usize) -> anyh
         let session = api.ok(reqwest::Method::POST, "/group-sessions", Some(&admin.token), Some(body), 201).await?;
         group_sessions.push(session["id"].as_str().context("no id")?.to_owned());
     }
-    Ok(Seeded {
-        organization,
-        course: course_id,
-        tas,
-        students: all_students,
-        group_sessions,
-        search_course,
-        spare_ta,
-    })
+    Ok(Seeded { organization, course: course_id, tas, students: all_students, group_sessions, search_course, spare_ta })
 }
