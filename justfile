@@ -33,3 +33,7 @@ ci:
 # API documentation of the workspace, opened in a browser
 doc:
     cargo doc --workspace --no-deps --open
+
+# Fuzz the API from its OpenAPI document (schemathesis, a fresh local instance, as an admin and a student)
+fuzz:
+    bash .ci/schemathesis
