@@ -39,3 +39,7 @@ doc:
 bench *ARGS:
     CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/engify-release}" cargo build --release -p app -p bench
     "${CARGO_TARGET_DIR:-$HOME/.cache/engify-release}/release/bench" {{ARGS}}
+
+# Fuzz the API from its OpenAPI document (schemathesis, a fresh local instance, as an admin and a student)
+fuzz:
+    bash .ci/schemathesis

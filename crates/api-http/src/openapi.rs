@@ -28,11 +28,12 @@ use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
 use utoipa::openapi::Required;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi as _};
 
+use crate::dto::schemas::{CurrencyCode, TimeZoneName};
 use crate::problem::{PROBLEM_JSON, Problem, ProblemField, status_of, type_of};
 
 /// The error codes each operation's use case can return, by operation id.
@@ -126,7 +127,7 @@ const EDGE_DESCRIPTION: &str = "\n\n**Rate limits.** Every response of `/api/v1`
         description = "The backend of tutoring academies: organizations, accounts, courses, TAs, bundles, bookings and group sessions.\n\nEvery error is `application/problem+json` (RFC 9457) with a stable `code`; see the `Problem` schema for the list.",
         license(name = "Apache-2.0")
     ),
-    components(schemas(Problem, ProblemField)),
+    components(schemas(Problem, ProblemField, TimeZoneName, CurrencyCode)),
     modifiers(&Security)
 )]
 struct BaseDoc;
@@ -173,6 +174,11 @@ fn describe_codes(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::S
 /// [`OPERATION_ERRORS`]; an operation without one gets only the edge's codes.
 pub fn add_error_responses(doc: &mut OpenApi) {
     for (path, item) in &mut doc.paths.paths {
+        for operation in
+            [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+        {
+            optional_body_without_null(operation);
+        }
         let api = path.starts_with("/api/v1/");
         if let Some(post) = item.post.as_mut().filter(|_| api) {
             add_idempotency_key(post);
@@ -185,6 +191,30 @@ pub fn add_error_responses(doc: &mut OpenApi) {
     }
 }
 
+/// What an `Idempotency-Key` looks like (the domain's rule, as sent over HTTP).
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[!-~]([ -~]*[!-~])?$";
+
+/// A body that may be left out (`OptionalJsonBody`) is documented by utoipa as `oneOf: [T,
+/// null]`, which says a JSON `null` is accepted: it is not (400 `malformed_request`). Leaving
+/// the body out is what is accepted, which `required: false` says; the schema is `T`.
+fn optional_body_without_null(operation: &mut Operation) {
+    let Some(RefOr::T(body)) = operation.request_body.as_mut() else { return };
+    for content in body.content.values_mut() {
+        let RefOr::T(content) = content else { continue };
+        let Some(RefOr::T(Schema::OneOf(one_of))) = content.schema.as_ref() else { continue };
+        let mut rest = one_of.items.iter().filter(|item| !is_null(item));
+        if let (Some(only), None) = (rest.next(), rest.next()) {
+            let only = only.clone();
+            content.schema = Some(only);
+            body.required = Some(Required::False);
+        }
+    }
+}
+
+fn is_null(schema: &RefOr<Schema>) -> bool {
+    matches!(schema, RefOr::T(Schema::Object(o)) if o.schema_type == SchemaType::Type(Type::Null))
+}
+
 /// Documents the `Idempotency-Key` header of a `POST`, and what it can answer.
 fn add_idempotency_key(operation: &mut Operation) {
     let header = ParameterBuilder::new()
@@ -194,7 +224,14 @@ fn add_idempotency_key(operation: &mut Operation) {
         .description(Some(
             "1 to 255 printable ASCII characters. A retry with the same key and body replays the first response (`Idempotent-Replayed: true`) and runs nothing.",
         ))
-        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255))))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                // Printable ASCII; HTTP drops spaces around a header value, so none at the ends.
+                .pattern(Some(IDEMPOTENCY_KEY_PATTERN)),
+        ))
         .build();
     operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(header));
 }

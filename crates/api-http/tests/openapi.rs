@@ -154,3 +154,29 @@ fn api_operations_document_429_and_posts_their_idempotency_key() {
     let info = doc["info"]["description"].as_str().unwrap();
     assert!(info.contains("RateLimit-Policy") && info.contains("Idempotent-Replayed"));
 }
+
+/// What the fuzzer (`.ci/schemathesis`) found the document saying wrongly.
+#[test]
+fn the_document_says_what_the_api_accepts() {
+    let doc = serde_json::to_value(api_http::openapi()).unwrap();
+    // A body that may be left out is optional, not nullable (a JSON `null` body is refused).
+    for path in
+        ["/api/v1/bookings/{id}/cancel", "/api/v1/group-sessions/{id}/join", "/api/v1/group-sessions/{id}/waitlist"]
+    {
+        let body = &doc["paths"][path]["post"]["requestBody"];
+        assert_eq!(body["required"], serde_json::Value::Bool(false), "{path}: {body}");
+        assert!(body["content"]["application/json"]["schema"]["$ref"].is_string(), "{path}: {body}");
+    }
+    let jobs = &doc["paths"]["/api/v1/admin/jobs"]["get"]["parameters"];
+    let status = jobs.as_array().unwrap().iter().find(|p| p["name"] == "status").unwrap();
+    assert_eq!(status["schema"]["enum"], serde_json::json!(["pending", "retrying", "dead", "sent"]));
+    let limit = jobs.as_array().unwrap().iter().find(|p| p["name"] == "limit").unwrap();
+    assert_eq!((limit["schema"]["minimum"].as_i64(), limit["schema"]["maximum"].as_i64()), (Some(1), Some(100)));
+    let login = &doc["components"]["schemas"]["LoginRequest"]["properties"];
+    assert_eq!(login["email"]["format"], "email");
+    assert_eq!(login["password"]["minLength"], 1);
+    let zones = &doc["components"]["schemas"]["TimeZoneName"]["enum"];
+    assert!(zones.as_array().unwrap().iter().any(|z| z == "Europe/Berlin"));
+    let product = &doc["components"]["schemas"]["NewProductRequest"]["oneOf"];
+    assert_eq!(product.as_array().unwrap().len(), 2, "single_session or bundle");
+}

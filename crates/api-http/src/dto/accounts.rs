@@ -22,14 +22,17 @@ pub struct AccountRequest {
     /// Unique across the platform.
     #[garde(length(max = 254))]
     #[schema(example = "ada@example.com")]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// 12–128 characters, hard to guess (zxcvbn score ≥ 3).
     #[garde(length(max = 1024))]
     #[schema(example = "violet-kettle-harbor-92")]
+    #[schema(min_length = 12, max_length = 128)]
     pub password: String,
     /// Display name.
     #[garde(length(max = 512))]
     #[schema(example = "Ada Lovelace")]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 120)]
     pub name: String,
 }
 
@@ -50,21 +53,26 @@ pub struct SignUpRequest {
     /// The academy's name.
     #[garde(length(max = 512))]
     #[schema(example = "Acme Tutoring")]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 120)]
     pub name: String,
     /// `[a-z0-9-]{3,40}`, unique; students register with it.
     #[garde(length(max = 64))]
     #[schema(example = "acme")]
+    #[schema(pattern = r"^[a-z0-9-]{3,40}$")]
     pub slug: String,
     /// IANA time zone (default `UTC`).
     #[garde(length(max = 64))]
     #[schema(example = "Europe/Berlin")]
+    #[schema(value_type = Option<super::schemas::TimeZoneName>)]
     pub timezone: Option<String>,
     /// ISO 4217 code (default `EUR`).
     #[garde(length(max = 8))]
     #[schema(example = "EUR")]
+    #[schema(value_type = Option<super::schemas::CurrencyCode>)]
     pub currency: Option<String>,
     /// The first admin.
     #[garde(dive)]
+    #[serde(deserialize_with = "super::objects::object")]
     pub admin: AccountRequest,
 }
 
@@ -96,15 +104,19 @@ pub struct RegisterRequest {
     /// The academy to join.
     #[garde(length(max = 64))]
     #[schema(example = "acme")]
+    #[schema(pattern = r"^[a-z0-9-]{3,40}$")]
     pub organization_slug: String,
     /// Unique across the platform.
     #[garde(length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// 12–128 characters, hard to guess.
     #[garde(length(max = 1024))]
+    #[schema(min_length = 12, max_length = 128)]
     pub password: String,
     /// Display name.
     #[garde(length(max = 512))]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 120)]
     pub name: String,
 }
 
@@ -132,9 +144,11 @@ impl RegisterRequest {
 pub struct LoginRequest {
     /// The account's email.
     #[garde(length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// The password.
     #[garde(length(max = 1024))]
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -160,6 +174,7 @@ impl LoginRequest {
 pub struct RefreshRequest {
     /// The refresh token received at login or at the last refresh.
     #[garde(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub refresh_token: String,
 }
 
@@ -169,6 +184,7 @@ pub struct RefreshRequest {
 pub struct TokenRequest {
     /// The token of the link.
     #[garde(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub token: String,
 }
 
@@ -178,6 +194,7 @@ pub struct TokenRequest {
 pub struct PasswordResetRequest {
     /// The account's email.
     #[garde(length(max = 254))]
+    #[schema(max_length = 254)]
     pub email: String,
 }
 
@@ -187,9 +204,11 @@ pub struct PasswordResetRequest {
 pub struct PasswordResetConfirmRequest {
     /// The token of the reset or invitation link.
     #[garde(length(min = 1, max = 512))]
+    #[schema(min_length = 1, max_length = 512)]
     pub token: String,
     /// The new password: 12–128 characters, hard to guess.
     #[garde(length(max = 1024))]
+    #[schema(min_length = 12, max_length = 128)]
     pub password: String,
 }
 

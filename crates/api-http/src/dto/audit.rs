@@ -20,6 +20,7 @@ pub struct AuditQuery {
     /// `account.locked`, `password.reset`, `session.revoked`, `ta.invited`,
     /// `course_ta.assigned`, `course_ta.unassigned`, `bundle.purchased`, `booking.created`,
     /// `booking.cancelled`, `group.joined`, `group.left`, `ledger.refund` or `ledger.forfeit`.
+    #[param(inline, value_type = Option<super::schemas::AuditActionName>)]
     pub action: Option<String>,
     /// Only events done by this user.
     #[param(value_type = Option<Uuid>)]

@@ -14,14 +14,17 @@ pub struct WeeklyHoursBody {
     /// ISO weekday: 1 = Monday … 7 = Sunday.
     #[garde(skip)]
     #[schema(minimum = 1, maximum = 7)]
+    #[serde(deserialize_with = "super::scalars::integer")]
     pub weekday: i64,
     /// `HH:MM`, from `00:00`.
     #[garde(length(max = 8))]
     #[schema(example = "09:00")]
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub start: String,
     /// `HH:MM`, after `start`, up to `24:00`.
     #[garde(length(max = 8))]
     #[schema(example = "17:00")]
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub end: String,
 }
 
@@ -32,10 +35,12 @@ pub struct RangeBody {
     /// `HH:MM`, from `00:00`.
     #[garde(length(max = 8))]
     #[schema(example = "10:00")]
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub start: String,
     /// `HH:MM`, after `start`, up to `24:00`.
     #[garde(length(max = 8))]
     #[schema(example = "12:00")]
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub end: String,
 }
 
@@ -46,9 +51,11 @@ pub struct OverrideBody {
     /// `YYYY-MM-DD`, in the availability's time zone.
     #[garde(length(max = 16))]
     #[schema(example = "2026-12-24")]
+    #[schema(format = Date)]
     pub date: String,
     /// The hours on that date; empty = unavailable all day.
     #[garde(dive)]
+    #[serde(deserialize_with = "super::objects::objects")]
     pub intervals: Vec<RangeBody>,
 }
 
@@ -59,12 +66,15 @@ pub struct AvailabilityBody {
     /// The IANA time zone of the wall-clock times.
     #[garde(length(max = 64))]
     #[schema(example = "Europe/Berlin")]
+    #[schema(value_type = super::schemas::TimeZoneName)]
     pub timezone: String,
     /// Weekly hours (at most 70; ranges of one weekday must not overlap), by weekday then start.
     #[garde(dive)]
+    #[serde(deserialize_with = "super::objects::objects")]
     pub weekly: Vec<WeeklyHoursBody>,
     /// Date overrides (at most 400, one per date), by date.
     #[garde(dive)]
+    #[serde(deserialize_with = "super::objects::objects")]
     pub overrides: Vec<OverrideBody>,
 }
 

@@ -25,6 +25,8 @@ pub struct BookIndividualRequest {
     /// How long it lasts: a multiple of 15 in 15..=240.
     #[garde(skip)]
     #[schema(example = 60)]
+    #[schema(minimum = 15, maximum = 240, multiple_of = 15)]
+    #[serde(deserialize_with = "super::scalars::integer")]
     pub duration_minutes: i64,
     /// The TA; without it, the free assigned TA with the fewest sessions that day is chosen.
     #[garde(length(max = 64))]
@@ -73,6 +75,7 @@ impl BookIndividualRequest {
 #[into_params(parameter_in = Query)]
 pub struct BookingListQuery {
     /// Page size, 1..=100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page.
     pub cursor: Option<String>,
@@ -83,6 +86,7 @@ pub struct BookingListQuery {
     #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<String>,
     /// `booked`, `open`, `full` or `cancelled`.
+    #[param(inline, value_type = Option<super::schemas::BookingStatusName>)]
     pub status: Option<String>,
     /// Only this course's sessions.
     #[param(value_type = Option<Uuid>)]
@@ -94,6 +98,7 @@ pub struct BookingListQuery {
     #[param(value_type = Option<Uuid>)]
     pub student_id: Option<String>,
     /// `individual` or `group`.
+    #[param(inline, value_type = Option<super::schemas::SessionTypeName>)]
     pub session_type: Option<String>,
 }
 
@@ -132,6 +137,7 @@ impl BookingListQuery {
 pub struct CancelBookingRequest {
     /// Why (up to 500 characters); told to the students and the TA.
     #[garde(length(max = 4096))]
+    #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 500)]
     pub reason: Option<String>,
 }
 

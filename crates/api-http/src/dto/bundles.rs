@@ -37,6 +37,7 @@ impl PurchaseBundleRequest {
 #[into_params(parameter_in = Query)]
 pub struct BundleListQuery {
     /// Page size, 1..=100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page.
     pub cursor: Option<String>,

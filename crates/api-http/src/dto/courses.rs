@@ -46,12 +46,15 @@ pub struct NewCourseRequest {
     /// 1..=32 letters, digits, `.`, `_` or `-`, starting with a letter or digit; stored
     /// upper-cased and unique in the organization.
     #[garde(length(max = 64))]
+    #[schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")]
     pub code: String,
     /// 1..=200 characters.
     #[garde(length(max = 1024))]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
     pub title: String,
     /// Up to 5000 characters; empty when absent.
     #[garde(length(max = 20_000))]
+    #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 5000)]
     pub description: Option<String>,
 }
 
@@ -78,9 +81,11 @@ impl NewCourseRequest {
 pub struct CoursePatchRequest {
     /// A new title (1..=200 characters).
     #[garde(length(max = 1024))]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
     pub title: Option<String>,
     /// A new description (up to 5000 characters).
     #[garde(length(max = 20_000))]
+    #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 5000)]
     pub description: Option<String>,
     /// Open (true) or close (false) the course for new sessions.
     #[garde(skip)]

@@ -32,21 +32,30 @@ fn instant(text: &str) -> Result<DateTime<Utc>, InvalidValue> {
 pub struct CreateTemplateRequest {
     /// The course.
     #[garde(length(max = 64))]
+    #[schema(format = Uuid)]
     pub course_id: String,
     /// The TA who teaches its sessions (assigned to the course).
     #[garde(length(max = 64))]
+    #[schema(format = Uuid)]
     pub ta_id: String,
     /// Its title (1..=200 characters).
     #[garde(length(max = 1024))]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 200)]
     pub title: String,
     /// Seats per session (2..=100).
     #[garde(skip)]
+    #[schema(minimum = 2, maximum = 100)]
+    #[serde(deserialize_with = "super::scalars::integer")]
     pub capacity: i64,
     /// Length of a session: a multiple of 15 in 15..=240.
     #[garde(skip)]
+    #[schema(minimum = 15, maximum = 240, multiple_of = 15)]
+    #[serde(deserialize_with = "super::scalars::integer")]
     pub duration_minutes: i64,
     /// Price of a seat paid per session, in cents of the organization's currency.
     #[garde(skip)]
+    #[schema(minimum = 0, maximum = 100_000_000)]
+    #[serde(deserialize_with = "super::scalars::integer")]
     pub price_per_student_cents: i64,
 }
 
@@ -127,8 +136,10 @@ impl From<&GroupSessionTemplate> for TemplateResponse {
 #[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
     /// Only templates of this course.
+    #[param(value_type = Option<Uuid>)]
     pub course_id: Option<String>,
     /// Rows per page (1..=100, default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page.
     pub cursor: Option<String>,
@@ -152,9 +163,11 @@ impl TemplateQuery {
 pub struct ScheduleGroupSessionRequest {
     /// The template: course, TA, capacity, length and price come from it.
     #[garde(length(max = 64))]
+    #[schema(format = Uuid)]
     pub template_id: String,
     /// When the session starts (RFC 3339, any offset).
     #[garde(length(max = 64))]
+    #[schema(format = DateTime)]
     pub starts_at: String,
 }
 
@@ -182,6 +195,7 @@ pub struct SeatPaymentRequest {
     /// Pay with one credit of this bundle; without it, the session's price per student.
     #[serde(default)]
     #[garde(inner(length(max = 64)))]
+    #[schema(format = Uuid)]
     pub bundle_purchase_id: Option<String>,
 }
 
@@ -203,12 +217,16 @@ impl SeatPaymentRequest {
 #[into_params(parameter_in = Query)]
 pub struct GroupSessionQuery {
     /// Only sessions of this course.
+    #[param(value_type = Option<Uuid>)]
     pub course_id: Option<String>,
     /// Only sessions starting at or after this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     pub from: Option<String>,
     /// Only sessions starting before this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<String>,
     /// Rows per page (1..=100, default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// The `nextCursor` of the previous page.
     pub cursor: Option<String>,

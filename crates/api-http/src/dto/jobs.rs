@@ -15,6 +15,7 @@ use super::paging::with_page;
 #[into_params(parameter_in = Query)]
 pub struct JobQuery {
     /// Only jobs in this state: `pending`, `retrying`, `dead` or `sent`.
+    #[param(inline, value_type = Option<super::schemas::JobStatusName>)]
     pub status: Option<String>,
     /// Rows per page (1..=100, default 20).
     #[param(minimum = 1, maximum = 100)]

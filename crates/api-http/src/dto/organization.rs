@@ -76,18 +76,28 @@ impl From<&Organization> for OrganizationResponse {
 pub struct SettingsPatchRequest {
     /// 0..=720.
     #[garde(skip)]
+    #[schema(minimum = 0, maximum = 720)]
+    #[serde(default, deserialize_with = "super::scalars::optional_integer")]
     pub cancellation_window_hours: Option<i64>,
     /// 0..=10080.
     #[garde(skip)]
+    #[schema(minimum = 0, maximum = 10080)]
+    #[serde(default, deserialize_with = "super::scalars::optional_integer")]
     pub min_notice_minutes: Option<i64>,
     /// 1..=730.
     #[garde(skip)]
+    #[schema(minimum = 1, maximum = 730)]
+    #[serde(default, deserialize_with = "super::scalars::optional_integer")]
     pub max_advance_days: Option<i64>,
     /// 0..=240.
     #[garde(skip)]
+    #[schema(minimum = 0, maximum = 240)]
+    #[serde(default, deserialize_with = "super::scalars::optional_integer")]
     pub buffer_minutes: Option<i64>,
     /// 5, 10, 15, 20, 30 or 60.
     #[garde(skip)]
+    #[schema(inline, value_type = Option<super::schemas::SlotStep>)]
+    #[serde(default, deserialize_with = "super::scalars::optional_integer")]
     pub slot_step_minutes: Option<i64>,
 }
 
@@ -97,15 +107,19 @@ pub struct SettingsPatchRequest {
 pub struct OrganizationPatchRequest {
     /// A new name.
     #[garde(length(max = 512))]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 120)]
     pub name: Option<String>,
     /// A new IANA time zone.
     #[garde(length(max = 64))]
+    #[schema(value_type = Option<super::schemas::TimeZoneName>)]
     pub timezone: Option<String>,
     /// A new ISO 4217 currency (existing products keep theirs).
     #[garde(length(max = 8))]
+    #[schema(value_type = Option<super::schemas::CurrencyCode>)]
     pub currency: Option<String>,
     /// New settings.
     #[garde(dive)]
+    #[serde(default, deserialize_with = "super::objects::optional_object")]
     pub settings: Option<SettingsPatchRequest>,
 }
 

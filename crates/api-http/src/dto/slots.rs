@@ -20,7 +20,7 @@ pub struct SlotsQuery {
     #[param(value_type = String, format = DateTime, required = true)]
     pub to: Option<String>,
     /// Session length: a multiple of 15 in 15..=240.
-    #[param(value_type = i64, required = true)]
+    #[param(value_type = i64, required = true, minimum = 15, maximum = 240, multiple_of = 15)]
     pub duration_minutes: Option<String>,
     /// Only this TA (who must teach the course).
     #[param(value_type = Option<Uuid>)]

@@ -12,9 +12,11 @@ use utoipa::ToSchema;
 pub struct InviteTaRequest {
     /// The TA's email; the invitation link is sent there.
     #[garde(length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// The TA's name.
     #[garde(length(max = 512))]
+    #[schema(pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$", max_length = 120)]
     pub name: String,
 }
 

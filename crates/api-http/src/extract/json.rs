@@ -14,6 +14,7 @@ use domain::shared::{ErrorCode, FieldError, InvalidValue, ValidationErrors};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
+use crate::dto::objects::Object;
 use crate::problem::ApiError;
 
 /// The largest body accepted, in bytes.
@@ -80,11 +81,29 @@ fn fields(field: String, why: &'static str) -> ValidationErrors {
     v.finish().err().unwrap_or_else(|| ValidationErrors::single("body", InvalidValue::new(why)))
 }
 
-/// garde's report as field errors.
+/// A garde path (Rust field names, `refresh_token` or `admin.password`) as the body names it
+/// (every body is `camelCase`: `refreshToken`).
+fn camel_case(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut upper = false;
+    for c in path.chars() {
+        match c {
+            '_' if out.chars().last().is_some_and(char::is_alphanumeric) => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// garde's report as field errors, named as in the body.
 pub fn garde_errors(report: &garde::Report) -> ValidationErrors {
     let mut v = domain::shared::Validator::default();
     for (path, error) in report.iter() {
-        let field = path.to_string();
+        let field = camel_case(&path.to_string());
         v.refuse(
             if field.is_empty() { "body".to_owned() } else { field },
             InvalidValue::owned(error.message().to_owned()),
@@ -115,7 +134,9 @@ where
             }
             let body = read_limited(&mut payload, declared).await?;
             let mut deserializer = serde_json::Deserializer::from_slice(&body);
-            let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| parse_error(&e))?;
+            // `Object`: a JSON object only (a derived struct would also read an array of its fields).
+            let Object(value): Object<T> =
+                serde_path_to_error::deserialize(&mut deserializer).map_err(|e| parse_error(&e))?;
             deserializer.end().map_err(|e| {
                 ApiError::new(ErrorCode::MalformedRequest).detail(format!("The body is not valid JSON: {e}."))
             })?;
@@ -157,4 +178,18 @@ where
 /// Turns collected domain field errors into the field error type, for DTO conversions.
 pub fn field_error(field: &str, error: InvalidValue) -> FieldError {
     FieldError { field: field.to_owned(), message: error.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garde_paths_are_named_as_in_the_body() {
+        assert_eq!(camel_case("refresh_token"), "refreshToken");
+        assert_eq!(camel_case("admin.password"), "admin.password");
+        assert_eq!(camel_case("overrides[0].intervals[1].start"), "overrides[0].intervals[1].start");
+        assert_eq!(camel_case("bundle_purchase_id"), "bundlePurchaseId");
+        assert_eq!(camel_case(""), "");
+    }
 }

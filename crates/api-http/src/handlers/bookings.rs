@@ -55,7 +55,7 @@ pub async fn list_bookings(
 /// One booking (admins, its TA, its students).
 #[utoipa::path(tag = "bookings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The booking")),
     responses((status = 200, description = "The booking", body = BookingResponse)))]
-#[get("/bookings/{id}")]
+#[get("/bookings/{id}", guard = "super::fallback::not_a_literal_path")]
 pub async fn get_booking(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

@@ -1,6 +1,7 @@
 //! What answers a request no route took: 405 with `Allow` when the path exists with other
 //! methods (known from the OpenAPI document, the one list of routes), else 404.
 
+use actix_web::guard::GuardContext;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use domain::shared::ErrorCode;
 use utoipa::openapi::OpenApi;
@@ -32,21 +33,52 @@ impl RouteTable {
         Self(routes)
     }
 
-    /// The methods accepted at `path`, over every template matching it (a literal segment and a
-    /// `{param}` can both match); `None` when no template does.
+    /// The methods accepted at `path`: those of the most specific template matching it, as
+    /// OpenAPI resolves paths (a literal segment wins over a `{param}`, so
+    /// `/bookings/individual` is not `/bookings/{id}`); `None` when no template does.
     pub fn methods_for(&self, path: &str) -> Option<Vec<String>> {
-        let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-        let mut found: Option<Vec<String>> = None;
+        let best = self.most_specific(path)?;
+        let mut all: Vec<String> = Vec::new();
         for (template, methods) in &self.0 {
-            let matches = template.len() == segments.len()
-                && template.iter().zip(&segments).all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s);
-            if matches {
-                let all = found.get_or_insert_with(Vec::new);
+            if Self::matches(template, path) && Self::specificity(template) == best {
                 all.extend(methods.iter().filter(|m| !all.contains(m)).cloned().collect::<Vec<_>>());
             }
         }
-        found
+        Some(all)
     }
+
+    /// Whether the template that owns `path` has a parameter segment: false for a path that a
+    /// literal template owns although a `{param}` one matches it too (the guard of such routes).
+    pub fn owned_by_a_template_with_params(&self, path: &str) -> bool {
+        self.most_specific(path).is_none_or(|best| best.iter().any(|literal| !literal))
+    }
+
+    fn segments(path: &str) -> Vec<&str> {
+        path.trim_end_matches('/').split('/').collect()
+    }
+
+    fn matches(template: &[String], path: &str) -> bool {
+        let segments = Self::segments(path);
+        template.len() == segments.len()
+            && template.iter().zip(&segments).all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
+    }
+
+    /// Per segment, whether it is literal: compared left to right, `true` (literal) wins.
+    fn specificity(template: &[String]) -> Vec<bool> {
+        template.iter().map(|t| !t.starts_with('{')).collect()
+    }
+
+    fn most_specific(&self, path: &str) -> Option<Vec<bool>> {
+        self.0.iter().filter(|(template, _)| Self::matches(template, path)).map(|(t, _)| Self::specificity(t)).max()
+    }
+}
+
+/// Route guard of a `{param}` route that a literal route can shadow (`GET /bookings/{id}` and
+/// `/bookings/individual`): the request is not for this route when a literal template owns its
+/// path, so that it falls through to [`fallback`] (405 with the literal path's `Allow`) instead
+/// of reading `individual` as an id.
+pub fn not_a_literal_path(ctx: &GuardContext<'_>) -> bool {
+    ctx.app_data::<web::Data<RouteTable>>().is_none_or(|t| t.owned_by_a_template_with_params(ctx.head().uri.path()))
 }
 
 /// The default service.
@@ -94,17 +126,20 @@ mod tests {
     }
 
     #[test]
-    fn a_path_matching_several_templates_allows_all_their_methods() {
+    fn a_literal_template_owns_its_path_over_a_parameter_one() {
         let routes = table(&[
             ("/api/v1/group-sessions/{id}", &[HttpMethod::Get, HttpMethod::Delete]),
             ("/api/v1/group-sessions/mine", &[HttpMethod::Get, HttpMethod::Post]),
         ]);
         let mut methods = routes.methods_for("/api/v1/group-sessions/mine").unwrap();
         methods.sort();
-        assert_eq!(methods, vec!["DELETE", "GET", "POST"]);
+        assert_eq!(methods, vec!["GET", "POST"], "OpenAPI matches concrete paths before templated ones");
         let mut other = routes.methods_for("/api/v1/group-sessions/42").unwrap();
         other.sort();
         assert_eq!(other, vec!["DELETE", "GET"]);
+        assert!(!routes.owned_by_a_template_with_params("/api/v1/group-sessions/mine"));
+        assert!(routes.owned_by_a_template_with_params("/api/v1/group-sessions/42"));
+        assert!(routes.owned_by_a_template_with_params("/api/v1/unknown"));
     }
 
     #[test]
@@ -115,5 +150,7 @@ mod tests {
         organization.sort();
         assert_eq!(organization, vec!["GET", "PATCH"]);
         assert_eq!(routes.methods_for("/health/ready"), Some(vec!["GET".to_owned()]));
+        assert_eq!(routes.methods_for("/api/v1/bookings/individual"), Some(vec!["POST".to_owned()]));
+        assert!(!routes.owned_by_a_template_with_params("/api/v1/bookings/individual"));
     }
 }

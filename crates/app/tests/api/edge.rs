@@ -124,3 +124,44 @@ async fn the_openapi_document_and_docs_are_served_offline() {
     let redirect = app.get("/docs", None).await;
     assert_eq!(redirect.status, StatusCode::PERMANENT_REDIRECT);
 }
+
+/// Findings of the API fuzzing (`.ci/schemathesis`, docs/fuzzing.md).
+#[tokio::test]
+async fn a_literal_path_is_not_read_as_an_id() {
+    let app = app().await;
+    let admin = app.sign_up("literal-paths").await;
+    for method in [reqwest::Method::GET, reqwest::Method::OPTIONS, reqwest::Method::DELETE] {
+        let reply = app.request(method.clone(), "/api/v1/bookings/individual", Some(&admin.access), None).await;
+        assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method}: {}", reply.text);
+        assert_eq!(reply.header("allow"), Some("POST"), "{method}");
+    }
+    let other = app.get(&format!("/api/v1/bookings/{}", uuid::Uuid::now_v7()), Some(&admin.access)).await;
+    other.problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn bodies_are_json_objects_and_integers_may_have_a_zero_fraction() {
+    let app = app().await;
+    let admin = app.sign_up("object-bodies").await;
+    let token = Some(admin.access.as_str());
+    // serde reads a struct from an array of its fields too: refused, at the top and nested.
+    let nested = app.patch("/api/v1/organization", token, json!({"settings": [null, null]})).await;
+    assert!(nested.problem(400, "malformed_request")["detail"].as_str().unwrap().contains("settings"));
+    app.request(reqwest::Method::PATCH, "/api/v1/organization", token, Some(json!(["Acme"])))
+        .await
+        .problem(400, "malformed_request");
+    // JSON Schema's `integer` admits 15.0.
+    let patched = app.patch("/api/v1/organization", token, json!({"settings": {"bufferMinutes": 15.0}})).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    assert_eq!(patched.json()["settings"]["bufferMinutes"], 15);
+    app.patch("/api/v1/organization", token, json!({"settings": {"bufferMinutes": 15.5}}))
+        .await
+        .problem(400, "malformed_request");
+}
+
+#[tokio::test]
+async fn refused_fields_are_named_as_in_the_body() {
+    let app = app().await;
+    let empty = app.post("/api/v1/auth/refresh", None, json!({"refreshToken": ""})).await;
+    assert_eq!(empty.problem(400, "validation_failed")["errors"][0]["field"], "refreshToken");
+}

@@ -55,6 +55,9 @@ impl Currency {
     /// The euro, the default currency of a new organization.
     pub const EUR: Currency = Currency(*b"EUR");
 
+    /// Every code [`Currency::parse`] accepts (upper case; lower case is accepted too), sorted.
+    pub const CODES: &'static [&'static str] = ISO_4217;
+
     /// Parses a code; lower case is accepted and normalized.
     ///
     /// # Errors

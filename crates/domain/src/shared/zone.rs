@@ -41,6 +41,11 @@ impl TimeZoneId {
             .map_err(|_| InvalidValue::new("must be an IANA time zone such as Europe/Berlin"))
     }
 
+    /// Every name [`TimeZoneId::parse`] accepts, in the IANA database's order.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+    }
+
     /// The IANA name.
     pub fn name(&self) -> &'static str {
         self.0.name()
