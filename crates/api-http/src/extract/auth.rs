@@ -6,12 +6,28 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use domain::shared::{Actor, ErrorCode};
+use actix_web::{FromRequest, HttpMessage as _, HttpRequest, dev::Payload, web};
+use domain::shared::{Actor, ErrorCode, UserId};
 
 use super::context::request_context;
 use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
+
+/// The user a request's access token was signed for, once worked out (see [`token_subject`]).
+#[derive(Debug, Clone, Copy)]
+struct Subject(Option<UserId>);
+
+/// The user of the request's access token, checked by signature and claims only (no
+/// revocation lookup): what the edge keys rate limits and idempotency scopes by, before the
+/// handler authenticates in full. Worked out once per request and kept in its extensions.
+pub fn token_subject(req: &HttpRequest, state: &HttpState) -> Option<UserId> {
+    if let Some(Subject(user)) = req.extensions().get::<Subject>() {
+        return *user;
+    }
+    let user = bearer_token(req).and_then(|token| state.accounts.token_subject(&token));
+    req.extensions_mut().insert(Subject(user));
+    user
+}
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]

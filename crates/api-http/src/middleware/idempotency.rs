@@ -31,9 +31,9 @@ use domain::edge::{Claim, IdempotencyKey, IdempotencyStore, LeaseToken, StoredRe
 use domain::shared::{ErrorCode, InvalidValue, ValidationErrors};
 use sha2::{Digest, Sha256};
 
-use crate::extract::bearer_token;
 use crate::extract::context::client_ip;
 use crate::extract::json::read_limited;
+use crate::extract::token_subject;
 use crate::middleware::timeout::REQUEST_TIMEOUT;
 use crate::problem::ApiError;
 use crate::state::HttpState;
@@ -156,7 +156,7 @@ fn fingerprint(req: &ServiceRequest, body: &[u8]) -> String {
 /// Who sent it (the user of a validly signed token, else the client IP), the method, the path
 /// and the key, hashed: store keys stay short and hold no personal data.
 fn scope(state: &HttpState, req: &ServiceRequest, key: &IdempotencyKey) -> String {
-    let who = match bearer_token(req.request()).and_then(|token| state.accounts.token_subject(&token)) {
+    let who = match token_subject(req.request(), state) {
         Some(user) => format!("user:{user}"),
         None => format!("ip:{}", client_ip(req.request()).map(|ip| ip.to_string()).unwrap_or_default()),
     };

@@ -25,7 +25,8 @@ use crate::middleware::request_id::RequestId;
 pub const REQUESTS: &str = "http_requests_total";
 /// The request latency histogram, in seconds.
 pub const DURATION: &str = "http_request_duration_seconds";
-/// Requests refused by a rate limit, by policy.
+/// Requests refused by a rate limit, by policy (counted where they are refused, in
+/// `middleware::rate_limit`).
 pub const RATE_LIMITED: &str = "engify_rate_limited_total";
 /// Logins refused for a wrong password or unknown email.
 pub const LOGIN_FAILURES: &str = "engify_login_failures_total";
@@ -105,12 +106,6 @@ pub async fn observe(
 
 /// The business counters a request's outcome implies.
 fn outcome(method: &Method, route: &str, status: StatusCode) {
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        let policy =
-            if route.starts_with("/api/v1/auth/") || route == "/api/v1/organizations" { "auth" } else { "default" };
-        metrics::counter!(RATE_LIMITED, "policy" => policy).increment(1);
-        return;
-    }
     if method != Method::POST {
         return;
     }

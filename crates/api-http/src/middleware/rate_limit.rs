@@ -19,8 +19,9 @@ use actix_web::{Error, ResponseError, web};
 use domain::edge::{RateDecision, RateQuota};
 use domain::shared::ErrorCode;
 
-use crate::extract::bearer_token;
 use crate::extract::context::client_ip;
+use crate::extract::token_subject;
+use crate::middleware::observe::RATE_LIMITED;
 use crate::problem::ApiError;
 use crate::state::HttpState;
 
@@ -68,7 +69,7 @@ pub async fn rate_limit(
     let (quota, key) = if is_auth_route(req.method(), req.path()) {
         (state.edge.limits.auth, format!("auth:ip:{ip}"))
     } else {
-        let user = bearer_token(req.request()).and_then(|token| state.accounts.token_subject(&token));
+        let user = token_subject(req.request(), &state);
         let key = user.map_or_else(|| format!("default:ip:{ip}"), |user| format!("default:user:{user}"));
         (state.edge.limits.default, key)
     };
@@ -82,6 +83,7 @@ pub async fn rate_limit(
     let mut response = if decision.allowed {
         next.call(req).await?.map_into_boxed_body()
     } else {
+        metrics::counter!(RATE_LIMITED, "policy" => quota.name).increment(1);
         let seconds = decision.reset_seconds();
         let error = ApiError::new(ErrorCode::RateLimited)
             .detail(format!("Too many requests; retry in {seconds} s."))
