@@ -7,7 +7,7 @@
 mod common;
 
 use adapters_smtp::render::{RenderedEmail, format};
-use common::{BASE_URL, TOKEN, berlin, session, utc, winter_session};
+use common::{BASE_URL, TOKEN, berlin, one_of_each_kind, session, utc, winter_session};
 use domain::notifications::{Audience, EmailKind, EmailPayload};
 use domain::shared::{Cents, Currency, Secret, TimeZoneId};
 
@@ -15,32 +15,9 @@ fn render(recipient_name: &str, payload: &EmailPayload, public_base_url: &str) -
     adapters_smtp::render::render(recipient_name, payload, public_base_url).unwrap()
 }
 
-fn payloads() -> Vec<EmailPayload> {
-    let s = winter_session;
-    vec![
-        EmailPayload::EmailVerification { token: Secret::new(TOKEN) },
-        EmailPayload::PasswordReset { token: Secret::new(TOKEN) },
-        EmailPayload::TaInvitation { organization_name: "Northside Tutoring".into(), token: Secret::new(TOKEN) },
-        EmailPayload::BundleReceipt {
-            organization_name: "Northside Tutoring".into(),
-            course_title: "Algebra I".into(),
-            product_name: "Ten sessions".into(),
-            sessions: 10,
-            price: Cents::new(12_000).unwrap(),
-            currency: Currency::EUR,
-            valid_to: utc("2027-06-01T21:59:00Z"),
-            timezone: berlin(),
-        },
-        EmailPayload::BookingConfirmation { session: s(), audience: Audience::Student, student_name: "Ada".into() },
-        EmailPayload::GroupJoinConfirmation { session: s() },
-        EmailPayload::WaitlistPromotion { session: s() },
-        EmailPayload::Cancellation { session: s(), reason: None, refunded: None },
-    ]
-}
-
 #[test]
 fn every_kind_has_a_subject_a_greeting_and_a_sign_off() {
-    let payloads = payloads();
+    let payloads = one_of_each_kind();
     let kinds: Vec<EmailKind> = payloads.iter().map(EmailPayload::kind).collect();
     assert_eq!(kinds, EmailKind::ALL.to_vec(), "one payload of each kind");
     for payload in &payloads {
@@ -88,19 +65,19 @@ fn html_escapes_every_name_users_choose() {
 
 #[test]
 fn html_links_are_whole_and_times_readable() {
-    let verify = render("Ada", &payloads()[0], BASE_URL);
+    let verify = render("Ada", &one_of_each_kind()[0], BASE_URL);
     let link = format!("{BASE_URL}/verify-email?token={TOKEN}");
     assert!(verify.html.contains(&format!("<a href=\"{link}\"")), "{}", verify.html);
     assert!(verify.html.contains("48 hours"));
-    let reset = render("Ada", &payloads()[1], BASE_URL).html;
+    let reset = render("Ada", &one_of_each_kind()[1], BASE_URL).html;
     assert!(reset.contains(&format!("<a href=\"{BASE_URL}/reset-password?token={TOKEN}\"")), "{reset}");
-    let booking = render("Ada", &payloads()[4], BASE_URL).html;
+    let booking = render("Ada", &one_of_each_kind()[4], BASE_URL).html;
     assert!(booking.contains(">Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)</td>"), "{booking}");
-    let receipt = render("Ada", &payloads()[3], BASE_URL).html;
+    let receipt = render("Ada", &one_of_each_kind()[3], BASE_URL).html;
     for fact in ["Ten sessions", "10 sessions", "120.00 EUR", "Tue 1 Jun 2027, 23:59 (Europe/Berlin)"] {
         assert!(receipt.contains(fact), "{fact} in {receipt}");
     }
-    let odd_base = render("Ada", &payloads()[0], "https://x.example/?a=1&b=\"2\"").html;
+    let odd_base = render("Ada", &one_of_each_kind()[0], "https://x.example/?a=1&b=\"2\"").html;
     assert!(odd_base.contains("href=\"https://x.example/?a=1&amp;b=&quot;2&quot;/verify-email"), "{odd_base}");
 }
 
@@ -112,9 +89,9 @@ fn the_html_of_every_kind_says_what_the_text_says() {
     assert!(render("Ada", &cancel(Some(false)), BASE_URL).html.contains("not returned"));
     let ta_copy = render("Grace", &cancel(None), BASE_URL).html;
     assert!(!ta_copy.contains("refund"), "{ta_copy}");
-    let promotion = render("Ada", &payloads()[6], BASE_URL).html;
+    let promotion = render("Ada", &one_of_each_kind()[6], BASE_URL).html;
     assert!(promotion.contains("it is now yours") && promotion.contains("leave the session"));
-    let group = render("Ada", &payloads()[5], BASE_URL).html;
+    let group = render("Ada", &one_of_each_kind()[5], BASE_URL).html;
     assert!(group.contains("You have a seat in this group session."));
     let ta_booking = EmailPayload::BookingConfirmation {
         session: winter_session(),
@@ -127,13 +104,13 @@ fn the_html_of_every_kind_says_what_the_text_says() {
 #[test]
 fn token_emails_link_to_their_page_with_the_token() {
     let link = |payload: &EmailPayload| render("Ada", payload, BASE_URL).text;
-    let verify = link(&payloads()[0]);
+    let verify = link(&one_of_each_kind()[0]);
     assert!(verify.contains(&format!("\n{BASE_URL}/verify-email?token={TOKEN}\n")), "{verify}");
     assert!(verify.contains("48 hours"));
-    let reset = link(&payloads()[1]);
+    let reset = link(&one_of_each_kind()[1]);
     assert!(reset.contains(&format!("\n{BASE_URL}/reset-password?token={TOKEN}\n")), "{reset}");
     assert!(reset.contains("1 hour"));
-    let invitation = render("Grace", &payloads()[2], &format!("{BASE_URL}/"));
+    let invitation = render("Grace", &one_of_each_kind()[2], &format!("{BASE_URL}/"));
     assert!(invitation.text.contains(&format!("\n{BASE_URL}/reset-password?token={TOKEN}\n")), "trailing / dropped");
     assert!(invitation.text.contains("7 days") && invitation.subject.contains("Northside Tutoring"));
 }
@@ -146,7 +123,7 @@ fn tokens_outside_base64url_are_percent_encoded() {
 
 #[test]
 fn session_times_are_shown_in_the_organizations_zone() {
-    let email = render("Ada", &payloads()[4], BASE_URL);
+    let email = render("Ada", &one_of_each_kind()[4], BASE_URL);
     assert!(email.text.contains("Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)"), "{}", email.text);
     assert!(email.text.contains("Algebra I") && email.text.contains("Grace Hopper"));
     assert_eq!(email.subject, "Booking confirmed: Algebra I on Wed 2 Dec 2026");
@@ -179,7 +156,7 @@ fn times_follow_each_organizations_own_zone() {
 
 #[test]
 fn the_receipt_shows_sessions_price_and_validity() {
-    let email = render("Ada", &payloads()[3], BASE_URL);
+    let email = render("Ada", &one_of_each_kind()[3], BASE_URL);
     assert_eq!(email.subject, "Your receipt: Ten sessions");
     for fact in ["Ten sessions", "Algebra I", "10 sessions", "120.00 EUR", "Tue 1 Jun 2027, 23:59 (Europe/Berlin)"] {
         assert!(email.text.contains(fact), "{fact} in {}", email.text);
@@ -209,7 +186,7 @@ fn the_ta_copy_of_a_booking_names_the_student() {
 
 #[test]
 fn waitlist_promotions_say_the_seat_is_theirs() {
-    let email = render("Ada", &payloads()[6], BASE_URL);
+    let email = render("Ada", &one_of_each_kind()[6], BASE_URL);
     assert!(email.subject.starts_with("A seat opened up: Algebra I"));
     assert!(email.text.contains("it is now yours") && email.text.contains("10:00–11:00"));
 }

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use adapters_smtp::render::render;
 use adapters_smtp::{SmtpConfig, SmtpMailer};
-use common::{BASE_URL, TOKEN, berlin, message, utc, winter_session};
-use domain::notifications::{Audience, EmailPayload, MailError, Mailer, OutboxMessage};
-use domain::shared::{Cents, Currency, Secret};
+use common::{BASE_URL, TOKEN, message, one_of_each_kind, winter_session};
+use domain::notifications::{Audience, EmailKind, EmailPayload, MailError, Mailer, OutboxMessage};
+use domain::shared::Secret;
 use test_support::proxy::TcpProxy;
 use test_support::smtp::SmtpSink;
 
@@ -40,38 +40,32 @@ fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
+/// Every kind of email (and the two variants a kind's wording depends on: the TA's copy of a
+/// booking, a cancellation with reason and refund), each with the link it must carry.
 fn every_kind() -> Vec<(EmailPayload, Option<String>)> {
+    let mut payloads = one_of_each_kind();
+    payloads.push(EmailPayload::BookingConfirmation {
+        session: winter_session(),
+        audience: Audience::Ta,
+        student_name: "Ada".into(),
+    });
+    payloads.push(EmailPayload::Cancellation {
+        session: winter_session(),
+        reason: Some("TA is ill".into()),
+        refunded: Some(true),
+    });
     let link = |path: &str| Some(format!("{BASE_URL}{path}?token={TOKEN}"));
-    let s = winter_session;
-    vec![
-        (EmailPayload::EmailVerification { token: Secret::new(TOKEN) }, link("/verify-email")),
-        (EmailPayload::PasswordReset { token: Secret::new(TOKEN) }, link("/reset-password")),
-        (
-            EmailPayload::TaInvitation { organization_name: "Northside Tutoring".into(), token: Secret::new(TOKEN) },
-            link("/reset-password"),
-        ),
-        (
-            EmailPayload::BundleReceipt {
-                organization_name: "Northside Tutoring".into(),
-                course_title: "Algebra I".into(),
-                product_name: "Ten sessions".into(),
-                sessions: 10,
-                price: Cents::new(12_000).unwrap(),
-                currency: Currency::EUR,
-                valid_to: utc("2027-06-01T21:59:00Z"),
-                timezone: berlin(),
-            },
-            None,
-        ),
-        (
-            EmailPayload::BookingConfirmation { session: s(), audience: Audience::Student, student_name: "Ada".into() },
-            None,
-        ),
-        (EmailPayload::BookingConfirmation { session: s(), audience: Audience::Ta, student_name: "Ada".into() }, None),
-        (EmailPayload::GroupJoinConfirmation { session: s() }, None),
-        (EmailPayload::WaitlistPromotion { session: s() }, None),
-        (EmailPayload::Cancellation { session: s(), reason: Some("TA is ill".into()), refunded: Some(true) }, None),
-    ]
+    payloads
+        .into_iter()
+        .map(|payload| {
+            let expected = match payload.kind() {
+                EmailKind::EmailVerification => link("/verify-email"),
+                EmailKind::PasswordReset | EmailKind::TaInvitation => link("/reset-password"),
+                _ => None,
+            };
+            (payload, expected)
+        })
+        .collect()
 }
 
 #[tokio::test]

@@ -3,8 +3,8 @@
 #![allow(dead_code, reason = "each test binary uses part of it")]
 
 use chrono::{DateTime, Utc};
-use domain::notifications::{EmailPayload, OutboxMessage, SessionDetails};
-use domain::shared::{BookingId, Email, OrganizationId, OutboxMessageId, TimeZoneId};
+use domain::notifications::{Audience, EmailPayload, OutboxMessage, SessionDetails};
+use domain::shared::{BookingId, Cents, Currency, Email, OrganizationId, OutboxMessageId, Secret, TimeZoneId};
 use uuid::Uuid;
 
 pub const BASE_URL: &str = "https://app.engify.example";
@@ -46,4 +46,28 @@ pub fn message(recipient: &str, name: &str, payload: EmailPayload) -> OutboxMess
         payload,
         utc("2026-11-20T08:30:00Z"),
     )
+}
+
+/// One payload of each kind, in `EmailKind::ALL`'s order.
+pub fn one_of_each_kind() -> Vec<EmailPayload> {
+    let s = winter_session;
+    vec![
+        EmailPayload::EmailVerification { token: Secret::new(TOKEN) },
+        EmailPayload::PasswordReset { token: Secret::new(TOKEN) },
+        EmailPayload::TaInvitation { organization_name: "Northside Tutoring".into(), token: Secret::new(TOKEN) },
+        EmailPayload::BundleReceipt {
+            organization_name: "Northside Tutoring".into(),
+            course_title: "Algebra I".into(),
+            product_name: "Ten sessions".into(),
+            sessions: 10,
+            price: Cents::new(12_000).unwrap(),
+            currency: Currency::EUR,
+            valid_to: utc("2027-06-01T21:59:00Z"),
+            timezone: berlin(),
+        },
+        EmailPayload::BookingConfirmation { session: s(), audience: Audience::Student, student_name: "Ada".into() },
+        EmailPayload::GroupJoinConfirmation { session: s() },
+        EmailPayload::WaitlistPromotion { session: s() },
+        EmailPayload::Cancellation { session: s(), reason: None, refunded: None },
+    ]
 }

@@ -17,7 +17,7 @@ use test_support::smtp::{ReceivedMail, SmtpSink};
 use crate::academy::berlin;
 use crate::bookings::{booked, session};
 use crate::group_fixture::{Groups, join, leave, ok, wait};
-use crate::helpers::{PASSWORD, TestApp, spawn_with};
+use crate::helpers::{PASSWORD, TestApp, received, spawn_with};
 use crate::jobs::jobs_with_status;
 
 const PUBLIC: &str = "https://tutoring.example.com";
@@ -35,14 +35,6 @@ async fn smtp_app(db: Arc<TestDatabase>, sink: &Arc<SmtpSink>, tweak: impl FnOnc
     .await;
     app.smtp = Some(sink.clone());
     app
-}
-
-/// The mails `to` received whose subject contains `subject`.
-fn received(sink: &SmtpSink, to: &str, subject: &str) -> Vec<ReceivedMail> {
-    sink.messages()
-        .into_iter()
-        .filter(|m| m.rcpt_to.iter().any(|r| r == to) && m.subject().is_some_and(|s| s.contains(subject)))
-        .collect()
 }
 
 /// Waits until `to` has a mail about `subject`; returns the first.

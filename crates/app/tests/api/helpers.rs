@@ -77,6 +77,14 @@ impl Reply {
     }
 }
 
+/// The mails `to` received at `smtp` whose subject contains `subject`, in arrival order.
+pub fn received(smtp: &SmtpSink, to: &str, subject: &str) -> Vec<test_support::smtp::ReceivedMail> {
+    smtp.messages()
+        .into_iter()
+        .filter(|m| m.rcpt_to.iter().any(|r| r == to) && m.subject().is_some_and(|s| s.contains(subject)))
+        .collect()
+}
+
 /// The settings of a test application over `db`, in `data_dir`.
 pub fn settings(db: &TestDatabase, data_dir: &Path) -> Settings {
     let mut settings = Settings::from_env(&HashMap::new()).unwrap();
@@ -238,15 +246,8 @@ impl TestApp {
     pub async fn email(&self, to: &str, subject: &str, nth: usize) -> String {
         if let Some(smtp) = &self.smtp {
             for _ in 0..200 {
-                let found: Vec<String> = smtp
-                    .messages()
-                    .into_iter()
-                    .filter(|m| m.rcpt_to.iter().any(|r| r == to))
-                    .filter(|m| m.subject().is_some_and(|s| s.contains(subject)))
-                    .map(|m| m.text().unwrap_or_default())
-                    .collect();
-                if let Some(text) = found.into_iter().nth(nth) {
-                    return text;
+                if let Some(mail) = received(smtp, to, subject).into_iter().nth(nth) {
+                    return mail.text().unwrap_or_default();
                 }
                 tokio::time::sleep(Duration::from_millis(25)).await;
             }
