@@ -70,6 +70,22 @@ fn print(rows: &[Row]) {
     }
 }
 
+/// Waits until the app's email worker has nothing left to send (what the previous step queued),
+/// so that each measurement starts on a quiet machine; gives up after a minute.
+async fn settle(http: &reqwest::Client, base: &str) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        let ready: serde_json::Value = http.get(format!("{base}/health/ready")).send().await?.json().await?;
+        if ready["checks"]["mailQueue"]["pending"].as_u64() == Some(0) {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    println!("warning: the mail queue did not drain within a minute");
+    Ok(())
+}
+
 fn maker(f: impl Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync + 'static) -> MakeRequest {
     Arc::new(f)
 }
@@ -118,18 +134,21 @@ async fn main() -> anyhow::Result<()> {
     let mut rows = Vec::new();
 
     // The HTTP floor.
+    settle(&http, &base).await?;
     let floor = Served::start(&here, &["floor"], dir.join("floor"), &[], child::floor_address)?;
     let floor_url = format!("{}/", floor.address);
     let trivial = run(&http, c, secs, None, &[200], &maker(move |h, _| h.get(&floor_url))).await;
     floor.stop();
 
     // Cached catalog read.
+    settle(&http, &base).await?;
     let (s, b) = (seeded.clone(), base.clone());
-    let read = maker(move |h, _| h.get(format!("{b}/api/v1/courses/{}", s.course)).bearer_auth(&s.students[0].token));
+    let read = maker(move |h, _| h.get(format!("{b}/api/v1/courses")).bearer_auth(&s.students[0].token));
     let outcome = run(&http, c, secs, None, &[200], &read).await;
     rows.push(Row { name: "catalog read (cached)", outcome, limit: Some(("trivial handler", trivial.throughput())) });
 
     // Slot search: a month of the 5-TA course with 500 bookings.
+    settle(&http, &base).await?;
     let (s, b) = (seeded.clone(), base.clone());
     let window = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let url = format!(
@@ -158,6 +177,7 @@ async fn main() -> anyhow::Result<()> {
             h.post(format!("{b}/api/v1/bookings/individual")).bearer_auth(&s.students[100 + k].token).json(&body)
         })
     };
+    settle(&http, &base).await?;
     let bookings = run(&http, c, secs, None, &[201], &booking(0)).await;
     let peak = bookings.throughput();
     let pg = limits::pgbench(
@@ -172,6 +192,7 @@ async fn main() -> anyhow::Result<()> {
         ],
         &dir,
     )?;
+    settle(&http, &base).await?;
     let half = run(&http, c, secs, Some(peak / 2.0), &[201], &booking(bookings.requests + 10)).await;
     rows.push(Row {
         name: "individual booking (distinct slots)",
@@ -192,6 +213,7 @@ async fn main() -> anyhow::Result<()> {
         h.post(format!("{b}/api/v1/group-sessions/{}/join", s.group_sessions[g]))
             .bearer_auth(&s.students[student].token)
     });
+    settle(&http, &base).await?;
     let joins_secs = secs.min(Duration::from_secs(5));
     let outcome = run(&http, c, joins_secs, None, &[200, 201], &join).await;
     rows.push(Row { name: "group join", outcome, limit: None });
@@ -202,6 +224,7 @@ async fn main() -> anyhow::Result<()> {
         let student = &s.students[usize::try_from(i % 100).unwrap_or(0)];
         h.post(format!("{b}/api/v1/auth/login")).json(&json!({"email": student.email, "password": seed::PASSWORD}))
     });
+    settle(&http, &base).await?;
     let logins = run(&http, c, secs, None, &[200], &login).await;
     app.stop();
     let argon = limits::argon2_ceiling(secs).await?;

@@ -46,6 +46,13 @@ impl Core {
         catalog_changed(&*self.cache, organization).await;
     }
 
+    /// Tells the read cache that a booking or group session of the organization was created or
+    /// cancelled (what its TAs are free for changed); call it after the write commits, as
+    /// [`Core::catalog_changed`].
+    pub async fn schedule_changed(&self, organization: OrganizationId) {
+        invalidate(&*self.cache, CacheNamespace::schedule(organization)).await;
+    }
+
     /// Now.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
@@ -67,9 +74,16 @@ impl Core {
     }
 }
 
-/// [`Core::catalog_changed`] for services that hold a cache but no [`Core`].
+/// [`Core::catalog_changed`] for services that hold a cache but no [`Core`]. Slot searches
+/// depend on the catalog too: their namespace is advanced with it.
 pub async fn catalog_changed(cache: &dyn Cache, organization: OrganizationId) {
-    if let Err(error) = cache.invalidate(CacheNamespace::catalog(organization)).await {
-        tracing::warn!(%organization, error = %error, "the read cache missed a catalog invalidation");
+    invalidate(cache, CacheNamespace::catalog(organization)).await;
+    invalidate(cache, CacheNamespace::schedule(organization)).await;
+}
+
+async fn invalidate(cache: &dyn Cache, namespace: CacheNamespace) {
+    if let Err(error) = cache.invalidate(namespace).await {
+        let (organization, kind) = (namespace.organization, namespace.kind);
+        tracing::warn!(%organization, kind, error = %error, "the read cache missed an invalidation");
     }
 }

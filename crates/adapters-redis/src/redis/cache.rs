@@ -1,30 +1,24 @@
 //! The read cache in Redis: a generation counter per namespace and one hash per cached value,
-//! both under the namespace's hash tag, read and written by scripts that compare generations.
+//! both under the namespace's hash tag. Lookups are two tracked reads (answered from the
+//! connection's copies while Redis reports no change: a hit usually costs no round trip);
+//! stores and invalidations are scripts that compare generations.
 
 use std::sync::LazyLock;
 use std::time::Duration;
 
 use anyhow::anyhow;
 use async_trait::async_trait;
-use deadpool_redis::redis::Script;
+use deadpool_redis::redis::{Script, cmd};
 use domain::edge::{Cache, CacheLookup, CacheNamespace, Generation};
 use domain::store::StoreError;
 
-use super::connection::Op;
+use super::connection::{Op, tracked};
 use super::{RedisStore, millis};
 
 /// How long a generation counter lives after its last use (invalidation or put). Values never
 /// live longer (their time-to-live is capped to it), so a counter only disappears — and
 /// restarts at 0 — when no value of its namespace is left to be mistaken for a current one.
 pub const GENERATION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
-
-/// KEYS[1]: the generation, KEYS[2]: the entry. Returns {'hit', value} or {'miss', generation}.
-const GET: &str = r"
-local g = redis.call('GET', KEYS[1]) or '0'
-local e = redis.call('HMGET', KEYS[2], 'g', 'v')
-if e[1] == g then return {'hit', e[2]} end
-return {'miss', g}
-";
 
 /// KEYS[1]: the generation, KEYS[2]: the entry. ARGV: generation, value, ttl (ms),
 /// generation ttl (ms). Stores only under the current generation.
@@ -48,7 +42,6 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return g
 ";
 
-static GET_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(GET));
 static PUT_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(PUT));
 static INVALIDATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(INVALIDATE));
 
@@ -89,14 +82,21 @@ fn generation(raw: &[u8]) -> Result<Generation, StoreError> {
 
 #[async_trait]
 impl Cache for RedisCache {
+    /// The generation, then the entry. Not atomic, and need not be: an entry of the generation
+    /// read is that generation's value (a value is stored only under the generation current
+    /// then), and an entry of any other generation is a miss — a store with the generation
+    /// read then fails if the generation moved meanwhile.
     async fn get(&self, namespace: CacheNamespace, key: &str) -> Result<CacheLookup, StoreError> {
-        let mut invocation = GET_SCRIPT.key(self.generation_key(namespace));
-        invocation.key(self.entry_key(namespace, key));
-        let reply: Vec<Vec<u8>> = self.store.call(Op::Script(&invocation)).await?;
-        match <[Vec<u8>; 2]>::try_from(reply) {
-            Ok([tag, value]) if tag == b"hit" => Ok(CacheLookup::Hit(value)),
-            Ok([tag, current]) if tag == b"miss" => Ok(CacheLookup::Miss(generation(&current)?)),
-            _ => Err(StoreError::Unexpected(anyhow!("cache get script returned an unknown reply"))),
+        let mut current = cmd("GET");
+        current.arg(self.generation_key(namespace));
+        let current: Option<Vec<u8>> = self.store.call(Op::Cmd(&tracked(current))).await?;
+        let current = current.as_deref().map_or(Ok(0), generation)?;
+        let mut entry = cmd("HMGET");
+        entry.arg(self.entry_key(namespace, key)).arg("g").arg("v");
+        let (stored, value): (Option<Vec<u8>>, Option<Vec<u8>>) = self.store.call(Op::Cmd(&tracked(entry))).await?;
+        match (stored.as_deref().map(generation).transpose()?, value) {
+            (Some(stored), Some(value)) if stored == current => Ok(CacheLookup::Hit(value)),
+            _ => Ok(CacheLookup::Miss(current)),
         }
     }
 

@@ -1,13 +1,19 @@
-//! The connection to Redis shared by every Redis port: [`RedisConfig`], and [`RedisStore`], a
-//! pool with a key prefix, a time limit on every call and a circuit breaker.
+//! The connections to Redis shared by every Redis port: [`RedisConfig`], and [`RedisStore`],
+//! one multiplexed connection per thread with a key prefix, a time limit on every call and a
+//! circuit breaker.
 
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::thread::ThreadId;
 use std::time::Duration;
 
 use anyhow::anyhow;
 use deadpool_redis::redis::aio::MultiplexedConnection;
-use deadpool_redis::redis::{Cmd, ErrorKind, FromRedisValue, RedisError, ScriptInvocation, ServerErrorKind};
-use deadpool_redis::{Pool, PoolError, Runtime, Timeouts};
+use deadpool_redis::redis::caching::{CacheConfig, CacheMode};
+use deadpool_redis::redis::{
+    AsyncConnectionConfig, Client, Cmd, CommandCacheConfig, ErrorKind, FromRedisValue, IntoConnectionInfo,
+    ProtocolVersion, RedisError, ScriptInvocation, ServerErrorKind,
+};
 use domain::store::StoreError;
 use tokio::time::{Instant, timeout};
 
@@ -21,11 +27,9 @@ pub struct RedisConfig {
     /// Starts every key (default `engify:`), so that several deployments or tests can share one
     /// Redis. Must not contain `{` or `}` (keys use hash tags).
     pub key_prefix: String,
-    /// The longest a call may take, pool wait and connect included (default 500 ms); past it
-    /// the call fails with `StoreError::Unavailable`.
+    /// The longest a call may take, connecting included (default 500 ms); past it the call
+    /// fails with `StoreError::Unavailable`.
     pub command_timeout: Duration,
-    /// The most connections kept open (default 8). Each is multiplexed: many calls share one.
-    pub pool_size: usize,
     /// How long calls fail fast after Redis stopped answering, before one tries again
     /// (default 1 s).
     pub breaker_cooldown: Duration,
@@ -41,7 +45,6 @@ impl RedisConfig {
             url: url.into(),
             key_prefix: Self::DEFAULT_PREFIX.to_owned(),
             command_timeout: Duration::from_millis(500),
-            pool_size: 8,
             breaker_cooldown: Duration::from_secs(1),
         }
     }
@@ -54,7 +57,15 @@ impl RedisConfig {
     }
 }
 
-/// A handle on Redis, cheap to clone; every clone shares the pool and the circuit breaker.
+/// A handle on Redis, cheap to clone; every clone shares the connections and the circuit
+/// breaker.
+///
+/// Each thread that calls gets a multiplexed connection of its own, opened on its first call:
+/// the connection's reader and writer run on the runtime of that thread (an actix worker's),
+/// so a reply wakes the request that waits for it without a hop to another thread, and the
+/// calls of that thread's concurrent requests are pipelined on it. Connections speak RESP3 and
+/// keep local copies of [`tracked`] reads (revocation lookups, read-cache lookups), kept
+/// current by Redis's invalidation messages.
 ///
 /// Each call is one round trip (one command or one Lua script), limited to
 /// `command_timeout`. A call that fails to reach Redis (refused, dropped, timed out) opens the
@@ -66,12 +77,10 @@ pub struct RedisStore {
 }
 
 struct Inner {
-    pool: Pool,
-    /// A multiplexed connection taken from the pool and shared by every call: many calls
-    /// pipeline on it at once, and a call costs its one round trip (checking a connection out
-    /// of the pool costs a PING each time). Dropped when a call finds Redis unreachable; the
-    /// next call takes a connection from the pool again, which checks it.
-    shared: std::sync::Mutex<Option<MultiplexedConnection>>,
+    client: Client,
+    /// Each calling thread's connection. All are dropped when a call finds Redis unreachable;
+    /// each thread's next call opens a new one.
+    connections: std::sync::Mutex<HashMap<ThreadId, MultiplexedConnection>>,
     prefix: String,
     timeout: Duration,
     breaker: Breaker,
@@ -85,6 +94,28 @@ impl std::fmt::Debug for RedisStore {
             .field("breaker_open", &self.inner.breaker.is_open())
             .finish_non_exhaustive()
     }
+}
+
+/// The most keys a connection keeps local copies of (least recently used go first).
+const TRACKED_KEYS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(10_000).expect("not zero");
+
+/// The longest a local copy is kept without being read from Redis again (Redis's invalidation
+/// messages keep it current meanwhile; this bounds the harm of one that never arrives).
+const TRACKED_TTL: Duration = Duration::from_secs(60);
+
+/// `cmd` as a *tracked read*: its reply is kept by the connection and later identical reads
+/// are answered from that copy, until Redis reports a change of the key (client-side caching
+/// with `CLIENT TRACKING … OPTIN`), the copy is [`TRACKED_TTL`] old, or the connection drops.
+///
+/// A copy is as fresh as the connection's last reply: Redis sends a key's invalidation on the
+/// connection before any later reply, and the connection applies it first. So a tracked read
+/// that follows any round trip on the same connection sees every write that completed before
+/// that round trip began — on any instance. The API makes such a round trip before its
+/// handlers read (the rate-limit check of every `/api/v1` request, on the worker's own
+/// connection); other callers that need that guarantee make one first.
+pub(crate) fn tracked(mut cmd: Cmd) -> Cmd {
+    cmd.set_cache_config(CommandCacheConfig::new());
+    cmd
 }
 
 /// A call's failure, and whether it means Redis is unreachable.
@@ -110,16 +141,6 @@ impl Failure {
             );
         Self { error: anyhow::Error::new(e), unreachable }
     }
-
-    fn pool(e: PoolError) -> Self {
-        match e {
-            PoolError::Backend(e) => Self::redis(e),
-            PoolError::Timeout(kind) => {
-                Self { error: anyhow!("no redis connection in time ({kind:?})"), unreachable: true }
-            }
-            other => Self { error: anyhow!("redis pool: {other}"), unreachable: false },
-        }
-    }
 }
 
 /// One round trip: a command or a script.
@@ -140,20 +161,16 @@ impl RedisStore {
         if config.key_prefix.contains(['{', '}']) {
             return Err(StoreError::Unexpected(anyhow!("the redis key prefix must not contain braces")));
         }
-        let limit = Some(config.command_timeout);
-        let pool = deadpool_redis::Config::from_url(config.url.clone())
-            .builder()
-            .map_err(|e| StoreError::Unexpected(anyhow!("invalid REDIS_URL: {e}")))?
-            .max_size(config.pool_size.max(1))
-            .timeouts(Timeouts { wait: limit, create: limit, recycle: limit })
-            .runtime(Runtime::Tokio1)
-            .build()
-            .map_err(|e| StoreError::Unexpected(anyhow!("cannot build the redis pool: {e}")))?;
+        let invalid = |e: RedisError| StoreError::Unexpected(anyhow!("invalid REDIS_URL: {e}"));
+        let info = config.url.as_str().into_connection_info().map_err(invalid)?;
+        // RESP3: the invalidation messages of client-side caching arrive on the connection.
+        let settings = info.redis_settings().clone().set_protocol(ProtocolVersion::RESP3);
+        let client = Client::open(info.set_redis_settings(settings)).map_err(invalid)?;
         let breaker = Breaker::new(config.breaker_cooldown);
         Ok(Self {
             inner: Arc::new(Inner {
-                pool,
-                shared: std::sync::Mutex::new(None),
+                client,
+                connections: std::sync::Mutex::new(HashMap::new()),
                 prefix: config.key_prefix.clone(),
                 timeout: config.command_timeout,
                 breaker,
@@ -161,8 +178,8 @@ impl RedisStore {
         })
     }
 
-    /// One PING: its round-trip time (connection included if the pool had none), for readiness
-    /// checks.
+    /// One PING: its round-trip time (connecting included if the thread had no connection),
+    /// for readiness checks.
     ///
     /// # Errors
     /// `StoreError::Unavailable` when Redis does not answer in time or the breaker is open.
@@ -216,23 +233,26 @@ impl RedisStore {
 }
 
 impl Inner {
-    fn slot(&self) -> std::sync::MutexGuard<'_, Option<MultiplexedConnection>> {
-        self.shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<ThreadId, MultiplexedConnection>> {
+        self.connections.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The shared connection, taken from the pool (and checked by it) when there is none.
+    /// This thread's connection, opened when it has none.
     async fn connection(&self) -> Result<MultiplexedConnection, Failure> {
-        if let Some(conn) = self.slot().clone() {
+        let thread = std::thread::current().id();
+        if let Some(conn) = self.slots().get(&thread).cloned() {
             return Ok(conn);
         }
-        let pooled = self.pool.get().await.map_err(Failure::pool)?;
-        let conn = MultiplexedConnection::clone(&pooled);
-        *self.slot() = Some(conn.clone());
+        let tracking =
+            CacheConfig::new().set_mode(CacheMode::OptIn).set_size(TRACKED_KEYS).set_default_client_ttl(TRACKED_TTL);
+        let config = AsyncConnectionConfig::new().set_cache_config(tracking);
+        let conn = self.client.get_multiplexed_async_connection_with_config(&config).await.map_err(Failure::redis)?;
+        self.slots().insert(thread, conn.clone());
         Ok(conn)
     }
 
-    /// Drops the shared connection after Redis was found unreachable.
+    /// Drops every connection after Redis was found unreachable.
     fn forget_connection(&self) {
-        *self.slot() = None;
+        self.slots().clear();
     }
 }

@@ -10,7 +10,7 @@ use domain::shared::SessionId;
 use domain::store::StoreError;
 
 use super::RedisStore;
-use super::connection::Op;
+use super::connection::{Op, tracked};
 
 /// KEYS[1]: the session. ARGV: until (ms since the Unix epoch, rounded up). Never shortens an
 /// existing revocation; a revocation already over (on Redis's clock) stores nothing.
@@ -28,6 +28,10 @@ static REVOKE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(REVOKE));
 
 /// Revoked sessions in Redis: `{prefix}revoked:{session id}`, holding and expiring at the
 /// revocation's end (milliseconds since the Unix epoch, rounded up: never shorter).
+///
+/// The lookup is a tracked read (see `tracked` in `connection`): a session's every later
+/// request on the same worker is answered from the connection's copy, which Redis invalidates
+/// the moment the session is revoked, anywhere.
 #[derive(Debug, Clone)]
 pub struct RedisRevocationList {
     store: RedisStore,
@@ -61,6 +65,6 @@ impl RevocationList for RedisRevocationList {
     async fn is_revoked(&self, session: SessionId) -> Result<bool, StoreError> {
         let mut exists = cmd("EXISTS");
         exists.arg(self.session_key(session));
-        self.store.call(Op::Cmd(&exists)).await
+        self.store.call(Op::Cmd(&tracked(exists))).await
     }
 }

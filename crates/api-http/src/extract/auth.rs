@@ -7,26 +7,35 @@ use std::pin::Pin;
 
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage as _, HttpRequest, dev::Payload, web};
+use domain::accounts::{AuthenticateError, VerifiedToken};
 use domain::shared::{Actor, ErrorCode, UserId};
 
 use super::context::request_context;
 use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
 
-/// The user a request's access token was signed for, once worked out (see [`token_subject`]).
-#[derive(Debug, Clone, Copy)]
-struct Subject(Option<UserId>);
+/// The request's access token as verified (signature and claims), once worked out (see
+/// [`verified_token`]); `None` inside when the request has none or it fails a check.
+#[derive(Debug, Clone)]
+struct Verified(Option<VerifiedToken>);
+
+/// The request's access token, its signature and claims checked (no revocation lookup):
+/// worked out once per request and kept in its extensions, for the edge and then the
+/// [`Authenticated`] extractor.
+fn verified_token(req: &HttpRequest, state: &HttpState) -> Option<VerifiedToken> {
+    if let Some(Verified(token)) = req.extensions().get::<Verified>() {
+        return token.clone();
+    }
+    let token = bearer_token(req).and_then(|token| state.accounts.verify_access_token(&token));
+    req.extensions_mut().insert(Verified(token.clone()));
+    token
+}
 
 /// The user of the request's access token, checked by signature and claims only (no
 /// revocation lookup): what the edge keys rate limits and idempotency scopes by, before the
-/// handler authenticates in full. Worked out once per request and kept in its extensions.
+/// handler authenticates in full.
 pub fn token_subject(req: &HttpRequest, state: &HttpState) -> Option<UserId> {
-    if let Some(Subject(user)) = req.extensions().get::<Subject>() {
-        return *user;
-    }
-    let user = bearer_token(req).and_then(|token| state.accounts.token_subject(&token));
-    req.extensions_mut().insert(Subject(user));
-    user
+    verified_token(req, state).map(|token| token.user_id())
 }
 
 /// The authenticated caller.
@@ -46,14 +55,20 @@ impl FromRequest for Authenticated {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<HttpState>>().cloned();
-        let token = bearer_token(req);
+        let token = state.as_ref().and_then(|state| verified_token(req, state));
+        let sent = token.is_some() || bearer_token(req).is_some();
         let context = request_context(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::new(ErrorCode::InternalError))?;
-            let token = token.ok_or_else(|| {
-                ApiError::new(ErrorCode::Unauthenticated).detail("Send an access token: Authorization: Bearer <token>.")
-            })?;
-            let actor = state.accounts.authenticate(&token, context).await.api()?;
+            let Some(token) = token else {
+                if sent {
+                    // Refused as `authenticate` refuses a token that fails a check.
+                    return Err::<Self, _>(AuthenticateError::Unauthenticated).api();
+                }
+                let hint = "Send an access token: Authorization: Bearer <token>.";
+                return Err(ApiError::new(ErrorCode::Unauthenticated).detail(hint));
+            };
+            let actor = state.accounts.authenticate_verified(&token, context).await.api()?;
             // The request's span (and so every later log line of the request) names the user.
             tracing::Span::current().record("user_id", tracing::field::display(actor.user_id));
             Ok(Self(actor))

@@ -14,7 +14,7 @@ use crate::state::HttpState;
 /// the window `[from, to)` (admins).
 #[utoipa::path(tag = "admin", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, description = "A page of audit events", body = PageResponse<AuditEventResponse>)))]
-#[get("/admin/audit-events")]
+#[get("/audit-events")]
 pub async fn list_audit_events(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

@@ -15,7 +15,7 @@ use crate::state::HttpState;
 /// Sign up an organization and its first admin.
 #[utoipa::path(tag = "accounts", request_body = SignUpRequest,
     responses((status = 201, description = "The organization, its admin and the admin's tokens", body = SignUpResponse)))]
-#[post("/organizations")]
+#[post("")]
 pub async fn sign_up(
     state: web::Data<HttpState>,
     Context(ctx): Context,
@@ -29,7 +29,7 @@ pub async fn sign_up(
 /// Register a student in an organization.
 #[utoipa::path(tag = "accounts", request_body = RegisterRequest,
     responses((status = 201, description = "The student and their tokens; a verification email is sent", body = TokensResponse)))]
-#[post("/auth/register")]
+#[post("/register")]
 pub async fn register(
     state: web::Data<HttpState>,
     Context(ctx): Context,
@@ -43,7 +43,7 @@ pub async fn register(
 /// Log in with email and password.
 #[utoipa::path(tag = "accounts", request_body = LoginRequest,
     responses((status = 200, description = "New tokens", body = TokensResponse)))]
-#[post("/auth/login")]
+#[post("/login")]
 pub async fn login(
     state: web::Data<HttpState>,
     Context(ctx): Context,
@@ -58,7 +58,7 @@ pub async fn login(
 /// revokes the session).
 #[utoipa::path(tag = "accounts", request_body = RefreshRequest,
     responses((status = 200, description = "New tokens", body = TokensResponse)))]
-#[post("/auth/refresh")]
+#[post("/refresh")]
 pub async fn refresh(
     state: web::Data<HttpState>,
     Context(ctx): Context,
@@ -71,7 +71,7 @@ pub async fn refresh(
 /// Log out: the refresh token's session ends, its access tokens are refused at once.
 #[utoipa::path(tag = "accounts", request_body = RefreshRequest, security(("bearer" = [])),
     responses((status = 204, description = "Logged out")))]
-#[post("/auth/logout")]
+#[post("/logout")]
 pub async fn logout(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -83,7 +83,7 @@ pub async fn logout(
 
 /// Confirm an email address with the token of the verification link.
 #[utoipa::path(tag = "accounts", request_body = TokenRequest, responses((status = 204, description = "Verified")))]
-#[post("/auth/verify-email")]
+#[post("/verify-email")]
 pub async fn verify_email(
     state: web::Data<HttpState>,
     Context(ctx): Context,
@@ -96,7 +96,7 @@ pub async fn verify_email(
 /// Send the verification email again.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])),
     responses((status = 202, description = "A new link is on its way (nothing is sent if already verified)")))]
-#[post("/auth/verify-email/resend")]
+#[post("/verify-email/resend")]
 pub async fn resend_verification(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -108,7 +108,7 @@ pub async fn resend_verification(
 /// Ask for a password-reset link. Always 202, whether the email has an account or not.
 #[utoipa::path(tag = "accounts", request_body = PasswordResetRequest,
     responses((status = 202, description = "If the email has an account, a link is on its way")))]
-#[post("/auth/password-reset")]
+#[post("/password-reset")]
 pub async fn request_password_reset(
     state: web::Data<HttpState>,
     Context(ctx): Context,
@@ -125,7 +125,7 @@ pub async fn request_password_reset(
 /// user ends.
 #[utoipa::path(tag = "accounts", request_body = PasswordResetConfirmRequest,
     responses((status = 204, description = "Password set")))]
-#[post("/auth/password-reset/confirm")]
+#[post("/password-reset/confirm")]
 pub async fn confirm_password_reset(
     state: web::Data<HttpState>,
     Context(ctx): Context,

@@ -16,7 +16,7 @@ use crate::state::HttpState;
 /// zone when they never set one.
 #[utoipa::path(tag = "availability", security(("bearer" = [])), params(("taId" = Uuid, Path, description = "The TA")),
     responses((status = 200, description = "The availability", body = AvailabilityBody)))]
-#[get("/tas/{taId}/availability")]
+#[get("/{taId}/availability")]
 pub async fn get_availability(
     req: HttpRequest,
     state: web::Data<HttpState>,
@@ -34,7 +34,7 @@ pub async fn get_availability(
 #[utoipa::path(tag = "availability", security(("bearer" = [])), params(("taId" = Uuid, Path, description = "The TA")),
     request_body = AvailabilityBody,
     responses((status = 200, description = "The availability", body = AvailabilityBody)))]
-#[put("/tas/{taId}/availability")]
+#[put("/{taId}/availability")]
 pub async fn put_availability(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

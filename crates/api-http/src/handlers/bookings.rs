@@ -19,7 +19,7 @@ use crate::state::HttpState;
 /// `bundlePurchaseId` one bundle credit pays, else the course's per-session price.
 #[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = BookIndividualRequest,
     responses((status = 201, description = "The booking", body = BookingResponse)))]
-#[post("/bookings/individual")]
+#[post("/individual")]
 pub async fn book_individual(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -40,7 +40,7 @@ pub async fn book_individual(
 /// sessions they teach, a student the sessions they hold a seat in (only their own seat shown).
 #[utoipa::path(tag = "bookings", security(("bearer" = [])), params(BookingListQuery),
     responses((status = 200, description = "A page of bookings", body = PageResponse<BookingResponse>)))]
-#[get("/bookings")]
+#[get("")]
 pub async fn list_bookings(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -55,7 +55,7 @@ pub async fn list_bookings(
 /// One booking (admins, its TA, its students).
 #[utoipa::path(tag = "bookings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The booking")),
     responses((status = 200, description = "The booking", body = BookingResponse)))]
-#[get("/bookings/{id}", guard = "super::fallback::not_a_literal_path")]
+#[get("/{id}", guard = "super::fallback::not_a_literal_path")]
 pub async fn get_booking(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -71,7 +71,7 @@ pub async fn get_booking(
 #[utoipa::path(tag = "bookings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The booking")),
     request_body(content = Option<CancelBookingRequest>, description = "Optional: the body may be left out"),
     responses((status = 200, description = "The cancelled booking", body = BookingResponse)))]
-#[post("/bookings/{id}/cancel")]
+#[post("/{id}/cancel")]
 pub async fn cancel_booking(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

@@ -15,7 +15,7 @@ use crate::state::HttpState;
 /// product's validity days; a receipt is emailed. One active bundle per product at a time.
 #[utoipa::path(tag = "bundles", security(("bearer" = [])), request_body = PurchaseBundleRequest,
     responses((status = 201, description = "The bundle", body = BundlePurchaseResponse)))]
-#[post("/bundle-purchases")]
+#[post("")]
 pub async fn purchase_bundle(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -29,7 +29,7 @@ pub async fn purchase_bundle(
 /// Bundles, newest first: a student's own; an admin's view of all (optionally one student's).
 #[utoipa::path(tag = "bundles", security(("bearer" = [])), params(BundleListQuery),
     responses((status = 200, description = "A page of bundles", body = PageResponse<BundlePurchaseResponse>)))]
-#[get("/bundle-purchases")]
+#[get("")]
 pub async fn list_bundle_purchases(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -44,7 +44,7 @@ pub async fn list_bundle_purchases(
 /// One bundle (its owner or an admin).
 #[utoipa::path(tag = "bundles", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The bundle")),
     responses((status = 200, description = "The bundle", body = BundlePurchaseResponse)))]
-#[get("/bundle-purchases/{id}")]
+#[get("/{id}")]
 pub async fn get_bundle_purchase(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -58,7 +58,7 @@ pub async fn get_bundle_purchase(
 /// debit, refund and forfeit; the deltas add up to `remainingSessions`.
 #[utoipa::path(tag = "bundles", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The bundle")),
     responses((status = 200, description = "The ledger", body = ListResponse<LedgerEntryResponse>)))]
-#[get("/bundle-purchases/{id}/ledger")]
+#[get("/{id}/ledger")]
 pub async fn get_bundle_ledger(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

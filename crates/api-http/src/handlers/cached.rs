@@ -7,6 +7,7 @@
 //! A cache that fails is skipped: the read goes to the database.
 
 use std::future::Future;
+use std::time::Duration;
 
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
@@ -43,8 +44,30 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
 {
-    let cache = &state.edge.cache;
+    let ttl = state.edge.cache_ttl;
     let namespace = CacheNamespace::catalog(actor.organization_id);
+    cached_in(state, namespace, actor, req, || async move { read().await.map(|value| (value, ttl)) }).await
+}
+
+/// 200 with the value `read` returns, kept in `namespace` for as long as `read` says (at most
+/// the configured time-to-live; zero keeps nothing), or with the cached bytes of an earlier
+/// identical read.
+///
+/// # Errors
+/// Those of `read` (never cached), and a 500 if the value cannot be serialized.
+pub async fn cached_in<T, F, Fut>(
+    state: &HttpState,
+    namespace: CacheNamespace,
+    actor: &Actor,
+    req: &HttpRequest,
+    read: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(T, Duration), ApiError>>,
+{
+    let cache = &state.edge.cache;
     let key = format!("{}:{}?{}", actor.role, req.path(), req.query_string());
     let generation = match cache.get(namespace, &key).await {
         Ok(CacheLookup::Hit(body)) => return Ok(respond(body, "engify; hit")),
@@ -54,11 +77,13 @@ where
             None
         }
     };
-    let value = read().await?;
+    let (value, keep_for) = read().await?;
     let body = serde_json::to_vec(&value)
         .map_err(|e| ApiError::unexpected(ErrorCode::InternalError, anyhow::Error::new(e).context("serializing")))?;
+    let ttl = keep_for.min(state.edge.cache_ttl);
     if let Some(generation) = generation
-        && let Err(error) = cache.put(namespace, &key, generation, body.clone(), state.edge.cache_ttl).await
+        && !ttl.is_zero()
+        && let Err(error) = cache.put(namespace, &key, generation, body.clone(), ttl).await
     {
         tracing::debug!(error = %error, "read cache unavailable: value not kept");
     }

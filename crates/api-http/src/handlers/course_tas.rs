@@ -17,7 +17,7 @@ use crate::state::HttpState;
 #[utoipa::path(tag = "catalog", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The course"), ("taId" = Uuid, Path, description = "The TA")),
     responses((status = 204, description = "The TA teaches the course")))]
-#[put("/courses/{id}/tas/{taId}")]
+#[put("/{id}/tas/{taId}")]
 pub async fn assign_ta(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -33,7 +33,7 @@ pub async fn assign_ta(
 #[utoipa::path(tag = "catalog", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The course"), ("taId" = Uuid, Path, description = "The TA")),
     responses((status = 204, description = "The TA no longer teaches the course")))]
-#[delete("/courses/{id}/tas/{taId}")]
+#[delete("/{id}/tas/{taId}")]
 pub async fn unassign_ta(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -47,7 +47,7 @@ pub async fn unassign_ta(
 /// The TAs who teach a course, ordered by name then id.
 #[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
     responses((status = 200, description = "The course's TAs", body = ListResponse<UserResponse>)))]
-#[get("/courses/{id}/tas")]
+#[get("/{id}/tas")]
 pub async fn list_course_tas(
     req: HttpRequest,
     state: web::Data<HttpState>,

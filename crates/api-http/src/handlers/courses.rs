@@ -17,7 +17,7 @@ use crate::state::HttpState;
 /// Create a course (admins); it starts active.
 #[utoipa::path(tag = "catalog", security(("bearer" = [])), request_body = NewCourseRequest,
     responses((status = 201, description = "The course", body = CourseResponse)))]
-#[post("/courses")]
+#[post("")]
 pub async fn create_course(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -31,7 +31,7 @@ pub async fn create_course(
 /// The organization's courses, ordered by code (inactive ones included).
 #[utoipa::path(tag = "catalog", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, description = "A page of courses", body = PageResponse<CourseResponse>)))]
-#[get("/courses")]
+#[get("")]
 pub async fn list_courses(
     req: HttpRequest,
     state: web::Data<HttpState>,
@@ -49,7 +49,7 @@ pub async fn list_courses(
 /// A course of the caller's organization.
 #[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
     responses((status = 200, description = "The course", body = CourseResponse)))]
-#[get("/courses/{id}")]
+#[get("/{id}")]
 pub async fn get_course(
     req: HttpRequest,
     state: web::Data<HttpState>,
@@ -68,7 +68,7 @@ pub async fn get_course(
 #[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
     request_body = CoursePatchRequest,
     responses((status = 200, description = "The course", body = CourseResponse)))]
-#[patch("/courses/{id}")]
+#[patch("/{id}")]
 pub async fn update_course(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

@@ -18,7 +18,7 @@ use crate::state::HttpState;
 /// and price come from the template; the TA's availability and other sessions are checked.
 #[utoipa::path(tag = "group-sessions", security(("bearer" = [])), request_body = ScheduleGroupSessionRequest,
     responses((status = 201, description = "The session", body = BookingResponse)))]
-#[post("/group-sessions")]
+#[post("")]
 pub async fn schedule_group_session(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -33,7 +33,7 @@ pub async fn schedule_group_session(
 /// seat in each.
 #[utoipa::path(tag = "group-sessions", security(("bearer" = [])), params(GroupSessionQuery),
     responses((status = 200, description = "A page of sessions", body = PageResponse<BookingResponse>)))]
-#[get("/group-sessions")]
+#[get("")]
 pub async fn list_group_sessions(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -50,7 +50,7 @@ pub async fn list_group_sessions(
     params(("id" = Uuid, Path, description = "The group session")),
     request_body(content = Option<SeatPaymentRequest>, description = "Optional: the body may be left out"),
     responses((status = 200, description = "The session with the caller's seat", body = BookingResponse)))]
-#[post("/group-sessions/{id}/join")]
+#[post("/{id}/join")]
 pub async fn join_group_session(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -67,7 +67,7 @@ pub async fn join_group_session(
 #[utoipa::path(tag = "group-sessions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The group session")),
     responses((status = 200, description = "The session without the caller's seat", body = BookingResponse)))]
-#[post("/group-sessions/{id}/leave")]
+#[post("/{id}/leave")]
 pub async fn leave_group_session(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

@@ -14,7 +14,7 @@ use crate::state::HttpState;
 /// Create a template (admins): a course, its TA, a title, seats, length and price per student.
 #[utoipa::path(tag = "group-sessions", security(("bearer" = [])), request_body = CreateTemplateRequest,
     responses((status = 201, description = "The template", body = TemplateResponse)))]
-#[post("/group-session-templates")]
+#[post("")]
 pub async fn create_group_session_template(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -28,7 +28,7 @@ pub async fn create_group_session_template(
 /// The organization's templates, ordered by title, optionally of one course.
 #[utoipa::path(tag = "group-sessions", security(("bearer" = [])), params(TemplateQuery),
     responses((status = 200, description = "A page of templates", body = PageResponse<TemplateResponse>)))]
-#[get("/group-session-templates")]
+#[get("")]
 pub async fn list_group_session_templates(
     req: HttpRequest,
     state: web::Data<HttpState>,

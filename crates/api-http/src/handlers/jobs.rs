@@ -15,7 +15,7 @@ use crate::state::HttpState;
 /// The organization's email jobs, newest first (admins).
 #[utoipa::path(tag = "admin", security(("bearer" = [])), params(JobQuery),
     responses((status = 200, description = "A page of jobs", body = PageResponse<JobResponse>)))]
-#[get("/admin/jobs")]
+#[get("/jobs")]
 pub async fn list_jobs(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -30,7 +30,7 @@ pub async fn list_jobs(
 /// pending job is left as it is; a sent one is `job_not_retryable`.
 #[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The job")),
     responses((status = 202, description = "Queued")))]
-#[post("/admin/jobs/{id}/retry")]
+#[post("/jobs/{id}/retry")]
 pub async fn retry_job(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

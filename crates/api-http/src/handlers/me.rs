@@ -12,7 +12,7 @@ use crate::state::HttpState;
 
 /// The caller.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), responses((status = 200, description = "The caller", body = UserResponse)))]
-#[get("/me")]
+#[get("")]
 pub async fn me(state: web::Data<HttpState>, Authenticated(actor): Authenticated) -> Result<HttpResponse, ApiError> {
     let user = state.accounts.me(&actor).await.api()?;
     Ok(ok(&UserResponse::from(&user)))
@@ -21,7 +21,7 @@ pub async fn me(state: web::Data<HttpState>, Authenticated(actor): Authenticated
 /// The caller's active sessions, most recently used first.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])),
     responses((status = 200, description = "Sessions", body = SessionsResponse)))]
-#[get("/auth/sessions")]
+#[get("/sessions")]
 pub async fn list_sessions(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -35,7 +35,7 @@ pub async fn list_sessions(
 #[utoipa::path(tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The session")),
     responses((status = 204, description = "Revoked")))]
-#[delete("/auth/sessions/{id}")]
+#[delete("/sessions/{id}")]
 pub async fn revoke_session(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

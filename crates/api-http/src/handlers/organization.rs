@@ -11,7 +11,7 @@ use crate::state::HttpState;
 /// The caller's organization.
 #[utoipa::path(tag = "organization", security(("bearer" = [])),
     responses((status = 200, description = "The organization", body = OrganizationResponse)))]
-#[get("/organization")]
+#[get("")]
 pub async fn get_organization(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -23,7 +23,7 @@ pub async fn get_organization(
 /// Change the caller's organization (admins).
 #[utoipa::path(tag = "organization", security(("bearer" = [])), request_body = OrganizationPatchRequest,
     responses((status = 200, description = "The organization", body = OrganizationResponse)))]
-#[patch("/organization")]
+#[patch("")]
 pub async fn update_organization(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

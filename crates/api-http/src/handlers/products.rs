@@ -18,7 +18,7 @@ use crate::state::HttpState;
 #[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
     request_body = NewProductRequest,
     responses((status = 201, description = "The product", body = ProductResponse)))]
-#[post("/courses/{id}/products")]
+#[post("/{id}/products")]
 pub async fn create_product(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -33,7 +33,7 @@ pub async fn create_product(
 /// A course's products: active first, then by creation (inactive ones included).
 #[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
     responses((status = 200, description = "The course's products", body = ListResponse<ProductResponse>)))]
-#[get("/courses/{id}/products")]
+#[get("/{id}/products")]
 pub async fn list_products(
     req: HttpRequest,
     state: web::Data<HttpState>,
@@ -50,7 +50,7 @@ pub async fn list_products(
 /// One product (any member), active or not: where `POST /courses/{id}/products` points.
 #[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The product")),
     responses((status = 200, description = "The product", body = ProductResponse)))]
-#[get("/products/{id}")]
+#[get("/{id}")]
 pub async fn get_product(
     req: HttpRequest,
     state: web::Data<HttpState>,
@@ -69,7 +69,7 @@ pub async fn get_product(
 #[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The product")),
     request_body = ProductPatchRequest,
     responses((status = 200, description = "The product", body = ProductResponse)))]
-#[patch("/products/{id}")]
+#[patch("/{id}")]
 pub async fn update_product(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

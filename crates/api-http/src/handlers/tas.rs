@@ -18,7 +18,7 @@ use crate::state::HttpState;
 /// emailed; the TA sets a password through `POST /auth/password-reset/confirm`.
 #[utoipa::path(tag = "tas", security(("bearer" = [])), request_body = InviteTaRequest,
     responses((status = 201, description = "The TA", body = UserResponse)))]
-#[post("/tas")]
+#[post("")]
 pub async fn invite_ta(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -32,7 +32,7 @@ pub async fn invite_ta(
 /// The organization's TAs, ordered by name then id.
 #[utoipa::path(tag = "tas", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, description = "A page of TAs", body = PageResponse<UserResponse>)))]
-#[get("/tas")]
+#[get("")]
 pub async fn list_tas(
     req: HttpRequest,
     state: web::Data<HttpState>,
@@ -50,7 +50,7 @@ pub async fn list_tas(
 /// A TA of the caller's organization.
 #[utoipa::path(tag = "tas", security(("bearer" = [])), params(("taId" = Uuid, Path, description = "The TA")),
     responses((status = 200, description = "The TA", body = UserResponse)))]
-#[get("/tas/{taId}")]
+#[get("/{taId}")]
 pub async fn get_ta(
     req: HttpRequest,
     state: web::Data<HttpState>,

@@ -16,7 +16,7 @@ use crate::state::HttpState;
 #[utoipa::path(tag = "group-sessions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The group session")), request_body(content = Option<SeatPaymentRequest>, description = "Optional: the body may be left out"),
     responses((status = 201, description = "The caller's place on the waitlist", body = WaitlistEntryResponse)))]
-#[post("/group-sessions/{id}/waitlist")]
+#[post("/{id}/waitlist")]
 pub async fn join_waitlist(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,
@@ -33,7 +33,7 @@ pub async fn join_waitlist(
 #[utoipa::path(tag = "group-sessions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The group session")),
     responses((status = 204, description = "Left")))]
-#[delete("/group-sessions/{id}/waitlist")]
+#[delete("/{id}/waitlist")]
 pub async fn leave_waitlist(
     state: web::Data<HttpState>,
     Authenticated(actor): Authenticated,

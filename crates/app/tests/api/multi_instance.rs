@@ -1,16 +1,18 @@
 //! Three instances on different ports sharing one PostgreSQL database and one Redis (a key
 //! prefix of this test's own): the rate limit is one budget, an idempotency key replays on
 //! every instance, a logged-out session is refused by all at once, failed logins lock the
-//! account on all, a catalog write shows in every instance's next read, and bookings racing
-//! across instances still produce exactly one.
+//! account on all, a catalog write shows in every instance's next read (and a booking in every
+//! instance's next slot search), and bookings racing across instances still produce exactly
+//! one.
 
 use futures_util::future::join_all;
 use serde_json::json;
 
-use crate::academy::{Academy, berlin};
-use crate::bookings::{book, session, with};
+use crate::academy::{Academy, berlin, rfc3339};
+use crate::bookings::{book, booked, session, with};
 use crate::helpers::{PASSWORD, TestApp};
 use crate::rate_limits::parse_ratelimit;
+use crate::read_cache::day_of_slots;
 use crate::shared_state::{TestRedis, instances};
 
 async fn three(tweak: impl Fn(&mut app::Settings)) -> Option<Vec<TestApp>> {
@@ -105,6 +107,35 @@ async fn a_catalog_write_on_one_instance_shows_in_the_next_read_on_every_other()
         // …and no instance serves the old one.
         for app in &apps {
             assert_eq!(app.get(&path, Some(admin)).await.json()["title"], title);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_booking_on_one_instance_shows_in_the_next_slot_search_on_every_other() {
+    let Some(apps) = three(|_| {}).await else { return };
+    let academy = Academy::new(&apps[0], "acme").await;
+    let (course, tas) = academy.course_with_tas("MATH-101", &["Tara"]).await;
+    let course = course["id"].as_str().unwrap().to_owned();
+    let sam = academy.student("Sam").await;
+    let path = day_of_slots(&course);
+    let offered = |reply: crate::helpers::Reply, at: &str| {
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.json()["data"].as_array().unwrap().iter().any(|s| s["startsAt"] == at)
+    };
+    for (i, hour) in [9, 12, 15].into_iter().enumerate() {
+        let at = rfc3339(berlin(2, hour, 0));
+        // Every instance searches (and caches) the day…
+        for app in &apps {
+            assert!(offered(app.get(&path, Some(&sam.access)).await, &at));
+            assert!(offered(app.get(&path, Some(&sam.access)).await, &at));
+        }
+        // …one books a slot…
+        booked(&apps[i], &sam.access, with(session(&course, berlin(2, hour, 0), 60), &json!({"taId": tas[0].id})))
+            .await;
+        // …and no instance offers it any more.
+        for app in &apps {
+            assert!(!offered(app.get(&path, Some(&sam.access)).await, &at), "{hour}:00 still offered");
         }
     }
 }

@@ -1,11 +1,14 @@
-//! The read cache over HTTP: catalog reads are served from it (`Cache-Status: engify; hit`),
-//! and every write that changes them — course, product, TA assignment, availability,
-//! template — is visible to the very next read. In process and in Redis; across instances
-//! sharing Redis in `multi_instance`.
+//! The read cache over HTTP: catalog reads and slot searches are served from it
+//! (`Cache-Status: engify; hit`), and every write that changes them — course, product, TA
+//! assignment, availability, template; booking, cancellation, group session, settings — is
+//! visible to the very next read. In process and in Redis; across instances sharing Redis in
+//! `multi_instance`.
 
-use serde_json::json;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
 
-use crate::academy::Academy;
+use crate::academy::{Academy, berlin, rfc3339};
+use crate::bookings::{booked, cancel, session, with};
 use crate::helpers::{Reply, TestApp};
 use crate::shared_state::every_edge;
 
@@ -93,5 +96,62 @@ async fn organizations_never_see_each_others_cached_reads() {
         let theirs = app.get("/api/v1/courses", Some(&globex.admin.access)).await;
         assert!(!is_hit(&theirs));
         assert_eq!(theirs.json()["data"].as_array().unwrap().len(), 0);
+    }
+}
+
+/// The slot starts of a search reply.
+fn starts(body: &Value) -> Vec<DateTime<Utc>> {
+    body["data"].as_array().unwrap().iter().map(|s| s["startsAt"].as_str().unwrap().parse().unwrap()).collect()
+}
+
+/// The 60-minute slots of `course` on the day after tomorrow, Berlin time.
+pub fn day_of_slots(course: &str) -> String {
+    let (from, to) = (rfc3339(berlin(2, 0, 0)), rfc3339(berlin(3, 0, 0)));
+    format!("/api/v1/courses/{course}/slots?from={from}&to={to}&durationMinutes=60")
+}
+
+#[tokio::test]
+async fn every_schedule_write_shows_in_the_next_slot_search() {
+    for app in every_edge().await {
+        let academy = Academy::new(&app, "acme").await;
+        let admin = academy.admin.access.clone();
+        let (course, tas) = academy.course_with_tas("MATH-101", &["Tara"]).await;
+        let course = course["id"].as_str().unwrap().to_owned();
+        let sam = academy.student("Sam").await;
+        let path = day_of_slots(&course);
+        let fresh = |reply: &Reply| {
+            assert_eq!(reply.status, 200, "{}", reply.text);
+            assert!(!is_hit(reply), "served from the cache after a write");
+            starts(&reply.json())
+        };
+        let ten = berlin(2, 10, 0);
+
+        // A booking takes 10:00…
+        assert!(starts(&read_twice(&app, &path, &sam.access).await).contains(&ten));
+        let booking = booked(&app, &sam.access, with(session(&course, ten, 60), &json!({"taId": tas[0].id}))).await;
+        let after = fresh(&app.get(&path, Some(&sam.access)).await);
+        assert!(!after.contains(&ten) && !after.contains(&berlin(2, 9, 30)), "{after:?}");
+
+        // …and its cancellation gives it back.
+        read_twice(&app, &path, &sam.access).await;
+        assert_eq!(cancel(&app, &sam.access, &booking, json!({})).await.status, 200);
+        assert!(fresh(&app.get(&path, Some(&sam.access)).await).contains(&ten));
+
+        // A group session of the TA takes 14:00.
+        let template = json!({"courseId": course, "taId": tas[0].id, "title": "Study group",
+            "capacity": 5, "durationMinutes": 60, "pricePerStudentCents": 1_500});
+        let template = app.post("/api/v1/group-session-templates", Some(&admin), template).await;
+        assert_eq!(template.status, 201, "{}", template.text);
+        let fourteen = berlin(2, 14, 0);
+        assert!(starts(&read_twice(&app, &path, &sam.access).await).contains(&fourteen));
+        let body = json!({"templateId": template.json()["id"], "startsAt": rfc3339(fourteen)});
+        let scheduled = app.post("/api/v1/group-sessions", Some(&admin), body).await;
+        assert_eq!(scheduled.status, 201, "{}", scheduled.text);
+        assert!(!fresh(&app.get(&path, Some(&sam.access)).await).contains(&fourteen));
+
+        // A settings change (an hourly grid) reshapes every slot.
+        read_twice(&app, &path, &sam.access).await;
+        academy.settings(json!({"slotStepMinutes": 60})).await;
+        assert!(fresh(&app.get(&path, Some(&sam.access)).await).iter().all(|s| s.format("%M").to_string() == "00"));
     }
 }

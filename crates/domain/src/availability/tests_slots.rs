@@ -80,11 +80,13 @@ async fn a_search_reads_each_repository_once_and_finds_what_the_rules_allow() {
         .returning(|_, _, _| Ok(booked_10_to_11(TA_1)));
     let service = AvailabilityService::new(core(store));
 
-    let slots = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None)).await.unwrap();
+    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None)).await.unwrap();
 
     // TA 1 keeps the default 09:00–17:00 but is booked 10:00–11:00; TA 2 works 09:00–10:30.
     let expected = vec![slot(9, 0, &[TA_1, TA_2]), slot(9, 30, &[TA_2]), slot(11, 0, &[TA_1]), slot(11, 30, &[TA_1])];
-    assert_eq!(slots, expected);
+    assert_eq!(found.slots, expected);
+    // They hold until the 09:00 slot comes within the default hour of notice.
+    assert_eq!(found.stable_until, Some(wed(8, 0)));
 }
 
 #[tokio::test]
@@ -101,7 +103,7 @@ async fn the_buffer_widens_the_busy_read_and_keeps_slots_away_from_bookings() {
         .returning(|_, _, _| Ok(booked_10_to_11(TA_1)));
     let service = AvailabilityService::new(core(store));
 
-    let slots = service.search_slots(&actor(ADMIN, Role::Admin), id(COURSE), &query(None)).await.unwrap();
+    let slots = service.search_slots(&actor(ADMIN, Role::Admin), id(COURSE), &query(None)).await.unwrap().slots;
 
     // Without the buffer 09:00 and 11:00 would be free too.
     assert_eq!(slots, vec![slot(11, 30, &[TA_1])]);
@@ -126,7 +128,7 @@ async fn asking_for_one_assigned_ta_considers_only_that_ta() {
     store.bookings.expect_ta_busy().withf(|_, tas, _| tas == [user_id(TA_2)]).times(1).returning(|_, _, _| Ok(vec![]));
     let service = AvailabilityService::new(core(store));
 
-    let slots = service.search_slots(&actor(TA_1, Role::Ta), id(COURSE), &query(Some(TA_2))).await.unwrap();
+    let slots = service.search_slots(&actor(TA_1, Role::Ta), id(COURSE), &query(Some(TA_2))).await.unwrap().slots;
 
     assert_eq!(slots.len(), 6);
     assert!(slots.iter().all(|s| s.ta_ids == [user_id(TA_2)]));
@@ -160,8 +162,9 @@ async fn a_ta_id_naming_no_ta_of_the_organization_is_not_found() {
 async fn an_inactive_course_has_no_slots_and_nothing_more_is_read() {
     let store = searchable(org(), false); // any call to TAs, availability or bookings would fail
     let service = AvailabilityService::new(core(store));
-    let slots = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None)).await.unwrap();
-    assert!(slots.is_empty());
+    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None)).await.unwrap();
+    assert!(found.slots.is_empty());
+    assert_eq!(found.stable_until, None);
 }
 
 #[tokio::test]
@@ -169,8 +172,9 @@ async fn a_course_without_tas_has_no_slots() {
     let mut store = searchable(org(), true);
     store.course_tas.expect_tas().times(1).returning(|_, _| Ok(vec![]));
     let service = AvailabilityService::new(core(store));
-    let slots = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None)).await.unwrap();
-    assert!(slots.is_empty());
+    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None)).await.unwrap();
+    assert!(found.slots.is_empty());
+    assert_eq!(found.stable_until, None);
 }
 
 #[tokio::test]

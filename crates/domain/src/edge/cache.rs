@@ -30,6 +30,13 @@ impl CacheNamespace {
     pub fn catalog(organization: OrganizationId) -> Self {
         Self { organization, kind: "catalog" }
     }
+
+    /// The slot searches of an organization: they depend on its catalog (settings, courses,
+    /// TAs, availability) and on every booking and group session of its TAs, so that any write
+    /// to one of those invalidates the whole namespace.
+    pub fn schedule(organization: OrganizationId) -> Self {
+        Self { organization, kind: "schedule" }
+    }
 }
 
 /// A namespace's generation number.

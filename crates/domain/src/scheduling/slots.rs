@@ -130,3 +130,30 @@ pub fn find_slots(
         })
         .collect()
 }
+
+/// The instant up to which [`find_slots`] with the same query and calendars keeps giving
+/// `slots` (found at `now`) as time passes; `None` when time alone never changes them.
+///
+/// Only rule 2 depends on the time: a slot leaves the result once the minimum notice passes
+/// its start (after `start − minNotice`), and a grid start beyond the maximum advance may
+/// enter it once the horizon reaches it (at `start − maxAdvance`). Whatever a cache keeps
+/// for longer than this would offer a slot that booking refuses, or hide one it accepts.
+pub fn slots_stable_until(
+    query: &SlotQuery,
+    settings: &OrgSettings,
+    zone: TimeZoneId,
+    now: DateTime<Utc>,
+    slots: &[Slot],
+) -> Option<DateTime<Utc>> {
+    let notice = minutes(settings.min_notice_minutes());
+    let advance = TimeDelta::days(i64::from(settings.max_advance_days()));
+    let leaving = slots.iter().map(|s| s.starts_at).min().map(|start| start - notice);
+    let entering = grid_starts(&query.window(), settings.slot_step_minutes(), zone)
+        .into_iter()
+        .find(|start| *start > now + advance)
+        .map(|start| start - advance);
+    match (leaving, entering) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}

@@ -115,6 +115,65 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Anything that caches a search for as long as `slots_stable_until` allows serves what a
+    /// fresh search would find at any instant before it.
+    #[test]
+    fn slots_stay_the_same_until_the_instant_given(
+        step in prop::sample::select(vec![15i64, 30, 60]),
+        notice in prop::sample::select(vec![0i64, 60, 600]),
+        advance_days in prop::sample::select(vec![1i64, 2, 90]),
+        window_start in 0i64..4000,
+        window_len in 1i64..3000,
+        busy in prop::collection::vec((0i64..7000, 15i64..120), 0..5),
+        later in 0.0f64..1.0,
+    ) {
+        let zone = TimeZoneId::parse("Europe/Berlin").unwrap();
+        let raw = RawSettings {
+            slot_step_minutes: Some(step),
+            min_notice_minutes: Some(notice),
+            max_advance_days: Some(advance_days),
+            ..RawSettings::default()
+        };
+        let s = OrgSettings::default().apply(&OrgSettingsPatch::parse(raw).unwrap());
+        let now = at(0);
+        let calendars = [TaCalendar::new(uid(1), intervals(&[(-600, 9000)]), intervals(&busy))];
+        let query = SlotQuery::new(at(window_start), at(window_start + window_len), 60, None).unwrap();
+        let slots = find_slots(&query, &s, zone, now, &calendars);
+        match slots_stable_until(&query, &s, zone, now, &slots) {
+            None => {
+                let far = now + TimeDelta::days(400);
+                prop_assert_eq!(find_slots(&query, &s, zone, far, &calendars), slots);
+            }
+            Some(until) => {
+                prop_assert!(until >= now, "the slots found now hold now");
+                let last = until - TimeDelta::seconds(1);
+                let between = now + (last - now).max(TimeDelta::zero()) / 1000 * (later * 1000.0) as i32;
+                for t in [between, last.max(now)] {
+                    prop_assert_eq!(&find_slots(&query, &s, zone, t, &calendars), &slots);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_earliest_slot_leaves_the_search_when_its_notice_passes() {
+    let zone = TimeZoneId::parse("UTC").unwrap();
+    let s = settings(60, 0, 60);
+    let calendars = [TaCalendar::new(uid(1), intervals(&[(0, 600)]), vec![])];
+    let query = SlotQuery::new(at(0), at(600), 60, None).unwrap();
+    let now = at(-30);
+    let slots = find_slots(&query, &s, zone, now, &calendars);
+    assert_eq!(slots[0].starts_at, at(60), "the 00:00 start is 30 minutes away: under the hour of notice");
+    let until = slots_stable_until(&query, &s, zone, now, &slots).unwrap();
+    assert_eq!(until, at(0), "the 01:00 start is an hour away then: a moment later it is too soon");
+    let after = find_slots(&query, &s, zone, until + TimeDelta::seconds(1), &calendars);
+    assert_ne!(after[0].starts_at, slots[0].starts_at);
+}
+
 #[test]
 fn queries_are_validated() {
     let errors = SlotQuery::new(at(10), at(10), 60, None).unwrap_err();

@@ -2,7 +2,7 @@
 //! authenticating an access token, and rebuilding the revocation list at start-up.
 
 use super::{AccountService, LoggedIn};
-use crate::accounts::model::{AuthSession, RefreshCheck, RefreshToken};
+use crate::accounts::model::{AccessClaims, AuthSession, RefreshCheck, RefreshToken};
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
 use crate::shared::{Actor, RequestContext, Secret, UserId};
@@ -123,7 +123,22 @@ impl AccountService {
     /// was revoked; `Unexpected` when neither the revocation list nor the database answers.
     #[tracing::instrument(skip_all, name = "accounts.authenticate")]
     pub async fn authenticate(&self, access_token: &str, ctx: RequestContext) -> Result<Actor, AuthenticateError> {
-        let claims = self.security.signer.verify(access_token).map_err(|_| AuthenticateError::Unauthenticated)?;
+        let token = self.verify_access_token(access_token).ok_or(AuthenticateError::Unauthenticated)?;
+        self.authenticate_verified(&token, ctx).await
+    }
+
+    /// [`AccountService::authenticate`] for a token already verified by
+    /// [`AccountService::verify_access_token`]: only the revocation check is left.
+    ///
+    /// # Errors
+    /// As [`AccountService::authenticate`].
+    #[tracing::instrument(skip_all, name = "accounts.authenticate")]
+    pub async fn authenticate_verified(
+        &self,
+        token: &VerifiedToken,
+        ctx: RequestContext,
+    ) -> Result<Actor, AuthenticateError> {
+        let claims = &token.0;
         let revoked = match self.security.revocations.is_revoked(claims.session_id).await {
             Ok(revoked) => revoked,
             Err(error) => {
@@ -142,7 +157,15 @@ impl AccountService {
     /// revocation): cheap enough for the edge to key rate limits and idempotency scopes by user
     /// before the request is authenticated in full. `None` for a token that fails a check.
     pub fn token_subject(&self, access_token: &str) -> Option<UserId> {
-        self.security.signer.verify(access_token).ok().map(|claims| claims.user_id)
+        self.verify_access_token(access_token).map(|token| token.user_id())
+    }
+
+    /// The access token's signature and claims checked (not its revocation), kept so that a
+    /// request checks them once: the edge keys limits by its user, then
+    /// [`AccountService::authenticate_verified`] finishes the job. `None` for a token that fails
+    /// a check.
+    pub fn verify_access_token(&self, access_token: &str) -> Option<VerifiedToken> {
+        self.security.signer.verify(access_token).ok().map(VerifiedToken)
     }
 
     /// Puts every session revoked within the last access-token lifetime back on the revocation
@@ -157,5 +180,22 @@ impl AccountService {
         let revoked = self.core.store.auth_sessions().revoked_since(since).await?;
         self.refuse_access(&revoked).await?;
         Ok(revoked.len())
+    }
+}
+
+/// An access token whose signature and claims the service checked (see
+/// [`AccountService::verify_access_token`]); only the service makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedToken(AccessClaims);
+
+impl VerifiedToken {
+    /// The user the token was signed for.
+    pub const fn user_id(&self) -> UserId {
+        self.0.user_id
+    }
+
+    /// Its claims.
+    pub const fn claims(&self) -> &AccessClaims {
+        &self.0
     }
 }

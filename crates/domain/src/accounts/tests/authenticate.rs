@@ -110,3 +110,22 @@ async fn the_token_subject_needs_a_valid_signature_but_no_revocation_lookup() {
     assert_eq!(service.token_subject("jwt"), Some(user_id(TA_1)));
     assert_eq!(service.token_subject("forged"), None);
 }
+
+#[tokio::test]
+async fn a_token_verified_once_is_authenticated_by_its_revocation_check_alone() {
+    let mut m = Mocks::default();
+    m.signer.expect_verify().withf(|t| t == "jwt").times(1).returning(|_| Ok(claims()));
+    m.signer.expect_verify().withf(|t| t == "forged").times(1).returning(|_| Err(InvalidAccessToken));
+    let mut revoked = mockall::Sequence::new();
+    m.revocations.expect_is_revoked().times(1).in_sequence(&mut revoked).returning(|_| Ok(false));
+    m.revocations.expect_is_revoked().times(1).in_sequence(&mut revoked).returning(|_| Ok(true));
+    let (service, _) = m.build();
+    assert_eq!(service.verify_access_token("forged"), None);
+    let token = service.verify_access_token("jwt").unwrap();
+    assert_eq!((token.user_id(), token.claims()), (user_id(TA_1), &claims()));
+    let actor = service.authenticate_verified(&token, ctx()).await.unwrap();
+    assert_eq!(actor.user_id, user_id(TA_1));
+    // Revoked since: the same verified token is refused.
+    let err = service.authenticate_verified(&token, ctx()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unauthenticated);
+}

@@ -8,10 +8,31 @@
 
 use super::{AvailabilityService, ta_calendars};
 use crate::accounts::user_with_role;
-use crate::scheduling::{Slot, SlotQuery, find_slots};
+use chrono::{DateTime, Utc};
+
+use crate::scheduling::{Slot, SlotQuery, find_slots, slots_stable_until};
 use crate::shared::error::use_case_error;
 use crate::shared::time::minutes;
 use crate::shared::{Actor, CourseId, Role, UserId};
+
+/// What a slot search found, and how long it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotSearch {
+    /// The bookable slots, sorted by start.
+    pub slots: Vec<Slot>,
+    /// The last instant at which the same search still finds exactly these slots, unless a
+    /// booking, a group session, an availability or the catalog changes first
+    /// ([`crate::scheduling::slots_stable_until`]); `None`: time alone never changes them.
+    pub stable_until: Option<DateTime<Utc>>,
+    /// When the search ran (the "now" of its window rule).
+    pub computed_at: DateTime<Utc>,
+}
+
+impl SlotSearch {
+    fn none(now: DateTime<Utc>) -> Self {
+        Self { slots: Vec::new(), stable_until: None, computed_at: now }
+    }
+}
 
 use_case_error! {
     /// Errors of [`AvailabilityService::search_slots`].
@@ -20,7 +41,7 @@ use_case_error! {
 
 impl AvailabilityService {
     /// The bookable slots of a course in the query's window (any member), sorted by start, each
-    /// with the TAs free for it. An inactive course has no slots.
+    /// with the TAs free for it, and until when they hold. An inactive course has no slots.
     ///
     /// # Errors
     /// `NotFound` for an unknown course or another organization's, or when `taId` names a user
@@ -32,7 +53,7 @@ impl AvailabilityService {
         actor: &Actor,
         course: CourseId,
         query: &SlotQuery,
-    ) -> Result<Vec<Slot>, SearchSlotsError> {
+    ) -> Result<SlotSearch, SearchSlotsError> {
         let org_id = actor.organization_id;
         let repos = &*self.core.store;
         let org = repos.organizations().get(org_id).await?.ok_or(SearchSlotsError::NotFound)?;
@@ -44,7 +65,7 @@ impl AvailabilityService {
             None => None,
         };
         if !course.active {
-            return Ok(Vec::new());
+            return Ok(SlotSearch::none(self.core.now()));
         }
         let tas: Vec<UserId> = match asked {
             Some(ta) => {
@@ -56,11 +77,14 @@ impl AvailabilityService {
             None => repos.course_tas().tas(org_id, course.id).await?.into_iter().map(|u| u.id).collect(),
         };
         if tas.is_empty() {
-            return Ok(Vec::new());
+            return Ok(SlotSearch::none(self.core.now()));
         }
 
         let span = query.calendar_span(minutes(org.settings.buffer_minutes()));
         let calendars = ta_calendars(repos, &org, &tas, span).await?;
-        Ok(find_slots(query, &org.settings, org.timezone, self.core.now(), &calendars))
+        let now = self.core.now();
+        let slots = find_slots(query, &org.settings, org.timezone, now, &calendars);
+        let stable_until = slots_stable_until(query, &org.settings, org.timezone, now, &slots);
+        Ok(SlotSearch { slots, stable_until, computed_at: now })
     }
 }

@@ -130,9 +130,10 @@ impl BookingService {
         let org = tx.organizations().get(org_id).await?.ok_or(E::NotFound)?;
         let course = active_course(&*tx, org_id, cmd.course_id).await?.ok_or(E::NotFound)?;
         let student = user_with_role(&*tx, org_id, student_id, Role::Student).await?.ok_or(E::NotFound)?;
-        if let Some(ta) = cmd.ta_id {
-            user_with_role(&*tx, org_id, ta, Role::Ta).await?.ok_or(E::NotFound)?;
-        }
+        let named_ta = match cmd.ta_id {
+            Some(ta) => Some(user_with_role(&*tx, org_id, ta, Role::Ta).await?.ok_or(E::NotFound)?),
+            None => None,
+        };
         let bundle = students_bundle(&*tx, org_id, student.id, cmd.bundle_purchase_id).await?.map_err(E::from)?;
 
         // Business rules, in the contract's order.
@@ -186,7 +187,11 @@ impl BookingService {
             tx.bundles().append_ledger(&entry).await?;
         }
 
-        let ta = tx.users().get(org_id, ta_id).await?.ok_or(E::NotFound)?;
+        // The TA asked for was read above; one chosen by the service is read now.
+        let ta = match named_ta {
+            Some(ta) => ta,
+            None => tx.users().get(org_id, ta_id).await?.ok_or(E::NotFound)?,
+        };
         let details = session_details(&org, &course, &ta, &booking);
         let outbox = self.core.outbox();
         for (recipient, audience) in [(&student, Audience::Student), (&ta, Audience::Ta)] {
@@ -203,6 +208,7 @@ impl BookingService {
             .record(&*tx, actor, AuditAction::BookingCreated, (TargetType::Booking, booking.id.into()), Some(detail))
             .await?;
         tx.commit().await?;
+        self.core.schedule_changed(org_id).await;
         Ok(booking.redacted_for(actor))
     }
 }

@@ -144,14 +144,15 @@ async fn unknown_and_foreign_courses_are_not_updated() {
 }
 
 /// A service whose read cache expects `invalidations` catalog invalidations of the
-/// organization, each failing when `fails`.
+/// organization, each with one of its slot searches, each failing when `fails`.
 fn with_cache(store: MockStore, invalidations: usize, fails: bool) -> CatalogService {
+    use crate::edge::CacheNamespace;
     let mut cache = crate::edge::MockCache::new();
-    cache
-        .expect_invalidate()
-        .withf(|ns| *ns == crate::edge::CacheNamespace::catalog(org_id()))
-        .times(invalidations)
-        .returning(move |_| if fails { Err(StoreError::Unavailable(anyhow::anyhow!("cache down"))) } else { Ok(()) });
+    for namespace in [CacheNamespace::catalog(org_id()), CacheNamespace::schedule(org_id())] {
+        cache.expect_invalidate().withf(move |ns| *ns == namespace).times(invalidations).returning(move |_| {
+            if fails { Err(StoreError::Unavailable(anyhow::anyhow!("cache down"))) } else { Ok(()) }
+        });
+    }
     let core = Core::new(Arc::new(store), Arc::new(FixedClock(now())), Arc::new(SequentialIds::default()))
         .with_cache(Arc::new(cache));
     CatalogService::new(core)

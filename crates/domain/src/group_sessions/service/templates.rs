@@ -150,6 +150,7 @@ impl GroupSessionService {
             .record(&*tx, actor, AuditAction::BookingCreated, (TargetType::Booking, session.id.into()), Some(detail))
             .await?;
         tx.commit().await?;
+        self.core.schedule_changed(org_id).await;
         Ok(session)
     }
 
