@@ -1,8 +1,10 @@
 //! Access tokens as HS256 JWTs: the claims' JSON shape, signing, and a validation pinned so
 //! that `alg=none`, other algorithms, other keys, expired or not-yet-valid tokens and tokens of
-//! another issuer or audience are all refused.
+//! another issuer or audience are all refused. Tokens that passed are remembered (bounded), so
+//! that a client's every request with the same token costs a lookup, not a MAC and a parse.
 
 use std::fmt;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::accounts::{AccessClaims, InvalidAccessToken, TokenSigner};
@@ -16,6 +18,12 @@ pub const MIN_SECRET_BYTES: usize = 32;
 
 /// Clock skew tolerated on `exp` and `nbf` between the instances of a deployment.
 const LEEWAY_SECONDS: u64 = 5;
+
+/// The most verified tokens remembered (least recently used go first): a few MB.
+const REMEMBERED_TOKENS: u64 = 10_000;
+
+/// The longest a verified token is remembered; its own `exp` still ends it sooner.
+const REMEMBERED_FOR: Duration = Duration::from_secs(3600);
 
 /// Why a [`JwtSigner`] could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,6 +57,10 @@ struct Claims {
 ///
 /// Instants are carried as whole unix seconds, as JWT requires: sub-second parts of the
 /// claims are dropped when signing.
+///
+/// A token that passes verification is remembered by its exact text (clones share the
+/// memory): the same text again is the same signed claims, so only its time window is checked
+/// again. Refused tokens are not remembered.
 #[derive(Clone)]
 pub struct JwtSigner {
     encoding: EncodingKey,
@@ -56,6 +68,7 @@ pub struct JwtSigner {
     validation: Validation,
     issuer: String,
     audience: String,
+    verified: moka::sync::Cache<String, AccessClaims>,
 }
 
 impl JwtSigner {
@@ -91,6 +104,42 @@ impl JwtSigner {
             validation,
             issuer,
             audience,
+            verified: moka::sync::Cache::builder()
+                .max_capacity(REMEMBERED_TOKENS)
+                .time_to_live(REMEMBERED_FOR)
+                .build(),
+        })
+    }
+
+    /// [`TokenSigner::verify`] at `now`, for a token already remembered; `None` when it is not.
+    fn remembered(&self, token: &str, now: DateTime<Utc>) -> Option<Result<AccessClaims, InvalidAccessToken>> {
+        let claims = self.verified.get(token)?;
+        Some(if within_window(&claims, now) { Ok(claims) } else { Err(InvalidAccessToken) })
+    }
+
+    /// Verifies `token` as at `now` (the signature and claims in full unless remembered).
+    fn verify_at(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, InvalidAccessToken> {
+        if let Some(outcome) = self.remembered(token, now) {
+            return outcome;
+        }
+        let claims = self.decode(token)?;
+        self.verified.insert(token.to_owned(), claims.clone());
+        Ok(claims)
+    }
+
+    fn decode(&self, token: &str) -> Result<AccessClaims, InvalidAccessToken> {
+        let data =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|_| InvalidAccessToken)?;
+        let claims = data.claims;
+        let instant = |secs: i64| DateTime::<Utc>::from_timestamp(secs, 0).ok_or(InvalidAccessToken);
+        Ok(AccessClaims {
+            user_id: UserId::from_uuid(claims.sub),
+            organization_id: OrganizationId::from_uuid(claims.org),
+            role: Role::parse(&claims.role).map_err(|_| InvalidAccessToken)?,
+            session_id: SessionId::from_uuid(claims.sid),
+            issued_at: instant(claims.iat)?,
+            not_before: instant(claims.nbf)?,
+            expires_at: instant(claims.exp)?,
         })
     }
 
@@ -134,18 +183,66 @@ impl TokenSigner for JwtSigner {
     }
 
     fn verify(&self, token: &str) -> Result<AccessClaims, InvalidAccessToken> {
-        let data =
-            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|_| InvalidAccessToken)?;
-        let claims = data.claims;
-        let instant = |secs: i64| DateTime::<Utc>::from_timestamp(secs, 0).ok_or(InvalidAccessToken);
-        Ok(AccessClaims {
-            user_id: UserId::from_uuid(claims.sub),
-            organization_id: OrganizationId::from_uuid(claims.org),
-            role: Role::parse(&claims.role).map_err(|_| InvalidAccessToken)?,
-            session_id: SessionId::from_uuid(claims.sid),
-            issued_at: instant(claims.iat)?,
-            not_before: instant(claims.nbf)?,
-            expires_at: instant(claims.exp)?,
-        })
+        self.verify_at(token, Utc::now())
+    }
+}
+
+/// The time checks of the validation, with its leeway: not expired (`exp` + leeway not passed)
+/// and already valid (`nbf` − leeway reached).
+fn within_window(claims: &AccessClaims, now: DateTime<Utc>) -> bool {
+    let leeway = chrono::TimeDelta::seconds(i64::try_from(LEEWAY_SECONDS).unwrap_or(0));
+    now <= claims.expires_at + leeway && now >= claims.not_before - leeway
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use chrono::TimeDelta;
+
+    use super::*;
+
+    fn signer() -> JwtSigner {
+        JwtSigner::new(b"0123456789abcdef0123456789abcdef", "https://engify.example", "engify-api").unwrap()
+    }
+
+    fn claims(now: DateTime<Utc>) -> AccessClaims {
+        let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap();
+        AccessClaims {
+            user_id: UserId::from_uuid(Uuid::now_v7()),
+            organization_id: OrganizationId::from_uuid(Uuid::now_v7()),
+            role: Role::Student,
+            session_id: SessionId::from_uuid(Uuid::now_v7()),
+            issued_at: now,
+            not_before: now,
+            expires_at: now + TimeDelta::minutes(15),
+        }
+    }
+
+    #[test]
+    fn a_remembered_token_is_still_refused_outside_its_time_window() {
+        let signer = signer();
+        let now = Utc::now();
+        let claims = claims(now);
+        let token = signer.sign(&claims).unwrap();
+        assert_eq!(signer.verify_at(&token, now), Ok(claims.clone()));
+        assert!(signer.remembered(&token, now).is_some(), "remembered after it passed");
+        let edge = claims.expires_at + TimeDelta::seconds(5);
+        assert_eq!(signer.verify_at(&token, edge), Ok(claims.clone()), "within the leeway");
+        assert_eq!(signer.verify_at(&token, edge + TimeDelta::seconds(1)), Err(InvalidAccessToken));
+        let early = claims.not_before - TimeDelta::seconds(6);
+        assert_eq!(signer.verify_at(&token, early), Err(InvalidAccessToken));
+    }
+
+    #[test]
+    fn refused_tokens_are_not_remembered_and_clones_share_the_memory() {
+        let signer = signer();
+        let token = signer.sign(&claims(Utc::now())).unwrap();
+        let forged = format!("{}x", token);
+        assert_eq!(signer.verify(&forged), Err(InvalidAccessToken));
+        assert!(signer.remembered(&forged, Utc::now()).is_none());
+        let clone = signer.clone();
+        signer.verify(&token).unwrap();
+        assert!(clone.remembered(&token, Utc::now()).is_some());
     }
 }
