@@ -26,9 +26,24 @@ pub(crate) struct Repos<C> {
     pub(crate) conn: C,
 }
 
+/// Whether statements on a connection belong to a transaction some caller opened (and will
+/// commit or roll back as a whole), or each commits on its own.
+pub(crate) trait Scope {
+    /// `true` for an open transaction.
+    const IN_TRANSACTION: bool;
+}
+
+impl Scope for DatabaseConnection {
+    const IN_TRANSACTION: bool = false;
+}
+
+impl Scope for DatabaseTransaction {
+    const IN_TRANSACTION: bool = true;
+}
+
 macro_rules! repositories {
     ($($method:ident: $port:ident;)*) => {
-        impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> Repositories for Repos<C> {
+        impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Repositories for Repos<C> {
             $(fn $method(&self) -> &dyn $port { self })*
         }
 

@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::TimeDelta;
-use common::seed::{Academy, academy, now, store_bundle, wednesday};
+use common::seed::{Academy, NO_BUFFER, academy, now, store_bundle, wednesday};
 use domain::booking::{Booking, BookingFilter, BookingStatus, NewIndividualBooking, Payment, Seat, SessionType};
 use domain::bundles::{BundleFilter, BundlePurchase};
 use domain::group_sessions::WaitlistEntry;
@@ -45,7 +45,7 @@ async fn bookings_round_trip_with_their_seats() {
     for t in common::stores().await {
         let a = academy(&t.store, 1).await;
         let booking = individual(&a, 0, a.students[0].id, wednesday(10, 0));
-        t.store.bookings().insert(&booking).await.unwrap();
+        t.store.bookings().insert(&booking, NO_BUFFER).await.unwrap();
         assert_eq!(
             t.store.bookings().get(a.org.id, booking.id).await.unwrap(),
             Some(booking.clone()),
@@ -65,11 +65,11 @@ async fn lists_filter_and_page_by_start_then_id() {
         let mut made = Vec::new();
         for (i, hour) in [9u32, 10, 11, 12, 13].into_iter().enumerate() {
             let b = individual(&a, i % 2, a.students[i % 3].id, wednesday(hour, 0));
-            t.store.bookings().insert(&b).await.unwrap();
+            t.store.bookings().insert(&b, NO_BUFFER).await.unwrap();
             made.push(b);
         }
         let session = group(&a, wednesday(15, 0));
-        t.store.bookings().insert(&session).await.unwrap();
+        t.store.bookings().insert(&session, NO_BUFFER).await.unwrap();
         made.push(session.clone());
 
         // Three pages of two, in order, nothing repeated or skipped.
@@ -114,8 +114,8 @@ async fn busy_intervals_and_day_counts_skip_cancelled_sessions() {
         let a = academy(&t.store, 2).await;
         let kept = individual(&a, 0, a.students[0].id, wednesday(10, 0));
         let cancelled = individual(&a, 0, a.students[1].id, wednesday(12, 0));
-        t.store.bookings().insert(&kept).await.unwrap();
-        t.store.bookings().insert(&cancelled).await.unwrap();
+        t.store.bookings().insert(&kept, NO_BUFFER).await.unwrap();
+        t.store.bookings().insert(&cancelled, NO_BUFFER).await.unwrap();
         assert!(t.store.bookings().cancel(a.org.id, cancelled.id, a.admin.id, now(), None).await.unwrap());
         assert!(
             !t.store.bookings().cancel(a.org.id, cancelled.id, a.admin.id, now(), None).await.unwrap(),
@@ -148,7 +148,7 @@ async fn seats_fill_a_session_and_leaving_reopens_it() {
     for t in common::stores().await {
         let a = academy(&t.store, 11).await;
         let session = group(&a, wednesday(14, 0));
-        t.store.bookings().insert(&session).await.unwrap();
+        t.store.bookings().insert(&session, NO_BUFFER).await.unwrap();
         for (i, s) in a.students.iter().take(10).enumerate() {
             let seat = Seat::new(session.id, s.id, Payment::PerSession(session.price_per_student), now());
             let status = t.store.bookings().add_seat(a.org.id, &seat).await.unwrap();
@@ -233,7 +233,7 @@ async fn waitlists_are_first_in_first_out_with_positions() {
     for t in common::stores().await {
         let a = academy(&t.store, 3).await;
         let session = group(&a, wednesday(14, 0));
-        t.store.bookings().insert(&session).await.unwrap();
+        t.store.bookings().insert(&session, NO_BUFFER).await.unwrap();
         let mut entries = Vec::new();
         for (i, s) in a.students.iter().enumerate() {
             let e = WaitlistEntry {

@@ -6,7 +6,7 @@ mod common;
 
 use chrono::TimeDelta;
 use common::TestStore;
-use common::seed::{Academy, academy, now, store_bundle, wednesday};
+use common::seed::{Academy, NO_BUFFER, academy, now, store_bundle, wednesday};
 use domain::booking::{Booking, NewIndividualBooking, Payment, Seat};
 use domain::bundles::{BundlePurchase, LedgerEntry, LedgerKind};
 use domain::catalog::{Product, ProductKind, ProductName};
@@ -43,11 +43,14 @@ async fn a_tas_overlapping_session_is_refused() {
     for t in common::stores().await {
         let a = academy(&t.store, 2).await;
         let first = individual(&a, 0, a.students[0].id, wednesday(10, 0), 60);
-        t.store.bookings().insert(&first).await.unwrap();
+        t.store.bookings().insert(&first, NO_BUFFER).await.unwrap();
         let overlapping = individual(&a, 0, a.students[1].id, wednesday(10, 30), 60);
-        assert_eq!(conflict_of(&t, t.store.bookings().insert(&overlapping).await).await, Some(Conflict::TaOverlap));
+        assert_eq!(
+            conflict_of(&t, t.store.bookings().insert(&overlapping, NO_BUFFER).await).await,
+            Some(Conflict::TaOverlap)
+        );
         let back_to_back = individual(&a, 0, a.students[1].id, wednesday(11, 0), 60);
-        t.store.bookings().insert(&back_to_back).await.unwrap();
+        t.store.bookings().insert(&back_to_back, NO_BUFFER).await.unwrap();
         // Moving a session onto another by raw SQL is refused too.
         let moved = t
             .exec(&format!(
@@ -66,11 +69,13 @@ async fn a_tas_overlapping_session_is_refused() {
 async fn the_buffer_in_force_when_booking_is_part_of_the_constraint() {
     for t in common::stores().await {
         let a = academy(&t.store, 2).await;
-        t.exec(&format!("UPDATE organizations SET buffer_minutes = 15 WHERE id = {}", t.id(a.org.id))).await.unwrap();
-        t.store.bookings().insert(&individual(&a, 0, a.students[0].id, wednesday(10, 0), 60)).await.unwrap();
+        let buffer = TimeDelta::minutes(15);
+        t.store.bookings().insert(&individual(&a, 0, a.students[0].id, wednesday(10, 0), 60), buffer).await.unwrap();
         let inside_buffer = individual(&a, 0, a.students[1].id, wednesday(11, 10), 30);
-        assert_eq!(conflict_of(&t, t.store.bookings().insert(&inside_buffer).await).await, Some(Conflict::TaOverlap));
-        t.store.bookings().insert(&individual(&a, 0, a.students[1].id, wednesday(11, 15), 30)).await.unwrap();
+        let refused = t.store.bookings().insert(&inside_buffer, NO_BUFFER).await;
+        assert_eq!(conflict_of(&t, refused).await, Some(Conflict::TaOverlap));
+        let after_it = individual(&a, 0, a.students[1].id, wednesday(11, 15), 30);
+        t.store.bookings().insert(&after_it, NO_BUFFER).await.unwrap();
     }
 }
 
@@ -79,11 +84,14 @@ async fn a_students_overlapping_seat_is_refused_until_the_first_is_cancelled() {
     for t in common::stores().await {
         let a = academy(&t.store, 1).await;
         let first = individual(&a, 0, a.students[0].id, wednesday(10, 0), 60);
-        t.store.bookings().insert(&first).await.unwrap();
+        t.store.bookings().insert(&first, NO_BUFFER).await.unwrap();
         let other_ta = individual(&a, 1, a.students[0].id, wednesday(10, 30), 60);
-        assert_eq!(conflict_of(&t, t.store.bookings().insert(&other_ta).await).await, Some(Conflict::StudentOverlap));
+        assert_eq!(
+            conflict_of(&t, t.store.bookings().insert(&other_ta, NO_BUFFER).await).await,
+            Some(Conflict::StudentOverlap)
+        );
         assert!(t.store.bookings().cancel(a.org.id, first.id, a.admin.id, now(), None).await.unwrap());
-        t.store.bookings().insert(&other_ta).await.unwrap();
+        t.store.bookings().insert(&other_ta, NO_BUFFER).await.unwrap();
     }
 }
 
@@ -97,7 +105,7 @@ async fn seats_above_capacity_and_duplicate_seats_are_refused() {
             a.admin.id,
             now(),
         );
-        t.store.bookings().insert(&session).await.unwrap();
+        t.store.bookings().insert(&session, NO_BUFFER).await.unwrap();
         let seat = Seat::new(session.id, a.students[0].id, Payment::PerSession(session.price_per_student), now());
         t.store.bookings().add_seat(a.org.id, &seat).await.unwrap();
         let again = t.store.bookings().add_seat(a.org.id, &seat).await.map(|_| ());
@@ -131,7 +139,7 @@ async fn bundle_balances_stay_within_bounds_and_equal_their_ledger() {
         assert!(below.is_err(), "{:?}: remaining below zero", t.backend);
         // A ledger entry the balance does not reflect is refused.
         let booking = individual(&a, 0, a.students[0].id, wednesday(10, 0), 60);
-        t.store.bookings().insert(&booking).await.unwrap();
+        t.store.bookings().insert(&booking, NO_BUFFER).await.unwrap();
         let entry =
             LedgerEntry::for_booking(Uuid::now_v7().into(), a.org.id, bundle.id, LedgerKind::Debit, booking.id, now());
         assert_eq!(conflict_of(&t, t.store.bundles().append_ledger(&entry).await).await, Some(Conflict::BundleBalance));
@@ -201,7 +209,10 @@ async fn rows_cannot_point_across_tenants_or_at_the_wrong_role() {
         // A booking of organization A on organization B's course.
         let mut foreign = individual(&a, 0, a.students[0].id, wednesday(10, 0), 60);
         foreign.course_id = b.course.id;
-        assert_eq!(conflict_of(&t, t.store.bookings().insert(&foreign).await).await, Some(Conflict::MissingReference));
+        assert_eq!(
+            conflict_of(&t, t.store.bookings().insert(&foreign, NO_BUFFER).await).await,
+            Some(Conflict::MissingReference)
+        );
     }
 }
 
@@ -230,7 +241,7 @@ async fn one_active_session_price_per_course_and_one_waitlist_entry_per_student(
             a.admin.id,
             now(),
         );
-        t.store.bookings().insert(&session).await.unwrap();
+        t.store.bookings().insert(&session, NO_BUFFER).await.unwrap();
         let entry = |n| WaitlistEntry {
             id: Uuid::now_v7().into(),
             organization_id: a.org.id,

@@ -104,10 +104,7 @@ impl JwtSigner {
             validation,
             issuer,
             audience,
-            verified: moka::sync::Cache::builder()
-                .max_capacity(REMEMBERED_TOKENS)
-                .time_to_live(REMEMBERED_FOR)
-                .build(),
+            verified: moka::sync::Cache::builder().max_capacity(REMEMBERED_TOKENS).time_to_live(REMEMBERED_FOR).build(),
         })
     }
 

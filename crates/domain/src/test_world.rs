@@ -268,7 +268,7 @@ fn reads(s: &mut MockStore, w: &Arc<Mutex<World>>) {
 
 fn booking_writes(s: &mut MockStore, w: &Arc<Mutex<World>>, out: &Arc<Mutex<Written>>) {
     let (x, o) = (w.clone(), out.clone());
-    s.bookings.expect_insert().returning(move |b| {
+    s.bookings.expect_insert().returning(move |b, _| {
         let mut world = lock(&x);
         if !world.insert_conflicts.is_empty() {
             let conflict = world.insert_conflicts.remove(0);

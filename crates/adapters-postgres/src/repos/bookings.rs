@@ -21,9 +21,9 @@ use uuid::Uuid;
 use super::booking_rows::{seat_row, to_row, with_seats};
 use super::cursors::instant_after;
 use super::{after, fetch_limit, ts};
-use crate::entities::{booking_seats as seats, bookings, organizations};
+use crate::entities::{booking_seats as seats, bookings};
 use crate::errors::DbResultExt;
-use crate::store::Repos;
+use crate::store::{Repos, Scope};
 
 const CANCELLED: &str = "cancelled";
 
@@ -50,11 +50,16 @@ impl<C: ConnectionTrait> Repos<C> {
 }
 
 #[async_trait]
-impl<C: ConnectionTrait + TransactionTrait + Send + Sync + 'static> BookingRepository for Repos<C> {
+impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> BookingRepository for Repos<C> {
     #[tracing::instrument(skip_all, name = "db.bookings.insert")]
-    async fn insert(&self, booking: &Booking) -> Result<(), StoreError> {
+    async fn insert(&self, booking: &Booking, buffer: TimeDelta) -> Result<(), StoreError> {
+        // The booking and its seats are one write: in the caller's transaction, or in one of
+        // their own (a savepoint inside a transaction would cost two more round trips).
+        if C::IN_TRANSACTION {
+            return insert_booking(&self.conn, booking, buffer).await;
+        }
         let txn = self.conn.begin().await.store()?;
-        insert_booking(&txn, booking).await?;
+        insert_booking(&txn, booking, buffer).await?;
         txn.commit().await.store()
     }
 
@@ -253,13 +258,8 @@ fn busy(rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>) -> Result<Vec<(UserId, 
         .collect()
 }
 
-async fn insert_booking(conn: &impl ConnectionTrait, booking: &Booking) -> Result<(), StoreError> {
-    let org = organizations::Entity::find_by_id(booking.organization_id.as_uuid())
-        .one(conn)
-        .await
-        .store()?
-        .ok_or(StoreError::Conflict(Conflict::MissingReference))?;
-    let blocked_until = booking.interval.end() + TimeDelta::minutes(i64::from(org.buffer_minutes));
+async fn insert_booking(conn: &impl ConnectionTrait, booking: &Booking, buffer: TimeDelta) -> Result<(), StoreError> {
+    let blocked_until = booking.interval.end() + buffer;
     bookings::Entity::insert(to_row(booking, blocked_until)).exec_without_returning(conn).await.store()?;
     let active = booking.is_active();
     for seat in &booking.seats {

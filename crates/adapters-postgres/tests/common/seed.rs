@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use adapters_postgres::SeaStore;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use domain::accounts::User;
 use domain::availability::Availability;
 use domain::catalog::{Course, CourseCode, CourseDescription, CourseTitle, Product, ProductKind, ProductName};
@@ -25,6 +25,9 @@ pub fn now() -> DateTime<Utc> {
 }
 
 /// Wednesday 2026-12-02 at `hour:minute` UTC.
+/// The buffer of bookings inserted where the buffer does not matter.
+pub const NO_BUFFER: TimeDelta = TimeDelta::zero();
+
 pub fn wednesday(hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 2, hour, minute, 0).unwrap()
 }

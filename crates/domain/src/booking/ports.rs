@@ -1,7 +1,7 @@
 //! Persistence port of bookings and seats.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::model::{Booking, BookingFilter, BookingStatus, CancellationReason, Seat};
 use crate::shared::{BookingId, Interval, OrganizationId, PageRequest, UserId};
@@ -14,11 +14,15 @@ pub trait BookingRepository: Send + Sync {
     /// Inserts a booking and its seats.
     ///
     /// # Errors
+    /// `buffer` is the organization's buffer in force (`bufferMinutes`): the TA stays blocked
+    /// that long after the session, and the store keeps it with the booking for its own check.
+    ///
     /// MUST return `Conflict(TaOverlap)` when another active booking of the TA intersects the
-    /// interval widened by the organization's buffer, enforced by the store itself (PostgreSQL:
-    /// an exclusion constraint) so that concurrent requests for one slot create one booking;
+    /// interval widened by the buffer, enforced by the store itself (PostgreSQL: an exclusion
+    /// constraint) so that concurrent requests for one slot create one booking;
     /// `Conflict(StudentOverlap)` when the store enforces student overlap and it is violated.
-    async fn insert(&self, booking: &Booking) -> Result<(), StoreError>;
+    /// Inside a transaction, a refused insert leaves the transaction to be rolled back.
+    async fn insert(&self, booking: &Booking, buffer: TimeDelta) -> Result<(), StoreError>;
 
     /// The booking of the organization with this id, with its seats.
     ///

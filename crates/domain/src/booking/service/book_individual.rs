@@ -14,6 +14,7 @@ use crate::notifications::{Audience, EmailPayload};
 use crate::scheduling::SessionDuration;
 use crate::shared::error::{InvalidValue, ValidationErrors, use_case_error};
 use crate::shared::retry::MAX_ATTEMPTS;
+use crate::shared::time::minutes;
 use crate::shared::{Actor, BundlePurchaseId, CourseId, Interval, Operation, Role, UseCaseError, UserId};
 use crate::store::{Conflict, StoreError};
 
@@ -167,7 +168,7 @@ impl BookingService {
             },
             now,
         );
-        match tx.bookings().insert(&booking).await {
+        match tx.bookings().insert(&booking, minutes(org.settings.buffer_minutes())).await {
             Ok(()) => {}
             // The store's exclusion constraint caught a concurrent booking of the TA.
             Err(StoreError::Conflict(Conflict::TaOverlap)) if cmd.ta_id.is_none() => {

@@ -10,6 +10,7 @@ use crate::booking::{Booking, BookingFilter, SessionType};
 use crate::group_sessions::{GroupSessionFilter, GroupSessionTemplate, NewTemplate};
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
+use crate::shared::time::minutes;
 use crate::shared::{Actor, CourseId, Cursor, Interval, Operation, Page, PageRequest, Role, TemplateId};
 use crate::store::{Conflict, ConflictExt};
 
@@ -143,7 +144,8 @@ impl GroupSessionService {
         let interval = Interval::starting_at(starts_at, template.duration.as_delta()).map_err(|_| E::BookingTooSoon)?;
         schedule_ta(&*tx, &org, &course, Some(template.ta_id), interval, now).await?.map_err(E::from)?;
         let session = template.session(self.core.new_id(), interval, actor.user_id, now);
-        tx.bookings().insert(&session).await.on_conflict(Conflict::TaOverlap, E::TaUnavailable)?;
+        let buffer = minutes(org.settings.buffer_minutes());
+        tx.bookings().insert(&session, buffer).await.on_conflict(Conflict::TaOverlap, E::TaUnavailable)?;
         let detail = format!("template={} ta={}", template.id, template.ta_id);
         self.core
             .audit()
