@@ -40,6 +40,26 @@ impl Outcome {
     pub fn error_count(&self) -> u64 {
         self.errors.values().sum()
     }
+
+    /// Nothing measured yet.
+    pub fn empty() -> Self {
+        Self {
+            requests: 0,
+            errors: BTreeMap::new(),
+            elapsed: Duration::ZERO,
+            latency: Histogram::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds"),
+        }
+    }
+
+    /// Adds another run of the same scenario: its requests, errors, time and latencies.
+    pub fn absorb(&mut self, other: Self) {
+        self.requests += other.requests;
+        for (status, n) in other.errors {
+            *self.errors.entry(status).or_default() += n;
+        }
+        self.elapsed += other.elapsed;
+        let _ = self.latency.add(other.latency);
+    }
 }
 
 /// Runs `make` for `duration` with `concurrency` clients; `rate` (requests per second in all)
@@ -93,12 +113,7 @@ pub async fn run(
             (requests, errors, latency)
         })
     });
-    let mut outcome = Outcome {
-        requests: 0,
-        errors: BTreeMap::new(),
-        elapsed: Duration::ZERO,
-        latency: Histogram::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds"),
-    };
+    let mut outcome = Outcome::empty();
     for worker in futures_join(workers).await {
         let (requests, errors, latency) = worker;
         outcome.requests += requests;
