@@ -64,7 +64,7 @@ impl RedisConfig {
 /// the connection's reader and writer run on the runtime of that thread (an actix worker's),
 /// so a reply wakes the request that waits for it without a hop to another thread, and the
 /// calls of that thread's concurrent requests are pipelined on it. Connections speak RESP3 and
-/// keep local copies of [`tracked`] reads (revocation lookups, read-cache lookups), kept
+/// keep local copies of *tracked* reads (revocation lookups, read-cache lookups), kept
 /// current by Redis's invalidation messages.
 ///
 /// Each call is one round trip (one command or one Lua script), limited to
