@@ -221,7 +221,7 @@ impl RedisStore {
             Err(_) => Failure { error: anyhow!("redis did not answer within {:?}", inner.timeout), unreachable: true },
         };
         if failure.unreachable {
-            inner.forget_connection();
+            inner.forget_connections();
             inner.breaker.failed(&failure.error);
             Err(StoreError::Unavailable(failure.error))
         } else {
@@ -252,7 +252,7 @@ impl Inner {
     }
 
     /// Drops every connection after Redis was found unreachable.
-    fn forget_connection(&self) {
+    fn forget_connections(&self) {
         self.slots().clear();
     }
 }

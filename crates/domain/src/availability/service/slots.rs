@@ -6,10 +6,10 @@
 //! their availabilities in one read and all their busy intervals in one read. The rules
 //! themselves are the pure [`crate::scheduling::find_slots`].
 
-use super::{AvailabilityService, ta_calendars};
-use crate::accounts::user_with_role;
 use chrono::{DateTime, Utc};
 
+use super::{AvailabilityService, ta_calendars};
+use crate::accounts::user_with_role;
 use crate::scheduling::{Slot, SlotQuery, find_slots, slots_stable_until};
 use crate::shared::error::use_case_error;
 use crate::shared::time::minutes;
