@@ -42,6 +42,25 @@ struct Cli {
     /// Run the app with its in-process stores instead of Redis (to see what Redis costs).
     #[arg(long)]
     no_redis: bool,
+    /// Run only these scenarios (e.g. `--only read` to profile one): read, search, booking,
+    /// join, login. All by default.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<Scenario>,
+}
+
+/// A scenario of the benchmark, for `--only`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Scenario {
+    /// The cached catalog read, with the HTTP floor.
+    Read,
+    /// The slot search.
+    Search,
+    /// Individual bookings, at peak and at half of it, with pgbench.
+    Booking,
+    /// Group joins.
+    Join,
+    /// Logins, with the Argon2 ceiling.
+    Login,
 }
 
 /// How many alternating slices the floor and the cached read are measured in.
@@ -136,113 +155,125 @@ async fn main() -> anyhow::Result<()> {
     let base = app.address.clone();
     let mut rows = Vec::new();
 
+    let wanted = |scenario| cli.only.is_empty() || cli.only.contains(&scenario);
+    let mut limits_line = Vec::new();
+
     // The HTTP floor and the cached catalog read, in alternating slices, so that both see the
     // same machine (on a shared host its speed drifts over a run).
-    settle(&http, &base).await?;
-    let floor = Served::start(&here, &["floor"], dir.join("floor"), &[], child::floor_address)?;
-    let floor_url = format!("{}/", floor.address);
-    let trivial_request = maker(move |h, _| h.get(&floor_url));
-    let (s, b) = (seeded.clone(), base.clone());
-    let read = maker(move |h, _| h.get(format!("{b}/api/v1/courses")).bearer_auth(&s.students[0].token));
-    let (mut trivial, mut outcome) = (Outcome::empty(), Outcome::empty());
-    for _ in 0..SLICES {
-        trivial.absorb(run(&http, c, secs / SLICES, None, &[200], &trivial_request).await);
-        outcome.absorb(run(&http, c, secs / SLICES, None, &[200], &read).await);
+    if wanted(Scenario::Read) {
+        settle(&http, &base).await?;
+        let floor = Served::start(&here, &["floor"], dir.join("floor"), &[], child::floor_address)?;
+        let floor_url = format!("{}/", floor.address);
+        let trivial_request = maker(move |h, _| h.get(&floor_url));
+        let (s, b) = (seeded.clone(), base.clone());
+        let read = maker(move |h, _| h.get(format!("{b}/api/v1/courses")).bearer_auth(&s.students[0].token));
+        let (mut trivial, mut outcome) = (Outcome::empty(), Outcome::empty());
+        for _ in 0..SLICES {
+            trivial.absorb(run(&http, c, secs / SLICES, None, &[200], &trivial_request).await);
+            outcome.absorb(run(&http, c, secs / SLICES, None, &[200], &read).await);
+        }
+        floor.stop();
+        limits_line.push(format!(
+            "trivial handler {:.0} req/s (p99 {:.2} ms)",
+            trivial.throughput(),
+            trivial.millis(0.99)
+        ));
+        rows.push(Row {
+            name: "catalog read (cached)",
+            outcome,
+            limit: Some(("trivial handler", trivial.throughput())),
+        });
     }
-    floor.stop();
-    rows.push(Row { name: "catalog read (cached)", outcome, limit: Some(("trivial handler", trivial.throughput())) });
 
     // Slot search: a month of the 5-TA course with 500 bookings.
-    settle(&http, &base).await?;
-    let (s, b) = (seeded.clone(), base.clone());
-    let window = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let url = format!(
-        "{b}/api/v1/courses/{}/slots?from={}&to={}&durationMinutes=60",
-        s.search_course,
-        window(berlin(1, 0)),
-        window(berlin(32, 0))
-    );
-    let search = maker(move |h, _| h.get(&url).bearer_auth(&s.students[0].token));
-    let outcome = run(&http, c, secs, None, &[200], &search).await;
-    rows.push(Row { name: "slot search (month, 5 TAs, 500 bookings)", outcome, limit: None });
+    if wanted(Scenario::Search) {
+        settle(&http, &base).await?;
+        let (s, b) = (seeded.clone(), base.clone());
+        let window = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let url = format!(
+            "{b}/api/v1/courses/{}/slots?from={}&to={}&durationMinutes=60",
+            s.search_course,
+            window(berlin(1, 0)),
+            window(berlin(32, 0))
+        );
+        let search = maker(move |h, _| h.get(&url).bearer_auth(&s.students[0].token));
+        let outcome = run(&http, c, secs, None, &[200], &search).await;
+        rows.push(Row { name: "slot search (month, 5 TAs, 500 bookings)", outcome, limit: None });
+    }
 
     // Individual bookings on distinct slots: booking i is TA i % 10's half-hour slot i / 10
     // (08:00–20:00 from day 11), by student 100 + i % 10 (who books only with that TA).
-    let booking = |offset: u64| {
-        let (s, b) = (seeded.clone(), base.clone());
-        maker(move |h, i| {
-            let i = i + offset;
-            let tas = seed::BOOKING_TAS as u64;
-            let slot = i / tas;
-            let k = usize::try_from(i % tas).unwrap_or(0);
-            let at = berlin(11 + slot / 24, 8 + u32::try_from(slot % 24 / 2).unwrap_or(0))
-                + chrono::Duration::minutes(30 * i64::try_from(slot % 2).unwrap_or(0));
-            let body =
-                json!({"courseId": s.course, "taId": s.tas[k].id, "startsAt": at.to_rfc3339(), "durationMinutes": 30});
-            h.post(format!("{b}/api/v1/bookings/individual")).bearer_auth(&s.students[100 + k].token).json(&body)
-        })
-    };
-    settle(&http, &base).await?;
-    let bookings = run(&http, c, secs, None, &[201], &booking(0)).await;
-    let peak = bookings.throughput();
-    let pg = limits::pgbench(
-        &db_url,
-        c,
-        cli.seconds,
-        &[
-            ("org", &seeded.organization),
-            ("course", &seeded.course),
-            ("ta", &seeded.spare_ta.id),
-            ("student", &seeded.students[100].id),
-        ],
-        &dir,
-    )?;
-    settle(&http, &base).await?;
-    let half = run(&http, c, secs, Some(peak / 2.0), &[201], &booking(bookings.requests + 10)).await;
-    rows.push(Row {
-        name: "individual booking (distinct slots)",
-        outcome: bookings,
-        limit: Some(("pgbench, same SQL", pg.tps)),
-    });
-    rows.push(Row {
-        name: "  … at half of that throughput",
-        outcome: half,
-        limit: Some(("pgbench, same SQL", pg.tps)),
-    });
+    if wanted(Scenario::Booking) {
+        let booking = |offset: u64| {
+            let (s, b) = (seeded.clone(), base.clone());
+            maker(move |h, i| {
+                let i = i + offset;
+                let tas = seed::BOOKING_TAS as u64;
+                let slot = i / tas;
+                let k = usize::try_from(i % tas).unwrap_or(0);
+                let at = berlin(11 + slot / 24, 8 + u32::try_from(slot % 24 / 2).unwrap_or(0))
+                    + chrono::Duration::minutes(30 * i64::try_from(slot % 2).unwrap_or(0));
+                let body = json!({"courseId": s.course, "taId": s.tas[k].id, "startsAt": at.to_rfc3339(), "durationMinutes": 30});
+                h.post(format!("{b}/api/v1/bookings/individual")).bearer_auth(&s.students[100 + k].token).json(&body)
+            })
+        };
+        settle(&http, &base).await?;
+        let bookings = run(&http, c, secs, None, &[201], &booking(0)).await;
+        let peak = bookings.throughput();
+        let pg = limits::pgbench(
+            &db_url,
+            c,
+            cli.seconds,
+            &[
+                ("org", &seeded.organization),
+                ("course", &seeded.course),
+                ("ta", &seeded.spare_ta.id),
+                ("student", &seeded.students[100].id),
+            ],
+            &dir,
+        )?;
+        settle(&http, &base).await?;
+        let half = run(&http, c, secs, Some(peak / 2.0), &[201], &booking(bookings.requests + 10)).await;
+        limits_line.push(format!("pgbench booking SQL {:.0} tps (mean {:.2} ms)", pg.tps, pg.latency_ms));
+        let limit = Some(("pgbench, same SQL", pg.tps));
+        rows.push(Row { name: "individual booking (distinct slots)", outcome: bookings, limit });
+        rows.push(Row { name: "  … at half of that throughput", outcome: half, limit });
+    }
 
     // Group joins: join i is student i / 60 into session i % 60.
-    let (s, b) = (seeded.clone(), base.clone());
-    let join = maker(move |h, i| {
-        let g = usize::try_from(i % 60).unwrap_or(0);
-        let student = usize::try_from(i / 60).unwrap_or(0) % 100;
-        h.post(format!("{b}/api/v1/group-sessions/{}/join", s.group_sessions[g]))
-            .bearer_auth(&s.students[student].token)
-    });
-    settle(&http, &base).await?;
-    let joins_secs = secs.min(Duration::from_secs(5));
-    let outcome = run(&http, c, joins_secs, None, &[200, 201], &join).await;
-    rows.push(Row { name: "group join", outcome, limit: None });
+    if wanted(Scenario::Join) {
+        let (s, b) = (seeded.clone(), base.clone());
+        let join = maker(move |h, i| {
+            let g = usize::try_from(i % 60).unwrap_or(0);
+            let student = usize::try_from(i / 60).unwrap_or(0) % 100;
+            h.post(format!("{b}/api/v1/group-sessions/{}/join", s.group_sessions[g]))
+                .bearer_auth(&s.students[student].token)
+        });
+        settle(&http, &base).await?;
+        let joins_secs = secs.min(Duration::from_secs(5));
+        let outcome = run(&http, c, joins_secs, None, &[200, 201], &join).await;
+        rows.push(Row { name: "group join", outcome, limit: None });
+    }
 
-    // Logins, against the Argon2 ceiling.
-    let (s, b) = (seeded.clone(), base.clone());
-    let login = maker(move |h, i| {
-        let student = &s.students[usize::try_from(i % 100).unwrap_or(0)];
-        h.post(format!("{b}/api/v1/auth/login")).json(&json!({"email": student.email, "password": seed::PASSWORD}))
-    });
-    settle(&http, &base).await?;
-    let logins = run(&http, c, secs, None, &[200], &login).await;
+    // Logins, against the Argon2 ceiling (measured with the app stopped).
+    let mut logins = None;
+    if wanted(Scenario::Login) {
+        let (s, b) = (seeded.clone(), base.clone());
+        let login = maker(move |h, i| {
+            let student = &s.students[usize::try_from(i % 100).unwrap_or(0)];
+            h.post(format!("{b}/api/v1/auth/login")).json(&json!({"email": student.email, "password": seed::PASSWORD}))
+        });
+        settle(&http, &base).await?;
+        logins = Some(run(&http, c, secs, None, &[200], &login).await);
+    }
     app.stop();
-    let argon = limits::argon2_ceiling(secs).await?;
-    rows.push(Row { name: "login", outcome: logins, limit: Some(("Argon2 verifications", argon)) });
+    if let Some(outcome) = logins {
+        let argon = limits::argon2_ceiling(secs).await?;
+        limits_line.push(format!("Argon2 {argon:.0} verifications/s"));
+        rows.push(Row { name: "login", outcome, limit: Some(("Argon2 verifications", argon)) });
+    }
 
-    println!(
-        "\nconcurrency {c}, {} s per scenario; trivial handler {:.0} req/s (p99 {:.2} ms); pgbench booking SQL {:.0} tps (mean {:.2} ms)",
-        cli.seconds,
-        trivial.throughput(),
-        trivial.millis(0.99),
-        pg.tps,
-        pg.latency_ms
-    );
+    println!("\nconcurrency {c}, {} s per scenario; {}", cli.seconds, limits_line.join("; "));
     print(&rows);
     std::process::Command::new("psql")
         .args([&admin_url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")])

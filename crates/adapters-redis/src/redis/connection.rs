@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::ThreadId;
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use deadpool_redis::redis::{
 use domain::store::StoreError;
 use tokio::time::{Instant, timeout};
 
+use super::barrier::Barrier;
 use super::breaker::Breaker;
 
 /// How to reach Redis and how long to wait for it.
@@ -81,6 +83,10 @@ struct Inner {
     /// Each calling thread's connection. All are dropped when a call finds Redis unreachable;
     /// each thread's next call opens a new one.
     connections: std::sync::Mutex<HashMap<ThreadId, MultiplexedConnection>>,
+    /// Each calling thread's `PING` generations (see [`RedisStore::sync`]).
+    barriers: std::sync::Mutex<HashMap<ThreadId, Arc<Barrier>>>,
+    /// Round trips attempted by every clone.
+    round_trips: AtomicU64,
     prefix: String,
     timeout: Duration,
     breaker: Breaker,
@@ -112,7 +118,8 @@ const TRACKED_TTL: Duration = Duration::from_secs(60);
 /// that follows any round trip on the same connection sees every write that completed before
 /// that round trip began — on any instance. The API makes such a round trip before its
 /// handlers read (the rate-limit check of every `/api/v1` request, on the worker's own
-/// connection); other callers that need that guarantee make one first.
+/// connection: a script, or for a check answered from a lease, [`RedisStore::sync`]); other
+/// callers that need that guarantee call [`RedisStore::sync`] first.
 pub(crate) fn tracked(mut cmd: Cmd) -> Cmd {
     cmd.set_cache_config(CommandCacheConfig::new());
     cmd
@@ -171,6 +178,8 @@ impl RedisStore {
             inner: Arc::new(Inner {
                 client,
                 connections: std::sync::Mutex::new(HashMap::new()),
+                barriers: std::sync::Mutex::new(HashMap::new()),
+                round_trips: AtomicU64::new(0),
                 prefix: config.key_prefix.clone(),
                 timeout: config.command_timeout,
                 breaker,
@@ -192,6 +201,28 @@ impl RedisStore {
         Ok(start.elapsed())
     }
 
+    /// Returns once a round trip on this thread's connection, sent after this call began, was
+    /// answered: from then on, this thread's tracked reads see every write completed before
+    /// the call began, on any instance. Concurrent callers of one thread share one `PING` in
+    /// flight: a caller that arrives while one is in flight waits for the next, sent when that
+    /// one is answered.
+    ///
+    /// # Errors
+    /// `StoreError::Unavailable` when Redis does not answer in time or the breaker is open.
+    pub async fn sync(&self) -> Result<(), StoreError> {
+        let barrier = {
+            let mut barriers = self.inner.barriers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(barriers.entry(std::thread::current().id()).or_default())
+        };
+        barrier.pass(|| async { self.ping().await.map(|_| ()) }).await
+    }
+
+    /// How many round trips this store and its clones attempted (commands and scripts sent,
+    /// or refused by the open breaker), for tests and diagnostics.
+    pub fn round_trips(&self) -> u64 {
+        self.inner.round_trips.load(Ordering::Relaxed)
+    }
+
     /// `key_prefix` followed by `rest`.
     pub(crate) fn key(&self, rest: &str) -> String {
         format!("{}{rest}", self.inner.prefix)
@@ -201,6 +232,7 @@ impl RedisStore {
     #[tracing::instrument(skip_all, name = "redis", fields(db.system = "redis"))]
     pub(crate) async fn call<T: FromRedisValue>(&self, op: Op<'_>) -> Result<T, StoreError> {
         let inner = &*self.inner;
+        inner.round_trips.fetch_add(1, Ordering::Relaxed);
         if !inner.breaker.admit() {
             return Err(StoreError::Unavailable(anyhow!("redis unavailable (circuit breaker open)")));
         }

@@ -6,10 +6,12 @@
 //! script uses together share a hash tag (`{…}`), so the scripts would also run on a cluster.
 //! Emails, client IPs, rate-limit keys and idempotency scopes appear in keys only hashed.
 
+mod barrier;
 mod breaker;
 mod cache;
 mod connection;
 mod idempotency;
+mod lease;
 mod rate_limit;
 mod revocation;
 mod throttle;

@@ -1,7 +1,8 @@
 //! Request rate limits in Redis: the GCRA step of [`domain::edge::Gcra::decide`] as a Lua
-//! script, on Redis's clock.
+//! script, on Redis's clock, with leases of units for keys that send fast.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use deadpool_redis::redis::Script;
@@ -9,14 +10,17 @@ use domain::edge::{RateDecision, RateLimiter, RateQuota};
 use domain::store::StoreError;
 
 use super::connection::Op;
+use super::lease::{Leases, Take};
 use super::{RedisStore, hashed};
 
-/// The GCRA step, with exactly the arithmetic of `Gcra::decide` (all values are integers of
-/// microseconds below 2^53, exact in Lua's doubles). "Now" is Redis's `TIME`, so that
-/// instances with skewed clocks agree; Redis 7 replicates scripts by their effects, which
-/// allows it. The key expires when its bucket is full again (TAT - now).
+/// The GCRA step, with exactly the arithmetic of `Gcra::decide` for one unit, taking up to
+/// `wanted` units at once for a lease (all values are integers of microseconds below 2^53,
+/// exact in Lua's doubles). "Now" is Redis's `TIME`, so that instances with skewed clocks
+/// agree; Redis 7 replicates scripts by their effects, which allows it. The key expires when
+/// its bucket is full again (TAT - now).
 ///
-/// KEYS[1]: the bucket. ARGV: interval (µs), limit. Returns {allowed, remaining, reset µs}.
+/// KEYS[1]: the bucket. ARGV: interval (µs), limit, wanted (≥ 1). Returns {units granted (0:
+/// refused), remaining after them, reset µs (refused: the wait for one unit)}.
 const GCRA: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -24,21 +28,30 @@ local interval = tonumber(ARGV[1])
 local window = interval * tonumber(ARGV[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 if tat < now then tat = now end
-local new_tat = tat + interval
-local allow_at = new_tat - window
-if now < allow_at then
-  return {0, 0, allow_at - now}
+local free = math.floor((now + window - tat) / interval)
+if free < 1 then
+  return {0, 0, tat + interval - window - now}
 end
+local granted = math.min(tonumber(ARGV[3]), free)
+local new_tat = tat + granted * interval
 local used = new_tat - now
 redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', string.format('%.0f', math.ceil(used / 1000)))
-return {1, math.floor((window - used) / interval), used}
+return {granted, math.floor((window - used) / interval), used}
 ";
 
 /// GCRA buckets in Redis, keyed by (policy name, key): `{prefix}rl:{name}:{sha256(key)}`,
 /// holding the TAT in microseconds since the Unix epoch, expiring when the bucket is full.
+///
+/// A key that sends faster than one request per 20 ms on this instance is served from a
+/// *lease*: units taken from its bucket ahead of its requests (see the crate's README; quotas
+/// under 32 per window are never leased). A request served from a lease still waits for a
+/// round trip on its thread's connection sent after it began (shared with the thread's
+/// concurrent requests, [`RedisStore::sync`]), so that every check, leased or not, is the
+/// freshness barrier tracked reads rely on.
 #[derive(Debug, Clone)]
 pub struct RedisRateLimiter {
     store: RedisStore,
+    leases: Arc<Leases>,
 }
 
 static SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(GCRA));
@@ -46,21 +59,53 @@ static SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(GCRA));
 impl RedisRateLimiter {
     /// The limiter on `store`.
     pub fn new(store: RedisStore) -> Self {
-        Self { store }
+        Self { store, leases: Arc::new(Leases::default()) }
     }
+}
+
+fn micros(value: i64) -> Duration {
+    Duration::from_micros(u64::try_from(value.max(0)).unwrap_or(0))
 }
 
 #[async_trait]
 impl RateLimiter for RedisRateLimiter {
     async fn check(&self, key: &str, quota: RateQuota) -> Result<RateDecision, StoreError> {
+        let (leased, wanted) = match self.leases.take(key, quota, Instant::now()) {
+            Take::Leased(decision) => {
+                self.store.sync().await?;
+                return Ok(decision);
+            }
+            // The top-up's script is this request's round trip after it began.
+            Take::LeasedAndTopUp(decision, more) => (Some(decision), Some(more)),
+            Take::Fetch(wanted) => (None, Some(wanted)),
+            Take::Single => (None, None),
+        };
         let bucket = self.store.key(&format!("rl:{}:{}", quota.name, hashed(key)));
         let mut invocation = SCRIPT.key(bucket);
-        invocation.arg(quota.interval_micros()).arg(quota.limit.max(1));
-        let (allowed, remaining, reset): (i64, i64, i64) = self.store.call(Op::Script(&invocation)).await?;
+        invocation.arg(quota.interval_micros()).arg(quota.limit.max(1)).arg(wanted.unwrap_or(1));
+        let reply: Result<(i64, i64, i64), StoreError> = self.store.call(Op::Script(&invocation)).await;
+        let granted = reply.as_ref().ok().and_then(|(granted, _, _)| u32::try_from(*granted).ok()).unwrap_or(0);
+        if wanted.is_some() && granted == 0 {
+            self.leases.failed(key, quota);
+        }
+        let (_, remaining, reset) = reply?;
+        if wanted.is_some() && granted > 0 {
+            let decision = self.leases.granted(key, quota, Instant::now(), granted, micros(reset), leased.is_some());
+            if leased.is_none() && granted > 1 {
+                return Ok(decision);
+            }
+        }
+        if let Some(decision) = leased {
+            return Ok(decision);
+        }
+        if granted == 0 {
+            return Ok(RateDecision { allowed: false, remaining: 0, reset_after: micros(reset) });
+        }
+        // One unit: the bucket's own figures, exactly.
         Ok(RateDecision {
-            allowed: allowed == 1,
+            allowed: true,
             remaining: u32::try_from(remaining.max(0)).unwrap_or(u32::MAX),
-            reset_after: std::time::Duration::from_micros(u64::try_from(reset.max(0)).unwrap_or(0)),
+            reset_after: micros(reset),
         })
     }
 }
