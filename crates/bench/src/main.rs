@@ -108,6 +108,13 @@ async fn settle(http: &reqwest::Client, base: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A new HTTP client: each scenario opens its own connections, all at its start, so that the
+/// server's workers get them in turn (actix hands connections out round-robin and never moves
+/// one; connections left over from seeding could load one worker more than the other).
+fn client(concurrency: usize) -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder().pool_max_idle_per_host(concurrency * 2).build()?)
+}
+
 fn maker(f: impl Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync + 'static) -> MakeRequest {
     Arc::new(f)
 }
@@ -148,8 +155,7 @@ async fn main() -> anyhow::Result<()> {
         env.retain(|(name, _)| !name.starts_with("REDIS_"));
     }
     let app = Served::start(&bin_dir.join("app"), &["serve"], dir.join("app"), &env, child::app_address)?;
-    let http = reqwest::Client::builder().pool_max_idle_per_host(c * 2).build()?;
-    let api = Api { base: app.address.clone(), http: http.clone() };
+    let api = Api { base: app.address.clone(), http: client(c)? };
     println!("seeding {} …", app.address);
     let seeded: Arc<Seeded> = Arc::new(seed::seed(&api, &app.dir, 100 + seed::BOOKING_TAS, 60).await?);
     let base = app.address.clone();
@@ -161,6 +167,7 @@ async fn main() -> anyhow::Result<()> {
     // The HTTP floor and the cached catalog read, in alternating slices, so that both see the
     // same machine (on a shared host its speed drifts over a run).
     if wanted(Scenario::Read) {
+        let http = client(c)?;
         settle(&http, &base).await?;
         let floor = Served::start(&here, &["floor"], dir.join("floor"), &[], child::floor_address)?;
         let floor_url = format!("{}/", floor.address);
@@ -187,6 +194,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Slot search: a month of the 5-TA course with 500 bookings.
     if wanted(Scenario::Search) {
+        let http = client(c)?;
         settle(&http, &base).await?;
         let (s, b) = (seeded.clone(), base.clone());
         let window = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -204,6 +212,7 @@ async fn main() -> anyhow::Result<()> {
     // Individual bookings on distinct slots: booking i is TA i % 10's half-hour slot i / 10
     // (08:00–20:00 from day 11), by student 100 + i % 10 (who books only with that TA).
     if wanted(Scenario::Booking) {
+        let http = client(c)?;
         let booking = |offset: u64| {
             let (s, b) = (seeded.clone(), base.clone());
             maker(move |h, i| {
@@ -242,6 +251,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Group joins: join i is student i / 60 into session i % 60.
     if wanted(Scenario::Join) {
+        let http = client(c)?;
         let (s, b) = (seeded.clone(), base.clone());
         let join = maker(move |h, i| {
             let g = usize::try_from(i % 60).unwrap_or(0);
@@ -258,6 +268,7 @@ async fn main() -> anyhow::Result<()> {
     // Logins, against the Argon2 ceiling (measured with the app stopped).
     let mut logins = None;
     if wanted(Scenario::Login) {
+        let http = client(c)?;
         let (s, b) = (seeded.clone(), base.clone());
         let login = maker(move |h, i| {
             let student = &s.students[usize::try_from(i % 100).unwrap_or(0)];
