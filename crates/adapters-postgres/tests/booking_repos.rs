@@ -10,6 +10,7 @@ use common::seed::{Academy, NO_BUFFER, academy, now, store_bundle, wednesday};
 use domain::booking::{Booking, BookingFilter, BookingStatus, NewIndividualBooking, Payment, Seat, SessionType};
 use domain::bundles::{BundleFilter, BundlePurchase};
 use domain::group_sessions::WaitlistEntry;
+use domain::scheduling::SessionDuration;
 use domain::shared::{Cents, Currency, Cursor, Interval, Page, PageRequest, UserId};
 use domain::store::Repositories;
 use uuid::Uuid;
@@ -140,6 +141,31 @@ async fn busy_intervals_and_day_counts_skip_cancelled_sessions() {
         );
         let stored = t.store.bookings().get(a.org.id, cancelled.id).await.unwrap().unwrap();
         assert_eq!((stored.status, stored.cancelled_by), (BookingStatus::Cancelled, Some(a.admin.id)));
+    }
+}
+
+#[tokio::test]
+async fn a_session_of_the_longest_length_is_busy_until_its_last_minute() {
+    for t in common::stores().await {
+        let a = academy(&t.store, 1).await;
+        // 08:00–12:00, the longest session there is.
+        let mut long = individual(&a, 0, a.students[0].id, wednesday(8, 0));
+        let longest = SessionDuration::MAX.as_delta();
+        long.interval = Interval::new(wednesday(8, 0), wednesday(8, 0) + longest).unwrap();
+        t.store.bookings().insert(&long, NO_BUFFER).await.unwrap();
+        let (tas, students) = ([a.tas[0].id], [a.students[0].id]);
+        // A window starting in its last minute still meets it (the overlap reads look back
+        // exactly one longest session); one starting at its end does not.
+        let last_minute = Interval::new(wednesday(11, 59), wednesday(13, 0)).unwrap();
+        let after = Interval::new(wednesday(12, 0), wednesday(13, 0)).unwrap();
+        let bookings = t.store.bookings();
+        assert_eq!(bookings.ta_busy(a.org.id, &tas, last_minute).await.unwrap(), vec![(tas[0], long.interval)]);
+        assert_eq!(
+            bookings.student_busy(a.org.id, &students, last_minute).await.unwrap(),
+            vec![(students[0], long.interval)]
+        );
+        assert!(bookings.ta_busy(a.org.id, &tas, after).await.unwrap().is_empty(), "{:?}", t.backend);
+        assert!(bookings.student_busy(a.org.id, &students, after).await.unwrap().is_empty(), "{:?}", t.backend);
     }
 }
 

@@ -9,6 +9,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::booking::{Booking, BookingFilter, BookingRepository, BookingStatus, CancellationReason, Seat};
+use domain::scheduling::SessionDuration;
 use domain::shared::{BookingId, Interval, OrganizationId, PageRequest, UserId};
 use domain::store::{Conflict, StoreError};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -26,6 +27,13 @@ use crate::errors::DbResultExt;
 use crate::store::{Repos, Scope};
 
 const CANCELLED: &str = "cancelled";
+
+/// A session overlapping `window` started less than the longest session before its start: the
+/// lower bound that keeps an overlap query on the `(ta_id | student_id, starts_at)` indexes
+/// from reading every earlier session of the TA or student.
+fn earliest_overlapping_start(window: Interval) -> DateTime<Utc> {
+    window.start() - SessionDuration::MAX.as_delta()
+}
 
 fn uuids(ids: &[UserId]) -> Vec<Uuid> {
     ids.iter().map(UserId::as_uuid).collect()
@@ -139,6 +147,7 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
             .filter(bookings::Column::Status.ne(CANCELLED))
             .filter(bookings::Column::StartsAt.lt(ts(window.end())))
             .filter(bookings::Column::EndsAt.gt(ts(window.start())))
+            .filter(bookings::Column::StartsAt.gt(ts(earliest_overlapping_start(window))))
             .into_tuple()
             .all(&self.conn)
             .await
@@ -164,6 +173,7 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
             .filter(seats::Column::Active.eq(true))
             .filter(seats::Column::StartsAt.lt(ts(window.end())))
             .filter(seats::Column::EndsAt.gt(ts(window.start())))
+            .filter(seats::Column::StartsAt.gt(ts(earliest_overlapping_start(window))))
             .into_tuple()
             .all(&self.conn)
             .await

@@ -9,12 +9,16 @@ use crate::shared::error::InvalidValue;
 pub struct SessionDuration(u16);
 
 impl SessionDuration {
+    /// The longest session (240 minutes): a session overlapping an interval starts less than
+    /// this before the interval's start, which bounds the rows an overlap query reads.
+    pub const MAX: Self = Self(240);
+
     /// Checks the duration grid.
     ///
     /// # Errors
     /// When not a multiple of 15 in `15..=240`.
     pub fn from_minutes(minutes: i64) -> Result<Self, InvalidValue> {
-        if (15..=240).contains(&minutes) && minutes % 15 == 0 {
+        if (15..=i64::from(Self::MAX.0)).contains(&minutes) && minutes % 15 == 0 {
             Ok(Self(u16::try_from(minutes).map_err(|_| InvalidValue::new("out of range"))?))
         } else {
             Err(InvalidValue::new("must be a multiple of 15 between 15 and 240"))
