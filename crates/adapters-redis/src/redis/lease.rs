@@ -142,8 +142,9 @@ impl Leases {
         let book = match books.by_key.entry(book_key(key, quota)) {
             Entry::Occupied(occupied) => occupied.into_mut(),
             Entry::Vacant(vacant) => {
+                // No units yet: its first fetch is this request's.
                 vacant.insert(Book {
-                    granted_at: now.checked_sub(LEASE_TTL).unwrap_or(now),
+                    granted_at: now,
                     size: 0,
                     left: 0,
                     reset_after_grant: Duration::ZERO,
@@ -200,16 +201,21 @@ impl Leases {
             reset_after_grant: reset_after,
             fetching_since: None,
         };
-        if let Some(current) = books.by_key.get(&book_key(key, quota))
-            && current.live(now)
-            && current.left > 0
-        {
-            // Units still unused join the grant (the bucket's state after it counts them all);
-            // the lease's use is counted from now.
-            book.size += current.left;
-            book.left += current.left;
+        match books.by_key.entry(book_key(key, quota)) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(book);
+            }
+            Entry::Occupied(mut occupied) => {
+                let current = occupied.get();
+                if current.live(now) && current.left > 0 {
+                    // Units still unused join the grant (the bucket's state after it counts
+                    // them all); the lease's use is counted from now.
+                    book.size += current.left;
+                    book.left += current.left;
+                }
+                occupied.insert(book);
+            }
         }
-        books.by_key.insert(book_key(key, quota), book);
         book.decision(quota, now)
     }
 }

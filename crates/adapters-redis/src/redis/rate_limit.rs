@@ -83,29 +83,34 @@ impl RateLimiter for RedisRateLimiter {
         let bucket = self.store.key(&format!("rl:{}:{}", quota.name, hashed(key)));
         let mut invocation = SCRIPT.key(bucket);
         invocation.arg(quota.interval_micros()).arg(quota.limit.max(1)).arg(wanted.unwrap_or(1));
-        let reply: Result<(i64, i64, i64), StoreError> = self.store.call(Op::Script(&invocation)).await;
-        let granted = reply.as_ref().ok().and_then(|(granted, _, _)| u32::try_from(*granted).ok()).unwrap_or(0);
-        if wanted.is_some() && granted == 0 {
-            self.leases.failed(key, quota);
-        }
-        let (_, remaining, reset) = reply?;
-        if wanted.is_some() && granted > 0 {
-            let decision = self.leases.granted(key, quota, Instant::now(), granted, micros(reset), leased.is_some());
-            if leased.is_none() && granted > 1 {
-                return Ok(decision);
+        let (granted, remaining, reset): (i64, i64, i64) = match self.store.call(Op::Script(&invocation)).await {
+            Ok(reply) => reply,
+            Err(error) => {
+                if wanted.is_some() {
+                    self.leases.failed(key, quota);
+                }
+                return Err(error);
             }
-        }
-        if let Some(decision) = leased {
-            return Ok(decision);
+        };
+        let (granted, reset) = (u32::try_from(granted).unwrap_or(0), micros(reset));
+        // One unit, or none: the bucket's own figures, exactly.
+        let bucket_decision = || RateDecision {
+            allowed: granted > 0,
+            remaining: if granted > 0 { u32::try_from(remaining.max(0)).unwrap_or(u32::MAX) } else { 0 },
+            reset_after: reset,
+        };
+        if wanted.is_none() {
+            return Ok(bucket_decision());
         }
         if granted == 0 {
-            return Ok(RateDecision { allowed: false, remaining: 0, reset_after: micros(reset) });
+            self.leases.failed(key, quota);
+            return Ok(leased.unwrap_or_else(bucket_decision));
         }
-        // One unit: the bucket's own figures, exactly.
-        Ok(RateDecision {
-            allowed: true,
-            remaining: u32::try_from(remaining.max(0)).unwrap_or(u32::MAX),
-            reset_after: micros(reset),
+        let from_lease = self.leases.granted(key, quota, Instant::now(), granted, reset, leased.is_some());
+        Ok(match leased {
+            Some(decision) => decision,
+            None if granted > 1 => from_lease,
+            None => bucket_decision(),
         })
     }
 }
