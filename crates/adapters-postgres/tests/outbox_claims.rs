@@ -1,6 +1,7 @@
 //! The outbox as workers see it: `claim_due` takes due pending or retrying messages, oldest
 //! due first, hides them for the lease, and never gives one message to two concurrent claims;
-//! recording an outcome ends the lease.
+//! recording an outcome ends the lease, and a batch of sends is recorded in one write for the
+//! claims that still hold their messages.
 
 mod common;
 mod fixtures;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 
 use adapters_postgres::{DbConfig, SeaStore, connect};
 use chrono::TimeDelta;
-use domain::notifications::{JobStatus, OutboxMessage};
+use domain::notifications::{Claim, JobStatus, OutboxMessage};
 use domain::shared::OutboxMessageId;
 use domain::store::Repositories;
 use fixtures::{at, message, org};
@@ -69,9 +70,18 @@ async fn recording_an_outcome_ends_the_lease() {
         assert_eq!(repos.outbox().claim_due(at(3), 10, LEASE).await.unwrap().len(), 3, "{b:?}");
         let lease = at(3) + LEASE;
 
-        assert!(repos.outbox().mark_sent(sent.id, lease, at(4)).await.unwrap());
-        assert!(repos.outbox().mark_failed(retried.id, lease, 1, "421 busy", Some(at(6))).await.unwrap());
-        assert!(repos.outbox().mark_failed(dead.id, lease, 8, "550 no such user", None).await.unwrap());
+        let sent_claim = Claim { id: sent.id, until: lease };
+        assert_eq!(repos.outbox().mark_sent(&[sent_claim], at(4)).await.unwrap(), vec![sent.id], "{b:?}");
+        assert!(
+            repos
+                .outbox()
+                .mark_failed(Claim { id: retried.id, until: lease }, 1, "421 busy", Some(at(6)))
+                .await
+                .unwrap()
+        );
+        assert!(
+            repos.outbox().mark_failed(Claim { id: dead.id, until: lease }, 8, "550 no such user", None).await.unwrap()
+        );
 
         let get = |id| async move { repos.outbox().get(acme.id, id).await.unwrap().unwrap() };
         let expected = OutboxMessage { status: JobStatus::Sent, attempts: 1, sent_at: Some(at(4)), ..sent.clone() };
@@ -146,14 +156,50 @@ async fn an_outcome_is_recorded_only_under_the_claim_that_still_holds_the_messag
         // The first worker stalls past its lease; a second claims the message.
         let second = repos.outbox().claim_due(first, 10, LEASE).await.unwrap().remove(0).leased_until.unwrap();
         assert_ne!(first, second, "{b:?}");
-        assert!(!repos.outbox().mark_sent(m.id, first, at(4)).await.unwrap(), "{b:?}: the stale claim records nothing");
-        assert!(!repos.outbox().mark_failed(m.id, first, 1, "late", None).await.unwrap(), "{b:?}");
+        let claim = |until| Claim { id: m.id, until };
+        assert!(
+            repos.outbox().mark_sent(&[claim(first)], at(4)).await.unwrap().is_empty(),
+            "{b:?}: the stale claim records nothing"
+        );
+        assert!(!repos.outbox().mark_failed(claim(first), 1, "late", None).await.unwrap(), "{b:?}");
         assert_eq!(repos.outbox().get(acme.id, m.id).await.unwrap().unwrap().status, JobStatus::Pending, "{b:?}");
         // The holder records its outcome.
-        assert!(repos.outbox().mark_failed(m.id, second, 1, "421 busy", Some(at(20))).await.unwrap(), "{b:?}");
+        assert!(repos.outbox().mark_failed(claim(second), 1, "421 busy", Some(at(20))).await.unwrap(), "{b:?}");
         // A requeue by an admin ends every claim.
         let third = repos.outbox().claim_due(at(20), 10, LEASE).await.unwrap().remove(0).leased_until.unwrap();
         assert!(repos.outbox().requeue(acme.id, m.id, at(21)).await.unwrap(), "{b:?}");
-        assert!(!repos.outbox().mark_sent(m.id, third, at(22)).await.unwrap(), "{b:?}: requeued meanwhile");
+        assert!(
+            repos.outbox().mark_sent(&[claim(third)], at(22)).await.unwrap().is_empty(),
+            "{b:?}: requeued meanwhile"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_batch_of_sends_records_only_the_claims_still_holding_their_messages() {
+    for t in common::stores().await {
+        let (repos, b) = (&*t.store, t.backend);
+        let acme = org(repos, "acme").await;
+        let (first, second, third) = (message(acme.id, 0), message(acme.id, 1), message(acme.id, 2));
+        for m in [&first, &second, &third] {
+            repos.outbox().enqueue(m).await.unwrap();
+        }
+        let early: Vec<Claim> =
+            repos.outbox().claim_due(at(3), 2, LEASE).await.unwrap().iter().filter_map(OutboxMessage::claim).collect();
+        let late = repos.outbox().claim_due(at(4), 10, LEASE).await.unwrap().remove(0).claim().unwrap();
+        assert_eq!(late.id, third.id, "{b:?}");
+        let stale = Claim { until: early[0].until, ..late };
+
+        let mut recorded = repos.outbox().mark_sent(&[early[0], stale, early[1]], at(5)).await.unwrap();
+        recorded.sort();
+        let mut expected = vec![first.id, second.id];
+        expected.sort();
+        assert_eq!(recorded, expected, "{b:?}: the claim that does not hold the third message records nothing");
+        let get = |id| async move { repos.outbox().get(acme.id, id).await.unwrap().unwrap() };
+        assert_eq!(get(third.id).await.status, JobStatus::Pending, "{b:?}");
+        assert_eq!((get(first.id).await.status, get(second.id).await.sent_at), (JobStatus::Sent, Some(at(5))), "{b:?}");
+
+        assert_eq!(repos.outbox().mark_sent(&[late], at(6)).await.unwrap(), vec![third.id], "{b:?}");
+        assert!(repos.outbox().mark_sent(&[], at(6)).await.unwrap().is_empty(), "{b:?}");
     }
 }

@@ -30,7 +30,7 @@ use sea_orm::DatabaseConnection;
 use crate::edge::EdgeStores;
 use crate::migrate::MigrationStatus;
 use crate::settings::Settings;
-use crate::worker::{IDLE_POLL, Worker};
+use crate::worker::{IDLE_POLL, Worker, WorkerConfig};
 use crate::{edge, embedded, migrate};
 
 /// The issuer and audience of Engify's access tokens.
@@ -121,6 +121,15 @@ fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
     Ok(Arc::new(mailer))
 }
 
+/// The email worker's settings, polling every `poll` when idle.
+fn worker_config(settings: &Settings, poll: Duration) -> WorkerConfig {
+    WorkerConfig {
+        concurrency: settings.worker_concurrency,
+        send_timeout: Duration::from_secs(u64::from(settings.smtp_timeout_seconds)),
+        poll,
+    }
+}
+
 /// A built, bound, not yet running service.
 pub struct Application {
     port: u16,
@@ -191,7 +200,7 @@ impl Application {
             .run();
         let worker = settings
             .worker_enabled
-            .then(|| Worker::spawn(services.outbox.clone(), settings.worker_concurrency, worker_poll));
+            .then(|| Worker::spawn(services.outbox.clone(), worker_config(&settings, worker_poll)));
         tracing::info!(
             address = %format!("{}:{port}", settings.host),
             database = %crate::settings::redact_url(&settings.database_url),
@@ -272,7 +281,7 @@ pub async fn shutdown_signal() {
 /// When the services cannot be built.
 pub async fn run_worker(settings: Settings) -> anyhow::Result<()> {
     let services = services(&settings).await?;
-    let worker = Worker::spawn(services.outbox.clone(), settings.worker_concurrency, IDLE_POLL);
+    let worker = Worker::spawn(services.outbox.clone(), worker_config(&settings, IDLE_POLL));
     tracing::info!("worker running");
     shutdown_signal().await;
     worker.stop().await;

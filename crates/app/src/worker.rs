@@ -1,16 +1,41 @@
-//! The outbox worker: claims due emails and delivers them through the mailer, a few at a time,
-//! until told to stop; it finishes the emails in hand before stopping. Idle, it polls once a
-//! second.
+//! The outbox worker: claims a batch of due emails, sends them a few at a time, records the
+//! batch's outcomes together, and goes on until told to stop; it finishes the batch in hand
+//! before stopping. Idle, it polls once a second.
 
 use std::time::Duration;
 
+use chrono::TimeDelta;
 use domain::notifications::OutboxService;
-use futures_util::future::join_all;
+use futures_util::{StreamExt as _, stream};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// How long the worker waits when there is nothing to send, or after a store failure.
 pub const IDLE_POLL: Duration = Duration::from_secs(1);
+
+/// The most sending rounds (of `concurrency` emails each) one batch may take.
+const MAX_ROUNDS: u32 = 8;
+
+/// How a worker runs.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerConfig {
+    /// Emails sent at a time (`WORKER_CONCURRENCY`).
+    pub concurrency: u32,
+    /// The longest one send may take (`SMTP_TIMEOUT_SECONDS`).
+    pub send_timeout: Duration,
+    /// How long to wait when there is nothing to send.
+    pub poll: Duration,
+}
+
+/// How many emails to claim at once: up to [`MAX_ROUNDS`] rounds of `concurrency`, so that one
+/// write records many outcomes, but no more rounds than fit, at `send_timeout` each, in half of
+/// the claim's `lease` — the outcomes are then recorded while the claim still holds them.
+fn batch_size(concurrency: u32, send_timeout: Duration, lease: TimeDelta) -> u32 {
+    let half_lease = lease.to_std().unwrap_or_default() / 2;
+    let fitting = half_lease.as_millis() / send_timeout.as_millis().max(1);
+    let rounds = u32::try_from(fitting).unwrap_or(MAX_ROUNDS).clamp(1, MAX_ROUNDS);
+    concurrency.max(1).saturating_mul(rounds)
+}
 
 /// A running worker.
 pub struct Worker {
@@ -19,24 +44,34 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts delivering, `concurrency` emails at a time, polling every `poll` when idle.
-    pub fn spawn(outbox: OutboxService, concurrency: u32, poll: Duration) -> Self {
+    /// Starts delivering.
+    pub fn spawn(outbox: OutboxService, config: WorkerConfig) -> Self {
         let (stop, mut stopped) = watch::channel(false);
+        let batch = batch_size(config.concurrency, config.send_timeout, outbox.policy().lease);
+        let senders = usize::try_from(config.concurrency.max(1)).unwrap_or(1);
         let task = tokio::spawn(async move {
             while !*stopped.borrow() {
-                let wait = match outbox.claim_due(concurrency).await {
-                    Ok(batch) if batch.is_empty() => poll,
-                    Ok(batch) => {
-                        for result in join_all(batch.iter().map(|m| outbox.deliver(m))).await {
-                            if let Err(e) = result {
-                                tracing::warn!(error = %e, "recording a delivery failed; the message will be claimed again");
-                            }
+                let wait = match outbox.claim_due(batch).await {
+                    Ok(claimed) if claimed.is_empty() => config.poll,
+                    Ok(claimed) => {
+                        // Collected first: no closure is held across the await (it would not be
+                        // `Send` for every borrow, as `tokio::spawn` needs).
+                        let sends: Vec<_> = claimed.iter().map(|m| outbox.send(m)).collect();
+                        let sent: Vec<_> = stream::iter(sends).buffered(senders).collect().await;
+                        let attempts: Vec<_> = sent
+                            .into_iter()
+                            .filter_map(|attempt| {
+                                attempt.map_err(|e| tracing::warn!(error = %e, "an email was not sent")).ok()
+                            })
+                            .collect();
+                        if let Err(e) = outbox.record(&attempts).await {
+                            tracing::warn!(error = %e, "recording deliveries failed; the messages will be claimed again");
                         }
                         Duration::ZERO
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "claiming emails failed");
-                        poll
+                        config.poll
                     }
                 };
                 if !wait.is_zero() {
@@ -50,9 +85,25 @@ impl Worker {
         Self { stop, task }
     }
 
-    /// Stops after the emails in hand are delivered.
+    /// Stops after the batch in hand is delivered and recorded.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_is_as_many_rounds_as_fit_in_half_the_lease_up_to_eight() {
+        let lease = TimeDelta::minutes(5);
+        let secs = Duration::from_secs;
+        assert_eq!(batch_size(4, secs(10), lease), 32, "15 rounds fit");
+        assert_eq!(batch_size(4, secs(60), lease), 8, "2 rounds fit");
+        assert_eq!(batch_size(4, secs(300), lease), 4, "at least one round");
+        assert_eq!(batch_size(0, secs(10), lease), 8, "at least one sender");
+        assert_eq!(batch_size(4, Duration::ZERO, lease), 32);
     }
 }

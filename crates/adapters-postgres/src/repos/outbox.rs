@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::notifications::{EmailKind, JobStatus, OutboxCounts, OutboxMessage, OutboxRepository};
+use domain::notifications::{Claim, EmailKind, JobStatus, OutboxCounts, OutboxMessage, OutboxRepository};
 use domain::shared::{Email, OrganizationId, OutboxMessageId, PageRequest};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
@@ -65,6 +65,11 @@ fn no_lease() -> Expr {
     Expr::value(Option::<DateTime<Utc>>::None)
 }
 
+/// The message of `claim`, if that claim still holds it.
+fn held_under(claim: Claim) -> Condition {
+    Condition::all().add(Column::Id.eq(claim.id.as_uuid())).add(Column::LockedUntil.eq(ts(claim.until)))
+}
+
 #[async_trait]
 impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
     #[tracing::instrument(skip_all, name = "db.outbox.enqueue")]
@@ -110,32 +115,29 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
         Ok(messages)
     }
 
-    #[tracing::instrument(skip_all, name = "db.outbox.mark_sent")]
-    async fn mark_sent(
-        &self,
-        id: OutboxMessageId,
-        lease: DateTime<Utc>,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
+    #[tracing::instrument(skip_all, name = "db.outbox.mark_sent", fields(messages = claims.len()))]
+    async fn mark_sent(&self, claims: &[Claim], at: DateTime<Utc>) -> Result<Vec<OutboxMessageId>, StoreError> {
+        if claims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let held = claims.iter().fold(Condition::any(), |any, claim| any.add(held_under(*claim)));
         let done = Entity::update_many()
             .col_expr(Column::Status, Expr::value(JobStatus::Sent.as_str()))
             // The successful attempt counts too.
             .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
             .col_expr(Column::SentAt, Expr::value(ts(at)))
             .col_expr(Column::LockedUntil, no_lease())
-            .filter(Column::Id.eq(id.as_uuid()))
-            .filter(Column::LockedUntil.eq(ts(lease)))
-            .exec(&self.conn)
+            .filter(held)
+            .exec_with_returning(&self.conn)
             .await
             .store()?;
-        Ok(done.rows_affected == 1)
+        Ok(done.into_iter().map(|m| OutboxMessageId::from_uuid(m.id)).collect())
     }
 
     #[tracing::instrument(skip_all, name = "db.outbox.mark_failed")]
     async fn mark_failed(
         &self,
-        id: OutboxMessageId,
-        lease: DateTime<Utc>,
+        claim: Claim,
         attempts: u32,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
@@ -149,12 +151,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
         if let Some(at) = retry_at {
             update = update.col_expr(Column::NextAttemptAt, Expr::value(ts(at)));
         }
-        let done = update
-            .filter(Column::Id.eq(id.as_uuid()))
-            .filter(Column::LockedUntil.eq(ts(lease)))
-            .exec(&self.conn)
-            .await
-            .store()?;
+        let done = update.filter(held_under(claim)).exec(&self.conn).await.store()?;
         Ok(done.rows_affected == 1)
     }
 

@@ -277,6 +277,21 @@ impl OutboxMessage {
     pub const fn kind(&self) -> EmailKind {
         self.payload.kind()
     }
+
+    /// The claim this copy was read under, if it was claimed.
+    pub fn claim(&self) -> Option<Claim> {
+        self.leased_until.map(|until| Claim { id: self.id, until })
+    }
+}
+
+/// A worker's hold on a message: its id and the end of the lease it was claimed with. An
+/// outcome is recorded only under the claim that still holds the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    /// The message.
+    pub id: OutboxMessageId,
+    /// The end of the lease (`leased_until` when it was claimed).
+    pub until: DateTime<Utc>,
 }
 
 /// How many messages wait and how many are dead, for health and metrics.

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::model::{JobStatus, OutboxCounts, OutboxMessage};
+use super::model::{Claim, JobStatus, OutboxCounts, OutboxMessage};
 use crate::shared::{OrganizationId, OutboxMessageId, PageRequest};
 use crate::store::StoreError;
 
@@ -32,27 +32,24 @@ pub trait OutboxRepository: Send + Sync {
         lease: TimeDelta,
     ) -> Result<Vec<OutboxMessage>, StoreError>;
 
-    /// Records that the mail server accepted the message (`sent`, one more attempt counted) —
-    /// only if it is still held under the
-    /// claim that ended at `lease` (its `leased_until`); returns whether it was. A worker whose
-    /// lease ran out (another worker claimed the message since) or whose message an admin
-    /// requeued records nothing.
+    /// Records that the mail server accepted these messages (`sent` at `at`, one more attempt
+    /// counted), all in one write — each only if it is still held under its claim (its
+    /// `leased_until`). Returns the ids recorded: a worker whose lease ran out (another worker
+    /// claimed the message since) or whose message an admin requeued records nothing for it.
     ///
     /// # Errors
-    /// Only store failures.
-    async fn mark_sent(&self, id: OutboxMessageId, lease: DateTime<Utc>, at: DateTime<Utc>)
-    -> Result<bool, StoreError>;
+    /// Only store failures (then nothing is recorded).
+    async fn mark_sent(&self, claims: &[Claim], at: DateTime<Utc>) -> Result<Vec<OutboxMessageId>, StoreError>;
 
-    /// Records a failed attempt — only under the claim that ended at `lease`, like
-    /// [`OutboxRepository::mark_sent`]: `attempts` and `last_error` set, then `retrying` due at
-    /// `retry_at`, or `dead` when `retry_at` is `None`. Returns whether it was recorded.
+    /// Records a failed attempt — only under `claim`, like [`OutboxRepository::mark_sent`]:
+    /// `attempts` and `last_error` set, then `retrying` due at `retry_at`, or `dead` when
+    /// `retry_at` is `None`. Returns whether it was recorded.
     ///
     /// # Errors
     /// Only store failures.
     async fn mark_failed(
         &self,
-        id: OutboxMessageId,
-        lease: DateTime<Utc>,
+        claim: Claim,
         attempts: u32,
         error: &str,
         retry_at: Option<DateTime<Utc>>,

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use super::model::{EmailPayload, JobStatus, OutboxCounts, OutboxMessage};
+use chrono::{DateTime, Utc};
+
+use super::model::{Claim, EmailPayload, JobStatus, OutboxCounts, OutboxMessage};
 use super::ports::{MailError, Mailer};
 use super::retry_policy::{AfterFailure, RetryPolicy};
 use crate::shared::error::use_case_error;
@@ -75,9 +77,32 @@ use_case_error! {
     pub enum RetryJobError { Forbidden, NotFound, JobNotRetryable }
 }
 
-fn superseded(message: &OutboxMessage) -> Delivery {
-    tracing::warn!(message = %message.id, "outbox claim ran out or was requeued during delivery; outcome not recorded");
+fn superseded(claim: Claim) -> Delivery {
+    tracing::warn!(message = %claim.id, "outbox claim ran out or was requeued during delivery; outcome not recorded");
     Delivery::Superseded
+}
+
+/// One message sent, or refused, whose outcome is not recorded yet: what
+/// [`OutboxService::send`] returns and [`OutboxService::record`] writes down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "an attempt is lost unless it is recorded"]
+pub struct Attempt {
+    claim: Claim,
+    /// Attempts made, this one included.
+    attempts: u32,
+    failure: Option<MailError>,
+}
+
+impl Attempt {
+    /// The message and the claim it was sent under.
+    pub const fn claim(&self) -> Claim {
+        self.claim
+    }
+
+    /// Why the mail server refused it, or `None` when it accepted it.
+    pub const fn failure(&self) -> Option<&MailError> {
+        self.failure.as_ref()
+    }
 }
 
 /// Delivers queued emails and lets admins inspect and retry them.
@@ -109,6 +134,63 @@ impl OutboxService {
         self.store.outbox().claim_due(self.clock.now(), limit, self.policy.lease).await
     }
 
+    /// Sends one claimed message. Nothing is recorded yet: [`OutboxService::record`] writes
+    /// the outcome of a batch of attempts at once.
+    ///
+    /// # Errors
+    /// `Unexpected` for a message that was not claimed (it is not sent).
+    #[tracing::instrument(skip_all, name = "notifications.send")]
+    pub async fn send(&self, message: &OutboxMessage) -> Result<Attempt, StoreError> {
+        let claim = message.claim().ok_or_else(|| {
+            StoreError::Unexpected(anyhow::anyhow!("outbox message {} delivered without a claim", message.id))
+        })?;
+        let failure = self.mailer.send(message).await.err();
+        Ok(Attempt { claim, attempts: message.attempts.saturating_add(1), failure })
+    }
+
+    /// Records the outcomes of `attempts`, each under its claim: every accepted message in one
+    /// write (`sent`), then each failure (`retrying` with a backoff, or `dead` for a permanent
+    /// refusal or the last attempt). Returns each attempt's delivery, in order.
+    ///
+    /// # Errors
+    /// Store failures: the outcomes not yet recorded are lost with them, their leases expire and
+    /// the messages are claimed and sent again (at least once; the `Message-ID` is the same).
+    #[tracing::instrument(skip_all, name = "notifications.record", fields(attempts = attempts.len()))]
+    pub async fn record(&self, attempts: &[Attempt]) -> Result<Vec<Delivery>, StoreError> {
+        let now = self.clock.now();
+        let accepted: Vec<Claim> = attempts.iter().filter(|a| a.failure.is_none()).map(|a| a.claim).collect();
+        let sent = if accepted.is_empty() { Vec::new() } else { self.store.outbox().mark_sent(&accepted, now).await? };
+        let mut deliveries = Vec::with_capacity(attempts.len());
+        for attempt in attempts {
+            let delivery = match &attempt.failure {
+                None if sent.contains(&attempt.claim.id) => Delivery::Sent,
+                None => superseded(attempt.claim),
+                Some(failure) => self.record_failure(attempt.claim, attempt.attempts, failure, now).await?,
+            };
+            deliveries.push(delivery);
+        }
+        Ok(deliveries)
+    }
+
+    async fn record_failure(
+        &self,
+        claim: Claim,
+        attempts: u32,
+        failure: &MailError,
+        now: DateTime<Utc>,
+    ) -> Result<Delivery, StoreError> {
+        let (error, permanent) = match failure {
+            MailError::Transient(e) => (e, false),
+            MailError::Permanent(e) => (e, true),
+        };
+        let (retry_at, outcome) = match self.policy.after_failure(claim.id, attempts, permanent, now) {
+            AfterFailure::RetryAt(at) => (Some(at), Delivery::Retrying),
+            AfterFailure::Dead => (None, Delivery::Dead),
+        };
+        let recorded = self.store.outbox().mark_failed(claim, attempts, error, retry_at).await?;
+        Ok(if recorded { outcome } else { superseded(claim) })
+    }
+
     /// Sends one claimed message and records the outcome under its claim: `sent`, `retrying`
     /// with a backoff, or `dead` (permanent refusal or last attempt).
     ///
@@ -117,37 +199,24 @@ impl OutboxService {
     /// claimed again); `Unexpected` for a message that was not claimed.
     #[tracing::instrument(skip_all, name = "notifications.deliver")]
     pub async fn deliver(&self, message: &OutboxMessage) -> Result<Delivery, StoreError> {
-        let lease = message.leased_until.ok_or_else(|| {
-            StoreError::Unexpected(anyhow::anyhow!("outbox message {} delivered without a claim", message.id))
-        })?;
-        let attempts = message.attempts + 1;
-        let (error, permanent) = match self.mailer.send(message).await {
-            Ok(()) => {
-                let recorded = self.store.outbox().mark_sent(message.id, lease, self.clock.now()).await?;
-                return Ok(if recorded { Delivery::Sent } else { superseded(message) });
-            }
-            Err(MailError::Transient(e)) => (e, false),
-            Err(MailError::Permanent(e)) => (e, true),
-        };
-        let decision = self.policy.after_failure(message.id, attempts, permanent, self.clock.now());
-        let (retry_at, outcome) = match decision {
-            AfterFailure::RetryAt(at) => (Some(at), Delivery::Retrying),
-            AfterFailure::Dead => (None, Delivery::Dead),
-        };
-        let recorded = self.store.outbox().mark_failed(message.id, lease, attempts, &error, retry_at).await?;
-        Ok(if recorded { outcome } else { superseded(message) })
+        let attempt = self.send(message).await?;
+        let mut recorded = self.record(std::slice::from_ref(&attempt)).await?;
+        recorded.pop().ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("no outcome recorded for one attempt")))
     }
 
-    /// Claims and delivers one batch, one message after another; returns how many were claimed.
+    /// Claims one batch, sends its messages one after another, then records their outcomes
+    /// together; returns how many were claimed.
     ///
     /// # Errors
     /// Store failures.
     #[tracing::instrument(skip_all, name = "notifications.deliver_due")]
     pub async fn deliver_due(&self, limit: u32) -> Result<usize, StoreError> {
         let batch = self.claim_due(limit).await?;
+        let mut attempts = Vec::with_capacity(batch.len());
         for message in &batch {
-            self.deliver(message).await?;
+            attempts.push(self.send(message).await?);
         }
+        self.record(&attempts).await?;
         Ok(batch.len())
     }
 

@@ -39,6 +39,11 @@ fn lease() -> chrono::DateTime<chrono::Utc> {
     now() + TimeDelta::minutes(5)
 }
 
+/// The claim message `n` was read under.
+fn claim(n: u128) -> Claim {
+    Claim { id: id(n), until: lease() }
+}
+
 fn service(store: MockStore, mailer: MockMailer) -> OutboxService {
     OutboxService::new(Arc::new(store), Arc::new(mailer), Arc::new(FixedClock(now())), policy())
 }
@@ -55,9 +60,9 @@ async fn an_accepted_message_is_marked_sent() {
     store
         .outbox
         .expect_mark_sent()
-        .withf(|m, lease_end, at| (*m, *lease_end, *at) == (id(1), lease(), now()))
+        .withf(|claims, at| (claims, *at) == (&[claim(1)][..], now()))
         .times(1)
-        .returning(|_, _, _| Ok(true));
+        .returning(|claims, _| Ok(claims.iter().map(|c| c.id).collect()));
     store.outbox.expect_mark_failed().never();
     let outcome = service(store, mailer_answering(Ok(()))).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
     assert_eq!(outcome, Delivery::Sent);
@@ -71,11 +76,11 @@ async fn a_transient_failure_is_retried_after_the_policys_backoff() {
     store
         .outbox
         .expect_mark_failed()
-        .withf(move |m, lease_end, attempts, error, at| {
-            (*m, *lease_end, *attempts, error, *at) == (id(1), lease(), 2, "421 try later", Some(retry_at))
+        .withf(move |c, attempts, error, at| {
+            (*c, *attempts, error, *at) == (claim(1), 2, "421 try later", Some(retry_at))
         })
         .times(1)
-        .returning(|_, _, _, _, _| Ok(true));
+        .returning(|_, _, _, _| Ok(true));
     store.outbox.expect_mark_sent().never();
     let mailer = mailer_answering(Err(MailError::Transient("421 try later".into())));
 
@@ -90,9 +95,9 @@ async fn a_permanent_failure_is_dead_at_the_first_attempt() {
     store
         .outbox
         .expect_mark_failed()
-        .withf(|m, _, attempts, error, at| (*m, *attempts, error, *at) == (id(1), 1, "550 no such user", None))
+        .withf(|c, attempts, error, at| (*c, *attempts, error, *at) == (claim(1), 1, "550 no such user", None))
         .times(1)
-        .returning(|_, _, _, _, _| Ok(true));
+        .returning(|_, _, _, _| Ok(true));
     let mailer = mailer_answering(Err(MailError::Permanent("550 no such user".into())));
     let outcome = service(store, mailer).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
     assert_eq!(outcome, Delivery::Dead);
@@ -104,9 +109,9 @@ async fn a_failed_last_attempt_is_dead() {
     store
         .outbox
         .expect_mark_failed()
-        .withf(|_, _, attempts, _, at| (*attempts, *at) == (4, None))
+        .withf(|_, attempts, _, at| (*attempts, *at) == (4, None))
         .times(1)
-        .returning(|_, _, _, _, _| Ok(true));
+        .returning(|_, _, _, _| Ok(true));
     let mailer = mailer_answering(Err(MailError::Transient("timeout".into())));
     let outcome = service(store, mailer).deliver(&message(1, JobStatus::Retrying, 3)).await.unwrap();
     assert_eq!(outcome, Delivery::Dead);
@@ -121,8 +126,8 @@ async fn the_worker_claims_with_the_policys_lease_and_delivers_each_message() {
         .withf(|at, limit, lease| (*at, *limit, *lease) == (now(), 10, TimeDelta::minutes(7)))
         .times(1)
         .returning(|_, _, _| Ok(vec![message(1, JobStatus::Pending, 0), message(2, JobStatus::Retrying, 1)]));
-    store.outbox.expect_mark_sent().withf(|m, _, _| *m == id(1)).times(1).returning(|_, _, _| Ok(true));
-    store.outbox.expect_mark_failed().withf(|m, _, _, _, _| *m == id(2)).times(1).returning(|_, _, _, _, _| Ok(true));
+    store.outbox.expect_mark_sent().withf(|c, _| c == [claim(1)]).times(1).returning(|c, _| Ok(vec![c[0].id]));
+    store.outbox.expect_mark_failed().withf(|c, _, _, _| c.id == id(2)).times(1).returning(|_, _, _, _| Ok(true));
     let mut mailer = MockMailer::new();
     mailer
         .expect_send()
@@ -130,6 +135,54 @@ async fn the_worker_claims_with_the_policys_lease_and_delivers_each_message() {
         .returning(|m| if m.id == id(1) { Ok(()) } else { Err(MailError::Transient("busy".into())) });
 
     assert_eq!(service(store, mailer).deliver_due(10).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_batch_of_accepted_messages_is_recorded_in_one_write_and_failures_one_by_one() {
+    let mut store = MockStore::new();
+    store
+        .outbox
+        .expect_mark_sent()
+        .withf(|c, at| (c, *at) == (&[claim(1), claim(2), claim(4)][..], now()))
+        .times(1)
+        // The claim on message 2 ran out meanwhile.
+        .returning(|_, _| Ok(vec![id(4), id(1)]));
+    store.outbox.expect_mark_failed().withf(|c, _, _, _| *c == claim(3)).times(1).returning(|_, _, _, _| Ok(true));
+    let mut mailer = MockMailer::new();
+    mailer
+        .expect_send()
+        .times(4)
+        .returning(|m| if m.id == id(3) { Err(MailError::Permanent("550".into())) } else { Ok(()) });
+    let service = service(store, mailer);
+    let mut attempts = Vec::new();
+    for n in 1..=4 {
+        attempts.push(service.send(&message(n, JobStatus::Pending, 0)).await.unwrap());
+    }
+    assert_eq!(attempts[2].failure(), Some(&MailError::Permanent("550".into())));
+
+    let deliveries = service.record(&attempts).await.unwrap();
+
+    assert_eq!(deliveries, [Delivery::Sent, Delivery::Superseded, Delivery::Dead, Delivery::Sent]);
+}
+
+#[tokio::test]
+async fn recording_only_failures_or_nothing_writes_no_sends() {
+    let mut store = MockStore::new();
+    store.outbox.expect_mark_sent().never();
+    store.outbox.expect_mark_failed().times(1).returning(|_, _, _, _| Ok(true));
+    let service = service(store, mailer_answering(Err(MailError::Transient("busy".into()))));
+    assert!(service.record(&[]).await.unwrap().is_empty());
+    let attempt = service.send(&message(1, JobStatus::Pending, 0)).await.unwrap();
+    assert_eq!(service.record(&[attempt]).await.unwrap(), [Delivery::Retrying]);
+}
+
+#[tokio::test]
+async fn a_store_failure_while_recording_sends_is_reported() {
+    let mut store = MockStore::new();
+    store.outbox.expect_mark_sent().times(1).returning(|_, _| Err(StoreError::Unavailable(anyhow::anyhow!("down"))));
+    let service = service(store, mailer_answering(Ok(())));
+    let attempt = service.send(&message(1, JobStatus::Pending, 0)).await.unwrap();
+    assert!(matches!(service.record(&[attempt]).await.unwrap_err(), StoreError::Unavailable(_)));
 }
 
 #[tokio::test]
@@ -239,12 +292,12 @@ async fn the_writer_queues_a_pending_message_due_now() {
 #[tokio::test]
 async fn an_outcome_recorded_after_the_claim_ran_out_is_superseded() {
     let mut store = MockStore::new();
-    store.outbox.expect_mark_sent().times(1).returning(|_, _, _| Ok(false));
+    store.outbox.expect_mark_sent().times(1).returning(|_, _| Ok(Vec::new()));
     let outcome = service(store, mailer_answering(Ok(()))).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
     assert_eq!(outcome, Delivery::Superseded);
 
     let mut store = MockStore::new();
-    store.outbox.expect_mark_failed().times(1).returning(|_, _, _, _, _| Ok(false));
+    store.outbox.expect_mark_failed().times(1).returning(|_, _, _, _| Ok(false));
     let mailer = mailer_answering(Err(MailError::Transient("busy".into())));
     let outcome = service(store, mailer).deliver(&message(1, JobStatus::Pending, 0)).await.unwrap();
     assert_eq!(outcome, Delivery::Superseded);
