@@ -18,6 +18,11 @@ use anyhow::Context as _;
 use clap::Parser;
 use serde_json::json;
 
+/// The app's allocator, so that the floor (served from this binary) and the load generator
+/// run on the same allocator as the app they are compared with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use child::Served;
 use load::{MakeRequest, Outcome, run};
 use seed::{Api, Seeded, berlin};
