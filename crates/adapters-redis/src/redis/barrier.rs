@@ -6,7 +6,9 @@
 //! after it began*. Callers that arrive while a `PING` is in flight cannot use that one (it may
 //! have been sent before a write they must see); they wait for the next, which one of them
 //! sends when the current one is answered. Under load that is one `PING` per round-trip time
-//! per connection, however many requests wait.
+//! per connection, however many requests wait. The caller that is to send a `PING` first
+//! yields once, so that the requests already runnable on its thread reach the barrier and
+//! join it: it is sent after they all began.
 
 use std::future::Future;
 use std::pin::pin;
@@ -28,8 +30,11 @@ struct State {
     sent: u64,
     /// The latest generation answered.
     answered: u64,
-    /// Whether a `PING` is in flight.
+    /// Whether a `PING` is in flight (or about to be: see `gathering`).
     in_flight: bool,
+    /// Whether the generation `sent` is claimed but its `PING` not yet sent: callers arriving
+    /// now began before it is sent, so they may pass on it.
+    gathering: bool,
 }
 
 /// Clears `in_flight` and wakes the waiters when the sender finishes or is dropped mid-way
@@ -38,7 +43,9 @@ struct Sending<'a>(&'a Barrier);
 
 impl Drop for Sending<'_> {
     fn drop(&mut self) {
-        self.0.lock().in_flight = false;
+        let mut state = self.0.lock();
+        (state.in_flight, state.gathering) = (false, false);
+        drop(state);
         self.0.answered.notify_waiters();
     }
 }
@@ -59,7 +66,10 @@ impl Barrier {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<(), StoreError>>,
     {
-        let needed = self.lock().sent + 1;
+        let needed = {
+            let state = self.lock();
+            if state.gathering { state.sent } else { state.sent + 1 }
+        };
         loop {
             let mut answered = pin!(self.answered.notified());
             // Registered before the state is read: a notification in between is not lost.
@@ -72,7 +82,7 @@ impl Barrier {
                 if state.in_flight {
                     None
                 } else {
-                    state.in_flight = true;
+                    (state.in_flight, state.gathering) = (true, true);
                     state.sent += 1;
                     Some(state.sent)
                 }
@@ -82,6 +92,10 @@ impl Barrier {
                 continue;
             };
             let sending = Sending(self);
+            // Let the requests already runnable on this thread reach the barrier first: they
+            // join this generation, and one `PING` answers them all.
+            tokio::task::yield_now().await;
+            self.lock().gathering = false;
             let outcome = ping().await;
             if outcome.is_ok() {
                 let mut state = self.lock();
@@ -92,10 +106,16 @@ impl Barrier {
         }
     }
 
-    /// How many `PING`s were sent (for tests).
+    /// How many `PING`s were sent or claimed (for tests).
     #[cfg(test)]
     fn sent(&self) -> u64 {
         self.lock().sent
+    }
+
+    /// Whether a claimed `PING` is not sent yet (for tests).
+    #[cfg(test)]
+    fn gathering(&self) -> bool {
+        self.lock().gathering
     }
 }
 
@@ -130,18 +150,37 @@ mod tests {
     }
 
     #[tokio::test(flavor = "current_thread")]
-    async fn callers_waiting_together_share_one_ping_after_the_one_in_flight() {
+    async fn callers_that_begin_before_the_ping_is_sent_share_it() {
         let barrier = Barrier::default();
         let count = Arc::new(AtomicU64::new(0));
         let ping = slow_ping(&count);
-        // The first sends at once; the 20 others start while it is in flight and need the next.
-        let first = barrier.pass(&ping);
+        // The first claims a PING and yields before sending it; the 20 others begin meanwhile.
+        let all = join_all((0..21).map(|_| barrier.pass(&ping)));
+        assert!(all.await.into_iter().all(|r| r.is_ok()));
+        assert_eq!(count.load(Ordering::SeqCst), 1, "one PING, sent after all of them began");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn callers_that_begin_while_a_ping_is_in_flight_share_the_next() {
+        let barrier = Arc::new(Barrier::default());
+        let count = Arc::new(AtomicU64::new(0));
+        let first = {
+            let (barrier, ping) = (Arc::clone(&barrier), slow_ping(&count));
+            tokio::spawn(async move { barrier.pass(&ping).await })
+        };
+        in_flight(&barrier).await;
+        let ping = slow_ping(&count);
         let others = join_all((0..20).map(|_| barrier.pass(&ping)));
-        let (first, others) = tokio::join!(first, others);
-        first.unwrap();
-        assert!(others.into_iter().all(|r| r.is_ok()));
+        assert!(others.await.into_iter().all(|r| r.is_ok()));
+        first.await.unwrap().unwrap();
         assert_eq!(count.load(Ordering::SeqCst), 2, "one PING for the first, one shared by the rest");
-        assert_eq!(barrier.sent(), 2);
+    }
+
+    /// Yields until the barrier's claimed `PING` is sent.
+    async fn in_flight(barrier: &Barrier) {
+        while barrier.sent() == 0 || barrier.gathering() {
+            tokio::task::yield_now().await;
+        }
     }
 
     #[tokio::test(flavor = "current_thread")]
@@ -153,7 +192,7 @@ mod tests {
             let (barrier, ping) = (Arc::clone(&barrier), slow_ping(&count));
             tokio::spawn(async move { barrier.pass(&ping).await })
         };
-        tokio::task::yield_now().await;
+        in_flight(&barrier).await;
         assert_eq!(barrier.sent(), 1, "the early caller's PING is in flight");
         barrier.pass(&ping).await.unwrap();
         assert_eq!(barrier.sent(), 2, "the late caller waited for a PING of its own generation");
