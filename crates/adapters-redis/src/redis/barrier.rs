@@ -1,7 +1,7 @@
 //! [`Barrier`]: a round trip on a thread's connection that began after the caller did, shared
 //! by every caller that waits at the same time (one `PING` in flight per connection).
 //!
-//! Why: a tracked read is as fresh as the connection's last reply (see `tracked`), so a caller
+//! Why: a tracked read is as fresh as the connection's last reply (see `Op::Tracked`), so a caller
 //! that needs "every write completed before I began" waits for a reply to a command *sent
 //! after it began*. Callers that arrive while a `PING` is in flight cannot use that one (it may
 //! have been sent before a write they must see); they wait for the next, which one of them

@@ -12,7 +12,7 @@ use deadpool_redis::redis::{Script, cmd};
 use domain::edge::{Cache, CacheLookup, CacheNamespace, Generation};
 use domain::store::StoreError;
 
-use super::connection::{Op, tracked};
+use super::connection::Op;
 use super::{RedisStore, millis};
 
 /// How long a generation counter lives after its last use (invalidation or put). Values never
@@ -87,13 +87,16 @@ impl Cache for RedisCache {
     /// then), and an entry of any other generation is a miss — a store with the generation
     /// read then fails if the generation moved meanwhile.
     async fn get(&self, namespace: CacheNamespace, key: &str) -> Result<CacheLookup, StoreError> {
+        let generation_key = self.generation_key(namespace);
         let mut current = cmd("GET");
-        current.arg(self.generation_key(namespace));
-        let current: Option<Vec<u8>> = self.store.call(Op::Cmd(&tracked(current))).await?;
+        current.arg(&generation_key);
+        let current: Option<Vec<u8>> = self.store.call(Op::Tracked(&generation_key, &current)).await?;
         let current = current.as_deref().map_or(Ok(0), generation)?;
+        let entry_key = self.entry_key(namespace, key);
         let mut entry = cmd("HMGET");
-        entry.arg(self.entry_key(namespace, key)).arg("g").arg("v");
-        let (stored, value): (Option<Vec<u8>>, Option<Vec<u8>>) = self.store.call(Op::Cmd(&tracked(entry))).await?;
+        entry.arg(&entry_key).arg("g").arg("v");
+        let (stored, value): (Option<Vec<u8>>, Option<Vec<u8>>) =
+            self.store.call(Op::Tracked(&entry_key, &entry)).await?;
         match (stored.as_deref().map(generation).transpose()?, value) {
             (Some(stored), Some(value)) if stored == current => Ok(CacheLookup::Hit(value)),
             _ => Ok(CacheLookup::Miss(current)),

@@ -10,16 +10,16 @@ use std::time::Duration;
 
 use anyhow::anyhow;
 use deadpool_redis::redis::aio::MultiplexedConnection;
-use deadpool_redis::redis::caching::{CacheConfig, CacheMode};
 use deadpool_redis::redis::{
-    AsyncConnectionConfig, Client, Cmd, CommandCacheConfig, ErrorKind, FromRedisValue, IntoConnectionInfo,
-    ProtocolVersion, RedisError, ScriptInvocation, ServerErrorKind,
+    AsyncConnectionConfig, Client, Cmd, ErrorKind, FromRedisValue, IntoConnectionInfo, ProtocolVersion, PushInfo,
+    RedisError, ScriptInvocation, ServerErrorKind, Value,
 };
 use domain::store::StoreError;
 use tokio::time::{Instant, timeout};
 
 use super::barrier::Barrier;
 use super::breaker::Breaker;
+use super::tracking::{Lookup, TrackedCopies};
 
 /// How to reach Redis and how long to wait for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +82,7 @@ struct Inner {
     client: Client,
     /// Each calling thread's connection. All are dropped when a call finds Redis unreachable;
     /// each thread's next call opens a new one.
-    connections: std::sync::Mutex<HashMap<ThreadId, MultiplexedConnection>>,
+    connections: std::sync::Mutex<HashMap<ThreadId, Connection>>,
     /// Each calling thread's `PING` generations (see [`RedisStore::sync`]).
     barriers: std::sync::Mutex<HashMap<ThreadId, Arc<Barrier>>>,
     /// Round trips attempted by every clone.
@@ -102,27 +102,11 @@ impl std::fmt::Debug for RedisStore {
     }
 }
 
-/// The most keys a connection keeps local copies of (least recently used go first).
-const TRACKED_KEYS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(10_000).expect("not zero");
-
-/// The longest a local copy is kept without being read from Redis again (Redis's invalidation
-/// messages keep it current meanwhile; this bounds the harm of one that never arrives).
-const TRACKED_TTL: Duration = Duration::from_secs(60);
-
-/// `cmd` as a *tracked read*: its reply is kept by the connection and later identical reads
-/// are answered from that copy, until Redis reports a change of the key (client-side caching
-/// with `CLIENT TRACKING … OPTIN`), the copy is [`TRACKED_TTL`] old, or the connection drops.
-///
-/// A copy is as fresh as the connection's last reply: Redis sends a key's invalidation on the
-/// connection before any later reply, and the connection applies it first. So a tracked read
-/// that follows any round trip on the same connection sees every write that completed before
-/// that round trip began — on any instance. The API makes such a round trip before its
-/// handlers read (the rate-limit check of every `/api/v1` request, on the worker's own
-/// connection: a script, or for a check answered from a lease, [`RedisStore::sync`]); other
-/// callers that need that guarantee call [`RedisStore::sync`] first.
-pub(crate) fn tracked(mut cmd: Cmd) -> Cmd {
-    cmd.set_cache_config(CommandCacheConfig::new());
-    cmd
+/// One thread's connection and its copies of tracked reads.
+#[derive(Clone)]
+struct Connection {
+    conn: MultiplexedConnection,
+    copies: Arc<TrackedCopies>,
 }
 
 /// A call's failure, and whether it means Redis is unreachable.
@@ -154,6 +138,19 @@ impl Failure {
 pub(crate) enum Op<'a> {
     /// A single command.
     Cmd(&'a Cmd),
+    /// A *tracked read* of the key: a single-key read whose reply the connection keeps and
+    /// answers later identical reads from, until Redis reports a change of the key
+    /// (`tracking::TrackedCopies`), the copy is a minute old, or the connection drops.
+    ///
+    /// A copy is as fresh as the connection's last reply: Redis sends a key's invalidation on
+    /// the connection before any later reply, and the connection applies it first. So a
+    /// tracked read that follows any round trip on the same connection sees every write that
+    /// completed before that round trip began — on any instance. The API makes such a round
+    /// trip before its handlers read (the rate-limit check of every `/api/v1` request, on the
+    /// worker's own connection: a script, or for a check answered from a lease,
+    /// [`RedisStore::sync`]); other callers that need that guarantee call
+    /// [`RedisStore::sync`] first.
+    Tracked(&'a str, &'a Cmd),
     /// A script (EVALSHA, falling back on EVAL the first time a server sees it).
     Script(&'a ScriptInvocation<'a>),
 }
@@ -237,10 +234,13 @@ impl RedisStore {
             return Err(StoreError::Unavailable(anyhow!("redis unavailable (circuit breaker open)")));
         }
         let attempt = async {
-            let mut conn = inner.connection().await?;
+            let Connection { mut conn, copies } = inner.connection().await?;
             let result = match op {
                 Op::Cmd(cmd) => cmd.query_async(&mut conn).await,
                 Op::Script(invocation) => invocation.invoke_async(&mut conn).await,
+                Op::Tracked(key, cmd) => tracked_read(&mut conn, &copies, key, cmd)
+                    .await
+                    .and_then(|value| T::from_redis_value(value).map_err(RedisError::from)),
             };
             result.map_err(Failure::redis)
         };
@@ -264,23 +264,55 @@ impl RedisStore {
     }
 }
 
+/// `cmd`, a read of `key`, answered from the connection's copy or sent as a tracked read
+/// (`CLIENT CACHING YES`, the read, and `PTTL` of the key, in one write) and kept.
+async fn tracked_read(
+    conn: &mut MultiplexedConnection,
+    copies: &TrackedCopies,
+    key: &str,
+    cmd: &Cmd,
+) -> Result<Value, RedisError> {
+    let command = cmd.get_packed_command();
+    let mark = match copies.lookup(key, &command, std::time::Instant::now()) {
+        Lookup::Copy(value) => return Ok(value),
+        Lookup::Missing(mark) => mark,
+    };
+    let mut pipe = deadpool_redis::redis::pipe();
+    pipe.cmd("CLIENT").arg("CACHING").arg("YES").ignore().add_command(cmd.clone()).cmd("PTTL").arg(key);
+    let (value, pttl): (Value, i64) = pipe.query_async(conn).await?;
+    // -1: no time-to-live; -2: no such key (a write creating it is reported).
+    let expires_in = u64::try_from(pttl).ok().map(Duration::from_millis);
+    copies.keep(key, command, value.clone(), mark, std::time::Instant::now(), expires_in);
+    Ok(value)
+}
+
 impl Inner {
-    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<ThreadId, MultiplexedConnection>> {
+    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<ThreadId, Connection>> {
         self.connections.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// This thread's connection, opened when it has none.
-    async fn connection(&self) -> Result<MultiplexedConnection, Failure> {
+    /// This thread's connection, opened when it has none, with client tracking on (`OPTIN`).
+    async fn connection(&self) -> Result<Connection, Failure> {
         let thread = std::thread::current().id();
-        if let Some(conn) = self.slots().get(&thread).cloned() {
-            return Ok(conn);
+        if let Some(connection) = self.slots().get(&thread).cloned() {
+            return Ok(connection);
         }
-        let tracking =
-            CacheConfig::new().set_mode(CacheMode::OptIn).set_size(TRACKED_KEYS).set_default_client_ttl(TRACKED_TTL);
-        let config = AsyncConnectionConfig::new().set_cache_config(tracking);
-        let conn = self.client.get_multiplexed_async_connection_with_config(&config).await.map_err(Failure::redis)?;
-        self.slots().insert(thread, conn.clone());
-        Ok(conn)
+        let copies = Arc::new(TrackedCopies::default());
+        let pushed = Arc::clone(&copies);
+        // Called by the connection's reader, in the order of the stream, before the replies
+        // that follow are handed out.
+        let config = AsyncConnectionConfig::new().set_push_sender(move |push: PushInfo| {
+            pushed.pushed(&push);
+            Ok::<(), deadpool_redis::redis::aio::SendError>(())
+        });
+        let mut conn =
+            self.client.get_multiplexed_async_connection_with_config(&config).await.map_err(Failure::redis)?;
+        let mut tracking = Cmd::new();
+        tracking.arg("CLIENT").arg("TRACKING").arg("ON").arg("OPTIN");
+        let () = tracking.query_async(&mut conn).await.map_err(Failure::redis)?;
+        let connection = Connection { conn, copies };
+        self.slots().insert(thread, connection.clone());
+        Ok(connection)
     }
 
     /// Drops every connection after Redis was found unreachable.

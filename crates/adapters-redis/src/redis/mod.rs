@@ -15,6 +15,7 @@ mod lease;
 mod rate_limit;
 mod revocation;
 mod throttle;
+mod tracking;
 
 use sha2::{Digest, Sha256};
 

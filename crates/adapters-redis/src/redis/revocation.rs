@@ -10,7 +10,7 @@ use domain::shared::SessionId;
 use domain::store::StoreError;
 
 use super::RedisStore;
-use super::connection::{Op, tracked};
+use super::connection::Op;
 
 /// KEYS[1]: the session. ARGV: until (ms since the Unix epoch, rounded up). Never shortens an
 /// existing revocation; a revocation already over (on Redis's clock) stores nothing.
@@ -63,8 +63,9 @@ impl RevocationList for RedisRevocationList {
     }
 
     async fn is_revoked(&self, session: SessionId) -> Result<bool, StoreError> {
+        let key = self.session_key(session);
         let mut exists = cmd("EXISTS");
-        exists.arg(self.session_key(session));
-        self.store.call(Op::Cmd(&tracked(exists))).await
+        exists.arg(&key);
+        self.store.call(Op::Tracked(&key, &exists)).await
     }
 }
