@@ -18,6 +18,14 @@ use fixtures::{at, message, org};
 
 const LEASE: TimeDelta = TimeDelta::minutes(5);
 
+/// Queues the messages, in order.
+#[allow(clippy::unwrap_used, reason = "a test helper fails its test by panicking")]
+async fn enqueue(repos: &dyn Repositories, messages: &[&OutboxMessage]) {
+    for m in messages {
+        repos.outbox().enqueue(m).await.unwrap();
+    }
+}
+
 fn ids(messages: &[OutboxMessage]) -> Vec<OutboxMessageId> {
     messages.iter().map(|m| m.id).collect()
 }
@@ -34,9 +42,7 @@ async fn claims_take_due_messages_oldest_first_and_respect_the_lease() {
         let future = OutboxMessage { next_attempt_at: at(11), ..message(acme.id, 3) };
         let dead = OutboxMessage { status: JobStatus::Dead, ..message(acme.id, 4) };
         let sent = OutboxMessage { status: JobStatus::Sent, sent_at: Some(at(5)), ..message(acme.id, 5) };
-        for m in [&due_late, &due_first, &retrying, &future, &dead, &sent] {
-            repos.outbox().enqueue(m).await.unwrap();
-        }
+        enqueue(repos, &[&due_late, &due_first, &retrying, &future, &dead, &sent]).await;
 
         let now = at(10);
         let first = repos.outbox().claim_due(now, 2, LEASE).await.unwrap();
@@ -64,9 +70,7 @@ async fn recording_an_outcome_ends_the_lease() {
         let (repos, b) = (&*t.store, t.backend);
         let acme = org(repos, "acme").await;
         let (sent, retried, dead) = (message(acme.id, 0), message(acme.id, 1), message(acme.id, 2));
-        for m in [&sent, &retried, &dead] {
-            repos.outbox().enqueue(m).await.unwrap();
-        }
+        enqueue(repos, &[&sent, &retried, &dead]).await;
         assert_eq!(repos.outbox().claim_due(at(3), 10, LEASE).await.unwrap().len(), 3, "{b:?}");
         let lease = at(3) + LEASE;
 
@@ -181,9 +185,7 @@ async fn a_batch_of_sends_records_only_the_claims_still_holding_their_messages()
         let (repos, b) = (&*t.store, t.backend);
         let acme = org(repos, "acme").await;
         let (first, second, third) = (message(acme.id, 0), message(acme.id, 1), message(acme.id, 2));
-        for m in [&first, &second, &third] {
-            repos.outbox().enqueue(m).await.unwrap();
-        }
+        enqueue(repos, &[&first, &second, &third]).await;
         let early: Vec<Claim> =
             repos.outbox().claim_due(at(3), 2, LEASE).await.unwrap().iter().filter_map(OutboxMessage::claim).collect();
         let late = repos.outbox().claim_due(at(4), 10, LEASE).await.unwrap().remove(0).claim().unwrap();

@@ -23,7 +23,7 @@ const MAX_COPIES: usize = 10_000;
 
 /// The longest a copy is kept without being read from Redis again (the invalidation messages
 /// keep it current meanwhile; this bounds the harm of one that never arrives).
-pub(crate) const COPY_TTL: Duration = Duration::from_secs(60);
+const COPY_TTL: Duration = Duration::from_secs(60);
 
 /// The copies of one connection.
 #[derive(Debug, Default)]
