@@ -4,8 +4,11 @@
 mod connect;
 mod entities;
 mod errors;
+mod keyed;
 mod repos;
+mod revocations;
 mod store;
 
 pub use connect::{DbConfig, SQLITE_BUSY_TIMEOUT, connect};
+pub use keyed::SqlIdempotencyStore;
 pub use store::{SeaStore, SeaTransaction};

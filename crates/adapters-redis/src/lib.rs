@@ -4,8 +4,10 @@
 
 pub mod fallback;
 pub mod journal;
+pub mod layered;
 pub mod memory;
 pub mod redis;
 
 pub use fallback::Fallback;
 pub use journal::JournaledCache;
+pub use layered::LayeredRevocations;

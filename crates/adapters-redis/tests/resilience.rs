@@ -12,12 +12,11 @@ use std::time::{Duration, Instant};
 use adapters_redis::Fallback;
 use adapters_redis::memory::{MemoryLoginThrottle, MemoryRateLimiter};
 use adapters_redis::redis::{
-    RedisCache, RedisConfig, RedisIdempotencyStore, RedisLoginThrottle, RedisRateLimiter, RedisRevocationList,
-    RedisStore,
+    RedisCache, RedisConfig, RedisLoginThrottle, RedisRateLimiter, RedisRevocationList, RedisStore,
 };
 use chrono::{TimeDelta, Utc};
 use domain::accounts::{LoginThrottle, RevocationList, ThrottleScope};
-use domain::edge::{Cache, CacheNamespace, IdempotencyStore, LeaseToken, RateLimiter, RateQuota, StoredResponse};
+use domain::edge::{Cache, CacheNamespace, RateLimiter, RateQuota};
 use domain::shared::{OrganizationId, SessionId};
 use domain::store::StoreError;
 use test_support::proxy::TcpProxy;
@@ -42,7 +41,6 @@ async fn proxied() -> Option<(TcpProxy, RedisStore)> {
 /// Every port built on one store.
 struct Ports {
     limiter: RedisRateLimiter,
-    idempotency: RedisIdempotencyStore,
     cache: RedisCache,
     revocations: RedisRevocationList,
     throttle: RedisLoginThrottle,
@@ -52,7 +50,6 @@ impl Ports {
     fn new(store: &RedisStore) -> Self {
         Self {
             limiter: RedisRateLimiter::new(store.clone()),
-            idempotency: RedisIdempotencyStore::new(store.clone()),
             cache: RedisCache::new(store.clone()),
             revocations: RedisRevocationList::new(store.clone()),
             throttle: RedisLoginThrottle::new(store.clone()),
@@ -66,8 +63,6 @@ impl Ports {
         let session = SessionId::from_uuid(uuid::Uuid::now_v7());
         let ip: Option<IpAddr> = Some([192, 0, 2, 1].into());
         let now = Utc::now();
-        let response = StoredResponse { status: 200, headers: vec![], body: vec![] };
-        let token = LeaseToken("t".to_owned());
         let mut results = Vec::new();
         macro_rules! timed {
             ($name:literal, $call:expr) => {{
@@ -77,9 +72,6 @@ impl Ports {
             }};
         }
         timed!("rate limiter check", self.limiter.check("client", quota));
-        timed!("idempotency claim", self.idempotency.claim("scope", "fp", Duration::from_secs(5)));
-        timed!("idempotency complete", self.idempotency.complete("scope", &token, &response, Duration::from_secs(5)));
-        timed!("idempotency release", self.idempotency.release("scope", &token));
         timed!("cache get", self.cache.get(ns, "k"));
         timed!("cache put", self.cache.put(ns, "k", 0, b"v".to_vec(), Duration::from_secs(5)));
         timed!("cache invalidate", self.cache.invalidate(ns));

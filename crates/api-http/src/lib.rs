@@ -23,6 +23,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use handlers::fallback::{RouteTable, fallback};
+use middleware::invalidation::{DeclarationError, Invalidations};
 use problem::ApiError;
 use state::HttpState;
 
@@ -46,20 +47,20 @@ pub fn openapi() -> OpenApi {
 pub struct Shared {
     doc: Arc<OpenApi>,
     routes: Arc<RouteTable>,
+    invalidations: Arc<Invalidations>,
 }
 
 impl Shared {
-    /// Builds the document and the route table.
-    pub fn new() -> Self {
+    /// Builds the document, the route table and the write routes' cache declarations.
+    ///
+    /// # Errors
+    /// When a write route does not declare the cache namespaces it dirties (a bug caught by
+    /// the API's own tests).
+    pub fn new() -> Result<Self, DeclarationError> {
         let doc = openapi();
         let routes = RouteTable::from_openapi(&doc);
-        Self { doc: Arc::new(doc), routes: Arc::new(routes) }
-    }
-}
-
-impl Default for Shared {
-    fn default() -> Self {
-        Self::new()
+        let invalidations = Invalidations::from_openapi(&doc)?;
+        Ok(Self { doc: Arc::new(doc), routes: Arc::new(routes), invalidations: Arc::new(invalidations) })
     }
 }
 
@@ -81,7 +82,7 @@ fn cors(origins: &[String]) -> Cors {
 
 /// The whole HTTP application: `/api/v1`, health, `/openapi.json`, `/docs`, with the edge's
 /// middleware (outermost first: request id, observation, problem responses, security headers,
-/// CORS, timeout, rate limits, idempotency keys).
+/// CORS, read-cache invalidation, timeout, rate limits, idempotency keys).
 pub fn app(
     state: HttpState,
     shared: Shared,
@@ -94,7 +95,7 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let Shared { doc, routes } = shared;
+    let Shared { doc, routes, invalidations } = shared;
     let cors = cors(&state.config.cors_origins);
     let query_errors = web::QueryConfig::default().error_handler(|e, _| {
         ApiError::new(ErrorCode::MalformedRequest).detail(format!("Bad query string: {e}.")).into()
@@ -112,6 +113,7 @@ pub fn app(
         .into_app()
         .app_data(web::Data::new(state))
         .app_data(web::Data::from(routes))
+        .app_data(web::Data::from(invalidations))
         .app_data(query_errors)
         .app_data(path_errors)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", Arc::unwrap_or_clone(doc)))
@@ -124,6 +126,7 @@ pub fn app(
         .wrap(from_fn(middleware::idempotency::idempotency))
         .wrap(from_fn(middleware::rate_limit::rate_limit))
         .wrap(from_fn(middleware::timeout::timeout))
+        .wrap(from_fn(middleware::invalidation::invalidation))
         .wrap(cors)
         .wrap(from_fn(middleware::headers::security_headers))
         .wrap(from_fn(middleware::problems::problem_responses))

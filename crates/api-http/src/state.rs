@@ -16,6 +16,8 @@ use domain::notifications::OutboxService;
 use domain::store::Store;
 use domain::tenancy::OrganizationService;
 
+use crate::middleware::idempotency::IdempotencySecret;
+
 /// Settings of the HTTP edge.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -85,8 +87,10 @@ pub struct Edge {
     pub limiter: Arc<dyn RateLimiter>,
     /// The limits it applies.
     pub limits: Limits,
-    /// Claims and replays idempotency keys.
+    /// Where keyed requests run and their outcomes are recorded (the database).
     pub idempotency: Arc<dyn IdempotencyStore>,
+    /// What keyed requests' scopes, fingerprints and recorded responses are derived under.
+    pub idempotency_secret: IdempotencySecret,
     /// Holds serialized catalog reads.
     pub cache: Arc<dyn Cache>,
     /// How long a cached read lives at most.

@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use actix_web::HttpServer;
 use actix_web::dev::Server;
-use adapters_postgres::{DbConfig, SeaStore};
+use adapters_postgres::{DbConfig, SeaStore, SqlIdempotencyStore};
 use adapters_security::{Argon2Hasher, JwtSigner, RandomTokens};
 use adapters_smtp::{FileMailer, Mailbox, SmtpConfig, SmtpMailer};
 use anyhow::Context as _;
+use api_http::middleware::idempotency::IdempotencySecret;
 use chrono::TimeDelta;
 use domain::accounts::{AccountService, AuthConfig, LockoutPolicy, SecurityPorts};
 use domain::availability::AvailabilityService;
@@ -28,7 +29,9 @@ use domain::tenancy::OrganizationService;
 use sea_orm::DatabaseConnection;
 
 use crate::edge::EdgeStores;
+use crate::housekeeping::Housekeeping;
 use crate::migrate::MigrationStatus;
+use crate::revocation_sync::RevocationSync;
 use crate::settings::Settings;
 use crate::worker::{IDLE_POLL, Worker, WorkerConfig};
 use crate::{edge, embedded, migrate};
@@ -50,8 +53,14 @@ pub struct Services {
     pub outbox: OutboxService,
     /// The ports every service shares.
     pub core: Core,
-    /// Rate limits, idempotency keys and the read cache, for the HTTP edge.
+    /// Rate limits, the read cache and session revocation, for the HTTP edge.
     pub edge: EdgeStores,
+    /// Keyed requests' units and outcomes.
+    pub idempotency: Arc<SqlIdempotencyStore>,
+    /// The secret keyed requests' digests and sealed responses derive from.
+    pub idempotency_secret: IdempotencySecret,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// Connects, migrates and wires every service.
@@ -64,10 +73,11 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
     let mut config = DbConfig::new(&settings.database_url);
     config.max_connections = settings.database_max_connections;
     let db = adapters_postgres::connect(&config).await.context("connecting to the database")?;
-    let store: Arc<dyn Store> = Arc::new(SeaStore::new(db.clone()));
+    let sea_store = Arc::new(SeaStore::new(db.clone()));
+    let store: Arc<dyn Store> = sea_store.clone();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let edge = edge::build(settings, &clock)?;
-    let core = Core::new(store.clone(), clock.clone(), Arc::new(UuidV7Generator)).with_cache(edge.cache.clone());
+    let edge = edge::build(settings, &clock, &sea_store)?;
+    let core = Core::new(store.clone(), clock.clone(), Arc::new(UuidV7Generator));
 
     let secret = embedded::jwt_secret(settings)?;
     let security = SecurityPorts {
@@ -87,15 +97,7 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
         },
     };
     let accounts = AccountService::new(core.clone(), security, auth);
-    // An in-process list starts empty, and a Redis without persistence may have restarted.
-    // Redis down at start is not fatal: authentication asks the database meanwhile.
-    match accounts.warm_revocations().await {
-        Ok(restored) => tracing::debug!(restored, "revocation list warmed up"),
-        Err(error) if settings.redis_url.is_some() => {
-            tracing::warn!(error = %error, "revocation list not warmed up (Redis unavailable)");
-        }
-        Err(error) => return Err(anyhow::Error::new(error).context("loading recently revoked sessions")),
-    }
+    let idempotency_secret = IdempotencySecret::derive(secret.expose().as_bytes());
 
     let mailer = mailer(settings)?;
     let policy = RetryPolicy {
@@ -103,8 +105,9 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
         base: TimeDelta::seconds(i64::from(settings.mail_retry_base_seconds)),
         ..RetryPolicy::default()
     };
-    let outbox = OutboxService::new(store.clone(), mailer, clock, policy);
-    Ok(Services { db, store, accounts, outbox, core, edge })
+    let outbox = OutboxService::new(store.clone(), mailer, clock.clone(), policy);
+    let idempotency = Arc::new(SqlIdempotencyStore::new(db.clone()));
+    Ok(Services { db, store, accounts, outbox, core, edge, idempotency, idempotency_secret, clock })
 }
 
 /// The mailer the settings ask for: SMTP with `SMTP_URL`, else `.eml` files under
@@ -135,6 +138,8 @@ pub struct Application {
     port: u16,
     server: Server,
     worker: Option<Worker>,
+    _housekeeping: Option<Housekeeping>,
+    _revocation_sync: Option<RevocationSync>,
     db: DatabaseConnection,
     draining: Arc<AtomicBool>,
     drain: Duration,
@@ -156,9 +161,17 @@ impl Application {
     pub async fn build_with(settings: Settings, worker_poll: Duration) -> anyhow::Result<Self> {
         let draining = Arc::new(AtomicBool::new(false));
         let services = services(&settings).await?;
+        let revocation_sync = match &services.edge.revocation_copy {
+            Some(copy) => Some(
+                RevocationSync::start(services.accounts.clone(), copy.clone(), services.clock.clone())
+                    .await
+                    .context("loading recently revoked sessions")?,
+            ),
+            None => None,
+        };
         let state = api_http::state::HttpState {
             accounts: services.accounts.clone(),
-            organizations: OrganizationService::new(services.store.clone()).with_cache(services.edge.cache.clone()),
+            organizations: OrganizationService::new(services.store.clone()),
             catalog: CatalogService::new(services.core.clone()),
             availability: AvailabilityService::new(services.core.clone()),
             bundles: BundleService::new(services.core.clone()),
@@ -175,7 +188,8 @@ impl Application {
                     settings.rate_limit_per_minute,
                     settings.auth_rate_limit_per_minute,
                 ),
-                idempotency: services.edge.idempotency.clone(),
+                idempotency: services.idempotency.clone(),
+                idempotency_secret: services.idempotency_secret.clone(),
                 cache: services.edge.cache.clone(),
                 cache_ttl: Duration::from_secs(u64::from(settings.cache_ttl_seconds)),
                 health: services.edge.health.clone(),
@@ -192,7 +206,7 @@ impl Application {
         let listener = TcpListener::bind((settings.host, settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
-        let shared = api_http::Shared::new();
+        let shared = api_http::Shared::new()?;
         let server = HttpServer::new(move || api_http::app(state.clone(), shared.clone()))
             .listen(listener)?
             .shutdown_timeout(settings.shutdown_grace_seconds)
@@ -201,6 +215,8 @@ impl Application {
         let worker = settings
             .worker_enabled
             .then(|| Worker::spawn(services.outbox.clone(), worker_config(&settings, worker_poll)));
+        let housekeeping =
+            settings.worker_enabled.then(|| Housekeeping::spawn(services.idempotency.clone(), services.clock.clone()));
         tracing::info!(
             address = %format!("{}:{port}", settings.host),
             database = %crate::settings::redact_url(&settings.database_url),
@@ -208,7 +224,16 @@ impl Application {
             "serving"
         );
         let drain = Duration::from_secs(u64::from(settings.shutdown_drain_seconds));
-        Ok(Self { port, server, worker, db: services.db, draining, drain })
+        Ok(Self {
+            port,
+            server,
+            worker,
+            _housekeeping: housekeeping,
+            _revocation_sync: revocation_sync,
+            db: services.db,
+            draining,
+            drain,
+        })
     }
 
     /// The bound port.
@@ -282,8 +307,10 @@ pub async fn shutdown_signal() {
 pub async fn run_worker(settings: Settings) -> anyhow::Result<()> {
     let services = services(&settings).await?;
     let worker = Worker::spawn(services.outbox.clone(), worker_config(&settings, IDLE_POLL));
+    let housekeeping = Housekeeping::spawn(services.idempotency.clone(), services.clock.clone());
     tracing::info!("worker running");
     shutdown_signal().await;
+    drop(housekeeping);
     worker.stop().await;
     services.db.close().await?;
     Ok(())

@@ -3,25 +3,30 @@
 //!
 //! With Redis, what happens when it stops answering (see `docs/redis.md`): rate limits and the
 //! login throttle fall back to per-instance counting, the read cache is skipped (and the
-//! invalidations it missed are delivered before it serves again), session
-//! revocation is checked in the database, and requests carrying an `Idempotency-Key` are
-//! refused with 503 until Redis is back.
+//! invalidations it missed are delivered before it serves again), and session revocation is
+//! checked in the database. Revocations themselves and idempotency keys never depend on Redis:
+//! their truth is the database (see `revocation_sync` and `adapters_postgres::keyed`).
+//!
+//! Session revocation, by deployment:
+//! - Redis: this instance's copy of recent revocations (kept from the database) in front of
+//!   Redis ([`LayeredRevocations`]);
+//! - PostgreSQL without Redis (any number of instances): the sessions table itself, read per
+//!   request;
+//! - the embedded SQLite (one instance): an in-process list, filled from the database.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use adapters_redis::memory::{
-    MemoryCache, MemoryIdempotencyStore, MemoryLoginThrottle, MemoryRateLimiter, MemoryRevocationList,
-};
+use adapters_postgres::SeaStore;
+use adapters_redis::memory::{MemoryCache, MemoryLoginThrottle, MemoryRateLimiter, MemoryRevocationList};
 use adapters_redis::redis::{
-    RedisCache, RedisConfig, RedisIdempotencyStore, RedisLoginThrottle, RedisRateLimiter, RedisRevocationList,
-    RedisStore,
+    RedisCache, RedisConfig, RedisLoginThrottle, RedisRateLimiter, RedisRevocationList, RedisStore,
 };
-use adapters_redis::{Fallback, JournaledCache};
+use adapters_redis::{Fallback, JournaledCache, LayeredRevocations};
 use anyhow::Context as _;
 use api_http::state::{InProcess, SharedStateHealth};
 use domain::accounts::{LoginThrottle, RevocationList};
-use domain::edge::{Cache, IdempotencyStore, RateLimiter};
+use domain::edge::{Cache, RateLimiter};
 use domain::shared::Clock;
 
 use crate::settings::{Settings, redact_url};
@@ -30,12 +35,13 @@ use crate::settings::{Settings, redact_url};
 pub struct EdgeStores {
     /// Revoked sessions.
     pub revocations: Arc<dyn RevocationList>,
+    /// This instance's copy of the recent revocations, kept up to date from the database
+    /// (`None` when the list is the database itself).
+    pub revocation_copy: Option<Arc<MemoryRevocationList>>,
     /// Login failure counters and locks.
     pub throttle: Arc<dyn LoginThrottle>,
     /// Request rate limits.
     pub limiter: Arc<dyn RateLimiter>,
-    /// Idempotency keys.
-    pub idempotency: Arc<dyn IdempotencyStore>,
     /// The read cache.
     pub cache: Arc<dyn Cache>,
     /// Where they live, for `/health/ready`.
@@ -47,13 +53,15 @@ pub struct EdgeStores {
 ///
 /// # Errors
 /// When `REDIS_URL` cannot be used (not a Redis URL).
-pub fn build(settings: &Settings, clock: &Arc<dyn Clock>) -> anyhow::Result<EdgeStores> {
-    let Some(url) = &settings.redis_url else { return Ok(in_process(clock)) };
+pub fn build(settings: &Settings, clock: &Arc<dyn Clock>, db: &Arc<SeaStore>) -> anyhow::Result<EdgeStores> {
+    let Some(url) = &settings.redis_url else { return Ok(in_process(settings, clock, db)) };
     let mut config = RedisConfig::new(url.clone()).with_prefix(settings.redis_key_prefix.clone());
     config.command_timeout = Duration::from_millis(settings.redis_timeout_ms);
     let store = RedisStore::connect(&config).with_context(|| format!("REDIS_URL `{}`", redact_url(url)))?;
+    let copy = Arc::new(MemoryRevocationList::new(clock.clone()));
     Ok(EdgeStores {
-        revocations: Arc::new(RedisRevocationList::new(store.clone())),
+        revocations: Arc::new(LayeredRevocations::new(copy.clone(), RedisRevocationList::new(store.clone()))),
+        revocation_copy: Some(copy),
         throttle: Arc::new(Fallback::new(
             "login throttle",
             RedisLoginThrottle::new(store.clone()),
@@ -64,18 +72,23 @@ pub fn build(settings: &Settings, clock: &Arc<dyn Clock>) -> anyhow::Result<Edge
             RedisRateLimiter::new(store.clone()),
             MemoryRateLimiter::new(clock.clone()),
         )),
-        idempotency: Arc::new(RedisIdempotencyStore::new(store.clone())),
         cache: Arc::new(JournaledCache::new(RedisCache::new(store.clone()))),
         health: Arc::new(RedisHealth(store)),
     })
 }
 
-fn in_process(clock: &Arc<dyn Clock>) -> EdgeStores {
+fn in_process(settings: &Settings, clock: &Arc<dyn Clock>, db: &Arc<SeaStore>) -> EdgeStores {
+    let (revocations, revocation_copy): (Arc<dyn RevocationList>, _) = if settings.database_url.starts_with("sqlite:") {
+        let list = Arc::new(MemoryRevocationList::new(clock.clone()));
+        (list.clone(), Some(list))
+    } else {
+        (db.clone(), None)
+    };
     EdgeStores {
-        revocations: Arc::new(MemoryRevocationList::new(clock.clone())),
+        revocations,
+        revocation_copy,
         throttle: Arc::new(MemoryLoginThrottle::new()),
         limiter: Arc::new(MemoryRateLimiter::new(clock.clone())),
-        idempotency: Arc::new(MemoryIdempotencyStore::new(clock.clone())),
         cache: Arc::new(MemoryCache::default()),
         health: Arc::new(InProcess),
     }

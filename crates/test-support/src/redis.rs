@@ -51,6 +51,33 @@ pub fn with_addr(url: &str, addr: std::net::SocketAddr) -> Option<String> {
     Some(format!("redis://{credentials}{addr}{tail}"))
 }
 
+/// Deletes every key of `url`'s Redis that starts with `prefix` (what a Redis restarted without
+/// persistence would have lost); returns how many. One `EVAL` over a plain RESP connection, so
+/// that test support needs no Redis client.
+///
+/// # Errors
+/// When Redis cannot be reached or answers with an error.
+pub async fn delete_prefixed(url: &str, prefix: &str) -> std::io::Result<u64> {
+    use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+    let address = host_port(url).ok_or_else(|| std::io::Error::other("not a redis:// URL"))?;
+    let script = "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) n = n + 1 end return n";
+    let pattern = format!("{prefix}*");
+    let args = ["EVAL", script, "0", &pattern];
+    let mut command = format!("*{}\r\n", args.len());
+    for arg in args {
+        command.push_str(&format!("${}\r\n{arg}\r\n", arg.len()));
+    }
+    let mut stream = tokio::net::TcpStream::connect(address).await?;
+    stream.write_all(command.as_bytes()).await?;
+    let mut reply = String::new();
+    BufReader::new(stream).read_line(&mut reply).await?;
+    reply
+        .trim_end()
+        .strip_prefix(':')
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("Redis answered {reply:?}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub(crate) mod bundle_purchases;
 pub(crate) mod course_tas;
 pub(crate) mod courses;
 pub(crate) mod group_session_templates;
+pub(crate) mod idempotency_keys;
 pub(crate) mod ledger_entries;
 pub(crate) mod one_time_tokens;
 pub(crate) mod organizations;

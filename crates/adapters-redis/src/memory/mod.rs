@@ -4,7 +4,6 @@
 //! async work around it.
 
 mod cache;
-mod idempotency;
 mod rate_limit;
 mod revocation;
 mod throttle;
@@ -14,8 +13,6 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use domain::shared::Clock;
 
 pub use cache::{DEFAULT_MAX_BYTES, MemoryCache};
-pub(crate) use idempotency::new_token;
-pub use idempotency::{DEFAULT_MAX_SCOPES, MemoryIdempotencyStore};
 pub use rate_limit::MemoryRateLimiter;
 pub use revocation::MemoryRevocationList;
 pub use throttle::{CONSECUTIVE_IDLE_TTL, FAILURE_WINDOW, MemoryLoginThrottle};

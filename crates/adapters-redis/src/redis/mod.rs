@@ -4,13 +4,12 @@
 //! Every operation is one round trip (one command, or one Lua script run with EVALSHA), so
 //! that each is atomic and concurrent instances never interleave inside one. Keys that one
 //! script uses together share a hash tag (`{…}`), so the scripts would also run on a cluster.
-//! Emails, client IPs, rate-limit keys and idempotency scopes appear in keys only hashed.
+//! Emails, client IPs and rate-limit keys appear in keys only hashed.
 
 mod barrier;
 mod breaker;
 mod cache;
 mod connection;
-mod idempotency;
 mod lease;
 mod rate_limit;
 mod revocation;
@@ -21,7 +20,6 @@ use sha2::{Digest, Sha256};
 
 pub use cache::{GENERATION_TTL, RedisCache};
 pub use connection::{RedisConfig, RedisStore};
-pub use idempotency::RedisIdempotencyStore;
 pub use rate_limit::RedisRateLimiter;
 pub use revocation::RedisRevocationList;
 pub use throttle::RedisLoginThrottle;

@@ -5,7 +5,6 @@
 #![allow(dead_code, reason = "each test binary uses part of the suite")]
 
 pub mod cache;
-pub mod idempotency;
 pub mod rate_limit;
 pub mod revocation;
 pub mod throttle;

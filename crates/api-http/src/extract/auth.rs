@@ -8,7 +8,7 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage as _, HttpRequest, dev::Payload, web};
 use domain::accounts::{AuthenticateError, VerifiedToken};
-use domain::shared::{Actor, ErrorCode, UserId};
+use domain::shared::{Actor, ErrorCode, OrganizationId, UserId};
 
 use super::context::request_context;
 use crate::problem::{ApiError, UseCaseResultExt};
@@ -36,6 +36,12 @@ fn verified_token(req: &HttpRequest, state: &HttpState) -> Option<VerifiedToken>
 /// handler authenticates in full.
 pub fn token_subject(req: &HttpRequest, state: &HttpState) -> Option<UserId> {
     verified_token(req, state).map(|token| token.user_id())
+}
+
+/// The organization of the request's access token, checked by signature and claims only: what
+/// the edge invalidates cached reads of after a write.
+pub fn token_organization(req: &HttpRequest, state: &HttpState) -> Option<OrganizationId> {
+    verified_token(req, state).map(|token| token.claims().organization_id)
 }
 
 /// The authenticated caller.

@@ -1,6 +1,6 @@
 //! `/auth/*` and `POST /organizations`: signing up, registering, logging in and out, tokens.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use domain::shared::Secret;
 
 use super::respond::{accepted, created, no_content, ok};
@@ -9,11 +9,12 @@ use crate::dto::accounts::{
     SignUpResponse, TokenRequest, TokensResponse,
 };
 use crate::extract::{Authenticated, Context, JsonBody};
+use crate::middleware::invalidation::touched;
 use crate::problem::{ApiError, LockedResultExt, UseCaseResultExt};
 use crate::state::HttpState;
 
 /// Sign up an organization and its first admin.
-#[utoipa::path(tag = "accounts", request_body = SignUpRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", request_body = SignUpRequest,
     responses((status = 201, description = "The organization, its admin and the admin's tokens", body = SignUpResponse)))]
 #[post("")]
 pub async fn sign_up(
@@ -27,7 +28,7 @@ pub async fn sign_up(
 }
 
 /// Register a student in an organization.
-#[utoipa::path(tag = "accounts", request_body = RegisterRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", request_body = RegisterRequest,
     responses((status = 201, description = "The student and their tokens; a verification email is sent", body = TokensResponse)))]
 #[post("/register")]
 pub async fn register(
@@ -41,7 +42,7 @@ pub async fn register(
 }
 
 /// Log in with email and password.
-#[utoipa::path(tag = "accounts", request_body = LoginRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", request_body = LoginRequest,
     responses((status = 200, description = "New tokens", body = TokensResponse)))]
 #[post("/login")]
 pub async fn login(
@@ -56,7 +57,7 @@ pub async fn login(
 
 /// Exchange a refresh token for a new pair; the old one stops working (presenting it again
 /// revokes the session).
-#[utoipa::path(tag = "accounts", request_body = RefreshRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", request_body = RefreshRequest,
     responses((status = 200, description = "New tokens", body = TokensResponse)))]
 #[post("/refresh")]
 pub async fn refresh(
@@ -69,7 +70,7 @@ pub async fn refresh(
 }
 
 /// Log out: the refresh token's session ends, its access tokens are refused at once.
-#[utoipa::path(tag = "accounts", request_body = RefreshRequest, security(("bearer" = [])),
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", request_body = RefreshRequest, security(("bearer" = [])),
     responses((status = 204, description = "Logged out")))]
 #[post("/logout")]
 pub async fn logout(
@@ -82,19 +83,21 @@ pub async fn logout(
 }
 
 /// Confirm an email address with the token of the verification link.
-#[utoipa::path(tag = "accounts", request_body = TokenRequest, responses((status = 204, description = "Verified")))]
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "accounts", request_body = TokenRequest, responses((status = 204, description = "Verified")))]
 #[post("/verify-email")]
 pub async fn verify_email(
     state: web::Data<HttpState>,
     Context(ctx): Context,
     JsonBody(body): JsonBody<TokenRequest>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    state.accounts.verify_email(&Secret::new(body.token), &ctx).await.api()?;
+    let organization = state.accounts.verify_email(&Secret::new(body.token), &ctx).await.api()?;
+    touched(&req, organization);
     Ok(no_content())
 }
 
 /// Send the verification email again.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", security(("bearer" = [])),
     responses((status = 202, description = "A new link is on its way (nothing is sent if already verified)")))]
 #[post("/verify-email/resend")]
 pub async fn resend_verification(
@@ -106,7 +109,7 @@ pub async fn resend_verification(
 }
 
 /// Ask for a password-reset link. Always 202, whether the email has an account or not.
-#[utoipa::path(tag = "accounts", request_body = PasswordResetRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", request_body = PasswordResetRequest,
     responses((status = 202, description = "If the email has an account, a link is on its way")))]
 #[post("/password-reset")]
 pub async fn request_password_reset(
@@ -123,15 +126,17 @@ pub async fn request_password_reset(
 
 /// Set a new password with the token of a reset or TA-invitation link; every session of the
 /// user ends.
-#[utoipa::path(tag = "accounts", request_body = PasswordResetConfirmRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "accounts", request_body = PasswordResetConfirmRequest,
     responses((status = 204, description = "Password set")))]
 #[post("/password-reset/confirm")]
 pub async fn confirm_password_reset(
     state: web::Data<HttpState>,
     Context(ctx): Context,
     JsonBody(body): JsonBody<PasswordResetConfirmRequest>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let password = body.password()?;
-    state.accounts.confirm_password_reset(&Secret::new(body.token), &password, &ctx).await.api()?;
+    let organization = state.accounts.confirm_password_reset(&Secret::new(body.token), &password, &ctx).await.api()?;
+    touched(&req, organization);
     Ok(no_content())
 }

@@ -31,7 +31,7 @@ pub async fn get_availability(
 }
 
 /// Replace a TA's availability (admins, or that TA). Sessions already booked stay.
-#[utoipa::path(tag = "availability", security(("bearer" = [])), params(("taId" = Uuid, Path, description = "The TA")),
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "availability", security(("bearer" = [])), params(("taId" = Uuid, Path, description = "The TA")),
     request_body = AvailabilityBody,
     responses((status = 200, description = "The availability", body = AvailabilityBody)))]
 #[put("/{taId}/availability")]

@@ -17,7 +17,7 @@ use crate::state::HttpState;
 /// Book a 1:1 session: a student for themself, an admin for a student (`studentId`). Without
 /// `taId` the free assigned TA with the fewest sessions that day is chosen; with
 /// `bundlePurchaseId` one bundle credit pays, else the course's per-session price.
-#[utoipa::path(tag = "bookings", security(("bearer" = [])), request_body = BookIndividualRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!(["schedule"]))), tag = "bookings", security(("bearer" = [])), request_body = BookIndividualRequest,
     responses((status = 201, description = "The booking", body = BookingResponse)))]
 #[post("/individual")]
 pub async fn book_individual(
@@ -68,7 +68,7 @@ pub async fn get_booking(
 /// Cancel a session that has not started: an admin any, a TA their own, a student their own
 /// individual booking. Bundle credits come back when a TA or an admin cancels or when it is at
 /// least `cancellationWindowHours` ahead; a student's late cancellation forfeits the credit.
-#[utoipa::path(tag = "bookings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The booking")),
+#[utoipa::path(extensions(("x-invalidates" = json!(["schedule"]))), tag = "bookings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The booking")),
     request_body(content = Option<CancelBookingRequest>, description = "Optional: the body may be left out"),
     responses((status = 200, description = "The cancelled booking", body = BookingResponse)))]
 #[post("/{id}/cancel")]

@@ -13,7 +13,7 @@ use crate::state::HttpState;
 
 /// Buy a bundle product (students): its sessions are credited to a new bundle, valid for the
 /// product's validity days; a receipt is emailed. One active bundle per product at a time.
-#[utoipa::path(tag = "bundles", security(("bearer" = [])), request_body = PurchaseBundleRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "bundles", security(("bearer" = [])), request_body = PurchaseBundleRequest,
     responses((status = 201, description = "The bundle", body = BundlePurchaseResponse)))]
 #[post("")]
 pub async fn purchase_bundle(

@@ -14,7 +14,7 @@ use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
 
 /// Assign a TA to a course (admins). Idempotent: assigning an assigned TA changes nothing.
-#[utoipa::path(tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "catalog", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The course"), ("taId" = Uuid, Path, description = "The TA")),
     responses((status = 204, description = "The TA teaches the course")))]
 #[put("/{id}/tas/{taId}")]
@@ -30,7 +30,7 @@ pub async fn assign_ta(
 
 /// Remove a TA from a course (admins). Removing a TA who is not assigned succeeds; sessions the
 /// TA already has in the course stay.
-#[utoipa::path(tag = "catalog", security(("bearer" = [])),
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "catalog", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The course"), ("taId" = Uuid, Path, description = "The TA")),
     responses((status = 204, description = "The TA no longer teaches the course")))]
 #[delete("/{id}/tas/{taId}")]

@@ -15,7 +15,7 @@ use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
 
 /// Create a course (admins); it starts active.
-#[utoipa::path(tag = "catalog", security(("bearer" = [])), request_body = NewCourseRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "catalog", security(("bearer" = [])), request_body = NewCourseRequest,
     responses((status = 201, description = "The course", body = CourseResponse)))]
 #[post("")]
 pub async fn create_course(
@@ -65,7 +65,7 @@ pub async fn get_course(
 
 /// Change a course's title, description or active flag (admins). A deactivated course takes no
 /// new sessions; sessions already booked stay.
-#[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
     request_body = CoursePatchRequest,
     responses((status = 200, description = "The course", body = CourseResponse)))]
 #[patch("/{id}")]

@@ -16,7 +16,7 @@ use crate::state::HttpState;
 
 /// Schedule a group session from a template (admins, or the template's TA): capacity, length
 /// and price come from the template; the TA's availability and other sessions are checked.
-#[utoipa::path(tag = "group-sessions", security(("bearer" = [])), request_body = ScheduleGroupSessionRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!(["schedule"]))), tag = "group-sessions", security(("bearer" = [])), request_body = ScheduleGroupSessionRequest,
     responses((status = 201, description = "The session", body = BookingResponse)))]
 #[post("")]
 pub async fn schedule_group_session(
@@ -46,7 +46,7 @@ pub async fn list_group_sessions(
 
 /// Take a seat (students), paying with a bundle credit or at the session's price; the session
 /// is `full` once its last seat is taken.
-#[utoipa::path(tag = "group-sessions", security(("bearer" = [])),
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "group-sessions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The group session")),
     request_body(content = Option<SeatPaymentRequest>, description = "Optional: the body may be left out"),
     responses((status = 200, description = "The session with the caller's seat", body = BookingResponse)))]
@@ -64,7 +64,7 @@ pub async fn join_group_session(
 
 /// Give up the caller's seat (students): refunded per the cancellation window; the first
 /// waitlisted student whose payment succeeds takes it.
-#[utoipa::path(tag = "group-sessions", security(("bearer" = [])),
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "group-sessions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The group session")),
     responses((status = 200, description = "The session without the caller's seat", body = BookingResponse)))]
 #[post("/{id}/leave")]

@@ -12,7 +12,7 @@ use crate::problem::{ApiError, UseCaseResultExt};
 use crate::state::HttpState;
 
 /// Create a template (admins): a course, its TA, a title, seats, length and price per student.
-#[utoipa::path(tag = "group-sessions", security(("bearer" = [])), request_body = CreateTemplateRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "group-sessions", security(("bearer" = [])), request_body = CreateTemplateRequest,
     responses((status = 201, description = "The template", body = TemplateResponse)))]
 #[post("")]
 pub async fn create_group_session_template(

@@ -28,7 +28,7 @@ pub async fn list_jobs(
 
 /// Queue a dead or retrying email again, at once and with a fresh attempt count (admins). A
 /// pending job is left as it is; a sent one is `job_not_retryable`.
-#[utoipa::path(tag = "admin", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The job")),
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "admin", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The job")),
     responses((status = 202, description = "Queued")))]
 #[post("/jobs/{id}/retry")]
 pub async fn retry_job(

@@ -32,7 +32,7 @@ pub async fn list_sessions(
 }
 
 /// End one of the caller's sessions; its access tokens are refused at once.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])),
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The session")),
     responses((status = 204, description = "Revoked")))]
 #[delete("/sessions/{id}")]

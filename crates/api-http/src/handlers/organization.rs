@@ -21,7 +21,7 @@ pub async fn get_organization(
 }
 
 /// Change the caller's organization (admins).
-#[utoipa::path(tag = "organization", security(("bearer" = [])), request_body = OrganizationPatchRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "organization", security(("bearer" = [])), request_body = OrganizationPatchRequest,
     responses((status = 200, description = "The organization", body = OrganizationResponse)))]
 #[patch("")]
 pub async fn update_organization(

@@ -15,7 +15,7 @@ use crate::state::HttpState;
 
 /// Add a product to a course (admins), priced in the organization's currency. A course has at
 /// most one active `single_session` product.
-#[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The course")),
     request_body = NewProductRequest,
     responses((status = 201, description = "The product", body = ProductResponse)))]
 #[post("/{id}/products")]
@@ -66,7 +66,7 @@ pub async fn get_product(
 
 /// Change a product's name, price or active flag (admins); bundles already bought keep what
 /// was paid.
-#[utoipa::path(tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The product")),
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "catalog", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The product")),
     request_body = ProductPatchRequest,
     responses((status = 200, description = "The product", body = ProductResponse)))]
 #[patch("/{id}")]

@@ -16,7 +16,7 @@ use crate::state::HttpState;
 
 /// Invite a TA (admins): the account is created without a password and an invitation link is
 /// emailed; the TA sets a password through `POST /auth/password-reset/confirm`.
-#[utoipa::path(tag = "tas", security(("bearer" = [])), request_body = InviteTaRequest,
+#[utoipa::path(extensions(("x-invalidates" = json!(["catalog", "schedule"]))), tag = "tas", security(("bearer" = [])), request_body = InviteTaRequest,
     responses((status = 201, description = "The TA", body = UserResponse)))]
 #[post("")]
 pub async fn invite_ta(

@@ -13,7 +13,7 @@ use crate::state::HttpState;
 
 /// Join the waitlist of a full session (students), naming how the seat will be paid when a
 /// seat frees; students are seated first in, first out.
-#[utoipa::path(tag = "group-sessions", security(("bearer" = [])),
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "group-sessions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The group session")), request_body(content = Option<SeatPaymentRequest>, description = "Optional: the body may be left out"),
     responses((status = 201, description = "The caller's place on the waitlist", body = WaitlistEntryResponse)))]
 #[post("/{id}/waitlist")]
@@ -30,7 +30,7 @@ pub async fn join_waitlist(
 }
 
 /// Leave the waitlist (students).
-#[utoipa::path(tag = "group-sessions", security(("bearer" = [])),
+#[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "group-sessions", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The group session")),
     responses((status = 204, description = "Left")))]
 #[delete("/{id}/waitlist")]

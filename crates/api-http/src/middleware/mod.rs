@@ -1,8 +1,10 @@
 //! Middleware of the HTTP edge, outermost first: request id, observation (span, access log,
-//! metrics), problem responses, security headers, CORS, timeout, rate limits, idempotency keys.
+//! metrics), problem responses, security headers, CORS, read-cache invalidation, timeout, rate
+//! limits, idempotency keys.
 
 pub(crate) mod headers;
 pub mod idempotency;
+pub mod invalidation;
 pub mod observe;
 pub(crate) mod problems;
 pub mod rate_limit;

@@ -116,3 +116,38 @@ async fn fifty_identical_retries_at_once_run_once() {
         assert_eq!(bookings_of(&app, &sam.access).await, 1, "{:?}", app.backend);
     }
 }
+
+#[tokio::test]
+async fn a_keyed_login_replays_its_tokens_but_the_database_keeps_them_sealed() {
+    use sea_orm::{ConnectionTrait as _, Database, Statement};
+    for app in crate::helpers::apps().await {
+        app.sign_up("acme").await;
+        let body = json!({"email": "admin@acme.test", "password": crate::helpers::PASSWORD});
+        let first = app.post_keyed("/api/v1/auth/login", None, body.clone(), "login-1").await;
+        assert_eq!(first.status, 200, "{}", first.text);
+        assert_replay_of(&first, &app.post_keyed("/api/v1/auth/login", None, body, "login-1").await);
+        let refresh = first.json()["refreshToken"].as_str().unwrap().to_owned();
+        let access = first.json()["accessToken"].as_str().unwrap().to_owned();
+
+        let db = Database::connect(app.database_url()).await.unwrap();
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT scope, fingerprint, status, sealed FROM idempotency_keys",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1, "{:?}", app.backend);
+        let sealed: Vec<u8> = rows[0].try_get("", "sealed").unwrap();
+        let stored = format!(
+            "{} {} {}",
+            rows[0].try_get::<String>("", "scope").unwrap(),
+            rows[0].try_get::<String>("", "fingerprint").unwrap(),
+            String::from_utf8_lossy(&sealed)
+        );
+        for secret in [refresh.as_str(), access.as_str(), "login-1", crate::helpers::PASSWORD, "admin@acme.test"] {
+            assert!(!stored.contains(secret), "{:?}: `{secret}` readable in the idempotency table", app.backend);
+        }
+        assert!(!sealed.windows(refresh.len()).any(|w| w == refresh.as_bytes()));
+    }
+}

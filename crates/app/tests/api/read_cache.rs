@@ -155,3 +155,26 @@ async fn every_schedule_write_shows_in_the_next_slot_search() {
         assert!(fresh(&app.get(&path, Some(&sam.access)).await).iter().all(|s| s.format("%M").to_string() == "00"));
     }
 }
+
+#[tokio::test]
+async fn keyed_writes_show_in_the_next_read_and_refused_writes_keep_the_cache() {
+    for app in every_edge().await {
+        let admin = app.sign_up("acme").await;
+        let courses = "/api/v1/courses";
+        let reply = app.post(courses, Some(&admin.access), json!({"code": "MATH-101", "title": "Algebra"})).await;
+        assert_eq!(reply.status, 201, "{}", reply.text);
+        read_twice(&app, courses, &admin.access).await;
+        // Refused (the code is taken): nothing changed, the cached read stays.
+        let refused = app.post(courses, Some(&admin.access), json!({"code": "MATH-101", "title": "Again"})).await;
+        refused.problem(409, "course_code_taken");
+        assert!(is_hit(&app.get(courses, Some(&admin.access)).await), "a 4xx invalidates nothing");
+        // A keyed write commits after its handler returns; the read after it still sees it.
+        let keyed = app
+            .post_keyed(courses, Some(&admin.access), json!({"code": "PHYS-101", "title": "Physics"}), "phys")
+            .await;
+        assert_eq!(keyed.status, 201, "{}", keyed.text);
+        let after = app.get(courses, Some(&admin.access)).await;
+        assert!(!is_hit(&after));
+        assert_eq!(after.json()["data"].as_array().unwrap().len(), 2, "{:?}", app.backend);
+    }
+}

@@ -1,8 +1,8 @@
 //! Redis stopping mid-test (cut at a proxy between the app and Redis): the service keeps
 //! answering as `docs/redis.md` says — reads bypass the cache, rate limits count per instance,
-//! access tokens are checked in the database (a logged-out session stays refused), logins
-//! work, requests carrying an `Idempotency-Key` are refused with 503 and nothing else is —
-//! never a 500, never a hang; and everything comes back when Redis does.
+//! access tokens are checked in the database (a logged-out session stays refused), logins and
+//! logouts work, requests carrying an `Idempotency-Key` run and replay as ever (their keys live
+//! in the database) — never a 500, never a hang; and everything comes back when Redis does.
 
 use std::time::{Duration, Instant};
 
@@ -51,14 +51,21 @@ async fn without_redis_the_service_degrades_as_documented_and_recovers() {
     assert_eq!(app.login("admin@acme.test", "wrong-password-1").await.status, 401);
     // Rate limits: still counted and shown.
     assert!(app.get("/api/v1/organization", Some(&admin.access)).await.header("ratelimit").is_some());
-    // Writes without a key work; with one they are refused until Redis is back.
+    // Writes work, with or without a key; a keyed one replays.
     let plain = app.post("/api/v1/courses", Some(&admin.access), json!({"code": "PHYS-101", "title": "Physics"})).await;
     assert_eq!(plain.status, 201, "{}", plain.text);
-    let keyed = app
-        .post_keyed("/api/v1/courses", Some(&admin.access), json!({"code": "CHEM-101", "title": "Chemistry"}), "k")
-        .await;
-    keyed.problem(503, "service_unavailable");
-    assert!(keyed.header("retry-after").is_some());
+    let chemistry = json!({"code": "CHEM-101", "title": "Chemistry"});
+    let keyed = app.post_keyed("/api/v1/courses", Some(&admin.access), chemistry.clone(), "k").await;
+    assert_eq!(keyed.status, 201, "{}", keyed.text);
+    let replayed = app.post_keyed("/api/v1/courses", Some(&admin.access), chemistry.clone(), "k").await;
+    assert_eq!((replayed.status.as_u16(), replayed.header("idempotent-replayed")), (201, Some("true")));
+    assert_eq!(replayed.text, keyed.text);
+    // A logout takes effect and says so: the session's token is refused from now on.
+    let third = app.login("admin@acme.test", PASSWORD).await.json();
+    let third_access = third["accessToken"].as_str().unwrap().to_owned();
+    let logout = app.post("/api/v1/auth/logout", Some(&third_access), json!({"refreshToken": third["refreshToken"]})).await;
+    assert_eq!(logout.status, 204, "{}", logout.text);
+    app.get("/api/v1/me", Some(&third_access)).await.problem(401, "unauthenticated");
     // Readiness: degraded, not down.
     let ready = app.get("/health/ready", None).await;
     assert_eq!(ready.status, 200, "{}", ready.text);
@@ -71,10 +78,10 @@ async fn without_redis_the_service_degrades_as_documented_and_recovers() {
 
     proxy.restore();
     tokio::time::sleep(Duration::from_millis(1_500)).await; // past the circuit breaker's cool-down
-    let keyed = app
-        .post_keyed("/api/v1/courses", Some(&admin.access), json!({"code": "CHEM-101", "title": "Chemistry"}), "k")
-        .await;
-    assert_eq!(keyed.status, 201, "{}", keyed.text);
+    let keyed = app.post_keyed("/api/v1/courses", Some(&admin.access), chemistry, "k").await;
+    assert_eq!((keyed.status.as_u16(), keyed.header("idempotent-replayed")), (201, Some("true")));
+    // The session logged out during the cut stays out now that Redis answers again.
+    app.get("/api/v1/me", Some(&third_access)).await.problem(401, "unauthenticated");
     let ready = app.get("/health/ready", None).await.json();
     assert_eq!(ready["status"], "ok");
     // The cache serves again, and the entry cached before the cut is not served: the

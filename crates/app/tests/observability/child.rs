@@ -1,5 +1,6 @@
 //! The `app` binary as a child process: started in a fresh directory (embedded SQLite, file
-//! mailer) on a free port, its stdout (the log) collected, stopped with SIGTERM.
+//! mailer) on a free port, its stdout (the log) collected, stopped with SIGTERM (or killed).
+#![allow(dead_code, reason = "each test binary uses part of it")]
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
@@ -66,6 +67,12 @@ impl AppProcess {
     /// Every line written so far.
     pub fn lines(&self) -> Vec<String> {
         self.lines.lock().unwrap().clone()
+    }
+
+    /// SIGKILL (a crash: nothing runs after it), then waits for the exit.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// SIGTERM, then waits for the exit; returns the whole log.

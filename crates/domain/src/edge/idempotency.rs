@@ -1,14 +1,17 @@
 //! Idempotency keys: the [`IdempotencyStore`] port and the key's validation rule.
 //!
-//! A request with a key first *claims* its scope (who + method + path + key). Exactly one claim
-//! of a scope succeeds while the scope is unknown; the holder runs the operation and then
-//! either *completes* the scope with the response (kept for the retention period and replayed
-//! to every later request with the same body) or *releases* it (a 5xx: a retry may run again).
-//! A claim carries a lease: if its holder dies, the scope is free again once the lease ends.
+//! A keyed request runs inside one database transaction of its own, the *keyed unit*: every
+//! read and write the request makes goes through it (the use cases' transactions become
+//! savepoints of it), and the request's outcome is recorded in it before it commits. So the
+//! change and its recorded outcome commit together or not at all: a retry after a crash at
+//! any point either replays what was committed or runs a request that never happened, and
+//! two holders of one key can never both commit (the unit holds the key until it ends).
 
-use std::time::Duration;
+use std::future::Future;
+use std::pin::Pin;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::store::StoreError;
 
@@ -44,7 +47,7 @@ impl IdempotencyKey {
     }
 }
 
-/// A stored response, replayed byte for byte.
+/// A response as it is replayed: status, the headers worth replaying, and the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredResponse {
     /// The HTTP status.
@@ -55,54 +58,82 @@ pub struct StoredResponse {
     pub body: Vec<u8>,
 }
 
-/// Identifies one claim, so that a holder whose lease ran out cannot complete or release a
-/// scope another request has claimed since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LeaseToken(pub String);
-
-/// The outcome of a claim.
+/// The recorded outcome of a keyed request, as the store keeps it: the response is sealed by
+/// the edge (encrypted under a key only the client's `Idempotency-Key` opens), so the store
+/// never holds a token-bearing response in plaintext.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Claim {
-    /// The caller holds the scope: run the operation, then complete or release.
-    Acquired(LeaseToken),
-    /// Another request with the same body holds the scope right now (409).
-    InProgress,
-    /// The scope was used with another request body (422), whether running or done.
-    Mismatch,
-    /// The scope is done: replay this response.
-    Replay(StoredResponse),
+pub struct RecordedOutcome {
+    /// What "the same request" is: a keyed digest of the request's media type and body.
+    pub fingerprint: String,
+    /// The response's status (kept in clear for operators).
+    pub status: u16,
+    /// The response's headers and body, sealed.
+    pub sealed: Vec<u8>,
+    /// When it was recorded.
+    pub created_at: DateTime<Utc>,
+    /// Until when it is replayed.
+    pub expires_at: DateTime<Utc>,
 }
 
-/// Claims, completes and releases idempotency scopes, shared by every instance.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+/// What the store knows of a scope when a keyed request arrives.
+pub enum Opening {
+    /// A request with this scope completed: replay its outcome (or refuse another body).
+    Done(RecordedOutcome),
+    /// Another request with this scope is running right now (409).
+    InProgress,
+    /// Nobody holds the scope: this request does, through the unit, until the unit ends.
+    Fresh(Box<dyn KeyedUnit>),
+}
+
+impl std::fmt::Debug for Opening {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Done(outcome) => f.debug_tuple("Done").field(outcome).finish(),
+            Self::InProgress => f.write_str("InProgress"),
+            Self::Fresh(_) => f.write_str("Fresh(..)"),
+        }
+    }
+}
+
+/// Work run inside a keyed unit: the request's handling, which need not be `Send` (an HTTP
+/// server's request futures often are not).
+pub type UnitWork<'a> = Pin<Box<dyn Future<Output = ()> + 'a>>;
+
+/// The unit of a keyed request: one open database transaction holding the scope.
+///
+/// Dropping it without [`KeyedUnit::finish`] rolls back everything the request wrote, and
+/// frees the scope for a retry.
+#[async_trait]
+pub trait KeyedUnit: Send + Sync {
+    /// Runs `work` so that every store call it makes (reads, writes, and the use cases'
+    /// transactions, as savepoints) goes through this unit.
+    fn run<'a>(&'a self, work: UnitWork<'a>) -> UnitWork<'a>;
+
+    /// Records `outcome` under the scope (none: the response says nothing was done, e.g. a
+    /// 401, and is not replayed) and commits the request's writes with it, atomically.
+    ///
+    /// # Errors
+    /// `Unavailable`, `Transient` or `Unexpected` when the commit did not happen: nothing of
+    /// the request is kept, and the client must be told to retry.
+    async fn finish(self: Box<Self>, outcome: Option<RecordedOutcome>) -> Result<(), StoreError>;
+}
+
+/// Where keyed requests' outcomes live: the database, so that an outcome and the change it
+/// reports commit together, on every instance.
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
-    /// Claims `scope` for a request whose body has `fingerprint`, atomically: of any number of
-    /// concurrent claims of an unknown (or expired, or released) scope exactly one is
-    /// `Acquired`. The claim lasts `lease` unless completed or released first.
+    /// Opens `scope` (a keyed digest of who, method, path and key): its recorded outcome when
+    /// one is kept and not expired at `now`; `InProgress` while another unit holds it; else a
+    /// fresh unit that holds it. Of any number of concurrent openings of a free scope, at most
+    /// one is `Fresh` at a time, on every instance.
     ///
     /// # Errors
-    /// Only store failures.
-    async fn claim(&self, scope: &str, fingerprint: &str, lease: Duration) -> Result<Claim, StoreError>;
+    /// Store failures (the caller refuses the request with a retryable 503).
+    async fn open(&self, scope: &str, now: DateTime<Utc>) -> Result<Opening, StoreError>;
 
-    /// Records the response of the claim `token` and keeps it for `retention`. Does nothing
-    /// when `token` no longer holds the scope (its lease ran out and another claim took it).
+    /// Deletes up to `limit` outcomes expired at `now`; returns how many.
     ///
     /// # Errors
-    /// Only store failures.
-    async fn complete(
-        &self,
-        scope: &str,
-        token: &LeaseToken,
-        response: &StoredResponse,
-        retention: Duration,
-    ) -> Result<(), StoreError>;
-
-    /// Frees the scope held by `token` without a response (the operation failed with a 5xx or
-    /// never finished), so that a retry runs it again. Does nothing when `token` no longer
-    /// holds the scope.
-    ///
-    /// # Errors
-    /// Only store failures.
-    async fn release(&self, scope: &str, token: &LeaseToken) -> Result<(), StoreError>;
+    /// Store failures.
+    async fn purge_expired(&self, now: DateTime<Utc>, limit: u32) -> Result<u64, StoreError>;
 }

@@ -13,12 +13,13 @@ mod rate_limit;
 mod tests;
 
 pub use cache::{Cache, CacheLookup, CacheNamespace, Generation, NoCache};
-pub use idempotency::{Claim, IdempotencyKey, IdempotencyStore, InvalidIdempotencyKey, LeaseToken, StoredResponse};
+pub use idempotency::{
+    IdempotencyKey, IdempotencyStore, InvalidIdempotencyKey, KeyedUnit, MAX_KEY_LENGTH, Opening, RecordedOutcome,
+    StoredResponse, UnitWork,
+};
 pub use rate_limit::{Gcra, RateDecision, RateLimiter, RateQuota};
 
 #[cfg(any(test, feature = "mocks"))]
 pub use cache::MockCache;
-#[cfg(any(test, feature = "mocks"))]
-pub use idempotency::MockIdempotencyStore;
 #[cfg(any(test, feature = "mocks"))]
 pub use rate_limit::MockRateLimiter;

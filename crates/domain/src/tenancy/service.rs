@@ -3,8 +3,6 @@
 use std::sync::Arc;
 
 use super::model::{Organization, OrganizationPatch};
-use crate::core::catalog_changed;
-use crate::edge::{Cache, NoCache};
 use crate::shared::error::use_case_error;
 use crate::shared::{Actor, Operation};
 use crate::store::Store;
@@ -23,21 +21,12 @@ use_case_error! {
 #[derive(Clone)]
 pub struct OrganizationService {
     store: Arc<dyn Store>,
-    cache: Arc<dyn Cache>,
 }
 
 impl OrganizationService {
-    /// A service over `store`, with no read cache.
+    /// A service over `store`.
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store, cache: Arc::new(NoCache) }
-    }
-
-    /// The same service, telling `cache` when the organization changes (its time zone shows
-    /// in the catalog's availability).
-    #[must_use]
-    pub fn with_cache(mut self, cache: Arc<dyn Cache>) -> Self {
-        self.cache = cache;
-        self
+        Self { store }
     }
 
     /// The caller's organization (`GET /organization`).
@@ -66,7 +55,6 @@ impl OrganizationService {
             self.store.organizations().get(actor.organization_id).await?.ok_or(UpdateOrganizationError::NotFound)?;
         let updated = current.patched(patch);
         self.store.organizations().update(&updated).await?;
-        catalog_changed(&*self.cache, updated.id).await;
         Ok(updated)
     }
 }

@@ -57,7 +57,6 @@ impl AccountService {
         let target = (TargetType::User, ta.id.into());
         self.core.audit().record(&*tx, actor, AuditAction::TaInvited, target, Some("role=ta".to_owned())).await?;
         tx.commit().await?;
-        self.core.catalog_changed(organization.id).await;
         Ok(ta)
     }
 }

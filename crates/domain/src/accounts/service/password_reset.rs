@@ -7,7 +7,7 @@ use crate::audit::{AuditAction, TargetType};
 use crate::notifications::EmailPayload;
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
-use crate::shared::{Email, RequestContext, Secret, SessionId};
+use crate::shared::{Email, OrganizationId, RequestContext, Secret, SessionId};
 
 use_case_error! {
     /// Errors of [`AccountService::request_password_reset`].
@@ -60,10 +60,10 @@ impl AccountService {
     /// `password.reset` event) and their access tokens refused at once; every other reset or invitation link
     /// of the user stops working.
     ///
-    /// Once the change is committed the caller is told it succeeded even if refusing some
-    /// access tokens failed: the password did change, the link is used up so a retry could not
-    /// push the refusal again, and those tokens expire within the access-token lifetime anyway
-    /// (the failure is logged for operators).
+    /// Returns the user's organization (whose TA listings show `emailVerified`, now true).
+    ///
+    /// Once the change is committed the caller is told it succeeded: the revocations are in
+    /// the store, which every instance checks or learns from (see `refuse_access`).
     ///
     /// # Errors
     /// `InvalidToken` for an unknown, expired or used link, or one meant for something else.
@@ -73,17 +73,15 @@ impl AccountService {
         token: &Secret,
         password: &NewPassword,
         ctx: &RequestContext,
-    ) -> Result<(), ConfirmPasswordResetError> {
+    ) -> Result<OrganizationId, ConfirmPasswordResetError> {
         let token =
             self.usable_token(token, &PASSWORD_SETTING).await?.ok_or(ConfirmPasswordResetError::InvalidToken)?;
         // The slow hash comes after the cheap token check (a forged link costs us nothing) and
         // before the transaction (which it would otherwise hold open).
         let hash = self.security.hasher.hash(password.as_password()).await?;
         let revoked = retry_transient(|| self.try_confirm_reset(&token, &hash, ctx)).await?;
-        if let Err(error) = self.refuse_access(&revoked).await {
-            tracing::error!(error = %error, "password reset: access tokens of revoked sessions stay valid until they expire");
-        }
-        Ok(())
+        self.refuse_access(&revoked).await;
+        Ok(token.organization_id)
     }
 
     async fn try_confirm_reset(
@@ -115,8 +113,6 @@ impl AccountService {
             tx.audit().append(&ended.detail("reason=password_reset")).await?;
         }
         tx.commit().await?;
-        // The user's `emailVerified` shows in the TA listings.
-        self.core.catalog_changed(organization).await;
         Ok(revoked)
     }
 }

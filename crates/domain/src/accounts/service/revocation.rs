@@ -46,17 +46,24 @@ impl AccountService {
         Ok(())
     }
 
-    /// Refuses the access tokens of these sessions until the latest one issued before now
-    /// expires. Every session is tried, so that one failure does not spare the others; the
-    /// first failure is returned.
-    pub(super) async fn refuse_access(&self, sessions: &[SessionId]) -> Result<(), StoreError> {
+    /// Refuses the access tokens of these revoked sessions at once, until the latest one
+    /// issued before now expires. Every session is tried.
+    ///
+    /// A failure is logged, not returned: the revocation is already committed in the store,
+    /// which is its truth. Authentication falls back on the store while the list is
+    /// unreachable, and every instance learns the store's recent revocations on its own
+    /// (`AccountService::revoked_since`), so the caller answers success and a retry is never
+    /// needed.
+    pub(super) async fn refuse_access(&self, sessions: &[SessionId]) {
         let until = self.core.now() + self.config.access_ttl;
-        let mut first_error = None;
         for &session in sessions {
             if let Err(error) = self.security.revocations.revoke(session, until).await {
-                first_error.get_or_insert(error);
+                tracing::warn!(
+                    %session,
+                    error = %error,
+                    "revocation list not told; instances learn the revocation from the database"
+                );
             }
         }
-        first_error.map_or(Ok(()), Err)
     }
 }

@@ -46,11 +46,11 @@ impl AccountService {
     }
 
     /// Revokes one of the caller's sessions (`DELETE /auth/sessions/{id}`), refusing its
-    /// access tokens at once. Idempotent: an already revoked session is fine.
+    /// access tokens at once. Idempotent: an already revoked session is fine. Once the
+    /// revocation is committed it has taken effect, whatever the revocation list answers.
     ///
     /// # Errors
-    /// `NotFound` for an unknown session or another user's; a failure to refuse the access
-    /// tokens is returned (503), and a retry completes it.
+    /// `NotFound` for an unknown session or another user's.
     #[tracing::instrument(skip_all, name = "accounts.revoke_session")]
     pub async fn revoke_session(&self, actor: &Actor, id: SessionId) -> Result<(), RevokeSessionError> {
         let session = self
@@ -63,7 +63,8 @@ impl AccountService {
             .ok_or(RevokeSessionError::NotFound)?;
         self.revoke_recorded::<RevokeSessionError>(&session, Some(actor.user_id), &actor.context, "revoked_by_user")
             .await?;
-        Ok(self.refuse_access(&[session.id]).await?)
+        self.refuse_access(&[session.id]).await;
+        Ok(())
     }
 
     /// The caller's own account (`GET /me`).

@@ -1,11 +1,13 @@
 //! The life of tokens: refreshing with rotation and reuse detection, logging out,
-//! authenticating an access token, and rebuilding the revocation list at start-up.
+//! authenticating an access token, and the store's recent revocations.
+
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{AccountService, LoggedIn};
 use crate::accounts::model::{AccessClaims, AuthSession, RefreshCheck, RefreshToken};
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
-use crate::shared::{Actor, RequestContext, Secret, UserId};
+use crate::shared::{Actor, RequestContext, Secret, SessionId, UserId};
 use crate::store::StoreError;
 
 use_case_error! {
@@ -77,26 +79,22 @@ impl AccountService {
     /// Revokes the session of a replayed refresh token and refuses its access tokens.
     ///
     /// # Errors
-    /// `RefreshTokenReused` once the session is revoked, even when refusing its access tokens
-    /// failed: the caller must log in again either way, and a retry could not push the refusal
-    /// again (the failure is logged for operators instead).
+    /// `RefreshTokenReused` once the session is revoked.
     async fn refresh_token_reused(&self, session: &AuthSession, ctx: &RequestContext) -> RefreshError {
         if let Err(error) = self.revoke_recorded::<RefreshError>(session, None, ctx, "refresh_token_reused").await {
             return error;
         }
-        if let Err(error) = self.refuse_access(&[session.id]).await {
-            tracing::error!(error = %error, "reused refresh token: access tokens stay valid until they expire");
-        }
+        self.refuse_access(&[session.id]).await;
         RefreshError::RefreshTokenReused
     }
 
     /// Logs out (`POST /auth/logout`): revokes the session of the refresh token, which must be
     /// one of the caller's, and refuses its access tokens at once. Idempotent: an already
-    /// revoked session is fine.
+    /// revoked session is fine. Once the revocation is committed it has taken effect, whatever
+    /// the revocation list answers (see `refuse_access`).
     ///
     /// # Errors
-    /// `InvalidRefreshToken` for an unknown token or one of another user's session; a failure
-    /// to refuse the access tokens is returned (503), and a retry completes it.
+    /// `InvalidRefreshToken` for an unknown token or one of another user's session.
     #[tracing::instrument(skip_all, name = "accounts.logout")]
     pub async fn logout(&self, actor: &Actor, refresh_token: &Secret) -> Result<(), LogoutError> {
         let hash = self.security.secrets.hash(refresh_token.expose());
@@ -108,7 +106,8 @@ impl AccountService {
             .filter(|s| s.user_id == actor.user_id && s.organization_id == actor.organization_id)
             .ok_or(LogoutError::InvalidRefreshToken)?;
         self.revoke_recorded::<LogoutError>(&session, Some(actor.user_id), &actor.context, "logout").await?;
-        Ok(self.refuse_access(&[session.id]).await?)
+        self.refuse_access(&[session.id]).await;
+        Ok(())
     }
 
     /// The caller of a request bearing this access token.
@@ -168,18 +167,21 @@ impl AccountService {
         self.security.signer.verify(access_token).ok().map(VerifiedToken)
     }
 
-    /// Puts every session revoked within the last access-token lifetime back on the revocation
-    /// list; run at start-up, as an in-process list starts empty. Returns how many.
+    /// The sessions revoked in the store at or after `since`: what an instance's own copy of
+    /// the revocation list is filled from at start-up (`since` one access-token lifetime ago)
+    /// and kept up to date with, whatever the shared list missed.
     ///
     /// # Errors
-    /// Store failures, of the sessions store or of the revocation list (every session is still
-    /// tried).
-    #[tracing::instrument(skip_all, name = "accounts.warm_revocations")]
-    pub async fn warm_revocations(&self) -> Result<usize, StoreError> {
-        let since = self.core.now() - self.config.access_ttl;
-        let revoked = self.core.store.auth_sessions().revoked_since(since).await?;
-        self.refuse_access(&revoked).await?;
-        Ok(revoked.len())
+    /// Store failures.
+    #[tracing::instrument(skip_all, name = "accounts.revoked_since")]
+    pub async fn revoked_since(&self, since: DateTime<Utc>) -> Result<Vec<SessionId>, StoreError> {
+        self.core.store.auth_sessions().revoked_since(since).await
+    }
+
+    /// How long an access token lives: a session revoked longer ago than this has no token
+    /// left to refuse.
+    pub fn access_token_lifetime(&self) -> TimeDelta {
+        self.config.access_ttl
     }
 }
 

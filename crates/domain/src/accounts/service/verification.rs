@@ -5,7 +5,7 @@ use crate::accounts::model::{OneTimeToken, ThrottleScope, TokenPurpose, User};
 use crate::notifications::EmailPayload;
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
-use crate::shared::{Actor, RequestContext, Secret};
+use crate::shared::{Actor, OrganizationId, RequestContext, Secret};
 
 use_case_error! {
     /// Errors of [`AccountService::verify_email`].
@@ -20,16 +20,18 @@ use_case_error! {
 impl AccountService {
     /// Confirms the address of the link's user (`POST /auth/verify-email`); the token is used up.
     /// `_ctx` is taken like on every public endpoint; verification is not an audited event.
+    /// Returns the user's organization (whose TA listings show `emailVerified`).
     ///
     /// # Errors
     /// `InvalidToken` for an unknown, expired or used token, or one meant for something else.
     #[tracing::instrument(skip_all, name = "accounts.verify_email")]
-    pub async fn verify_email(&self, token: &Secret, _ctx: &RequestContext) -> Result<(), VerifyEmailError> {
+    pub async fn verify_email(&self, token: &Secret, _ctx: &RequestContext) -> Result<OrganizationId, VerifyEmailError> {
         let token = self
             .usable_token(token, &[TokenPurpose::EmailVerification])
             .await?
             .ok_or(VerifyEmailError::InvalidToken)?;
-        retry_transient(|| self.try_verify_email(&token)).await
+        retry_transient(|| self.try_verify_email(&token)).await?;
+        Ok(token.organization_id)
     }
 
     async fn try_verify_email(&self, token: &OneTimeToken) -> Result<(), VerifyEmailError> {
@@ -39,8 +41,6 @@ impl AccountService {
         }
         tx.users().mark_email_verified(token.organization_id, token.user_id).await?;
         tx.commit().await?;
-        // The user's `emailVerified` shows in the TA listings.
-        self.core.catalog_changed(token.organization_id).await;
         Ok(())
     }
 

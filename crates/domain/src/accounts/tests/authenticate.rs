@@ -84,20 +84,14 @@ async fn with_the_revocation_list_and_the_database_down_authentication_fails_clo
 }
 
 #[tokio::test]
-async fn warming_pushes_every_recent_revocation_back_onto_the_list() {
+async fn the_store_s_recent_revocations_are_read_from_the_sessions() {
     let mut m = Mocks::default();
-    m.store
-        .auth_sessions
-        .expect_revoked_since()
-        .withf(|since| *since == now() - TimeDelta::minutes(15))
-        .returning(|_| Ok(vec![id(501), id(502)]));
-    m.revocations
-        .expect_revoke()
-        .withf(|s, until| [id(501), id(502)].contains(s) && *until == now() + TimeDelta::minutes(15))
-        .times(2)
-        .returning(|_, _| Ok(()));
+    let since = now() - TimeDelta::seconds(30);
+    m.store.auth_sessions.expect_revoked_since().withf(move |s| *s == since).returning(|_| Ok(vec![id(501), id(502)]));
+    m.revocations.expect_revoke().never();
     let (service, _) = m.build();
-    assert_eq!(service.warm_revocations().await.unwrap(), 2);
+    assert_eq!(service.revoked_since(since).await.unwrap(), vec![id(501), id(502)]);
+    assert_eq!(service.access_token_lifetime(), TimeDelta::minutes(15));
 }
 
 #[tokio::test]

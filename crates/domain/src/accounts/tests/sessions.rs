@@ -75,7 +75,7 @@ async fn revoking_an_already_revoked_session_is_fine_and_not_audited_again() {
 }
 
 #[tokio::test]
-async fn a_failed_push_to_the_revocation_list_is_reported_so_the_client_retries() {
+async fn a_committed_revocation_succeeds_even_when_the_revocation_list_is_unreachable() {
     let mut m = Mocks::default();
     m.store.auth_sessions.expect_get().returning(|_| Ok(Some(session(501, STUDENT_1))));
     m.store.auth_sessions.expect_revoke().returning(|_, _| Ok(true));
@@ -83,9 +83,9 @@ async fn a_failed_push_to_the_revocation_list_is_reported_so_the_client_retries(
     m.revocations
         .expect_revoke()
         .returning(|_, _| Err(crate::store::StoreError::Unavailable(anyhow::anyhow!("refused"))));
-    let (service, _) = m.build();
-    let err = service.revoke_session(&caller(STUDENT_1, Role::Student), id(501)).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::ServiceUnavailable);
+    let (service, store) = m.build();
+    assert!(service.revoke_session(&caller(STUDENT_1, Role::Student), id(501)).await.is_ok());
+    assert_eq!(store.commits(), 1, "the revocation is committed in the store, its truth");
 }
 
 #[tokio::test]

@@ -126,7 +126,6 @@ impl AvailabilityService {
             return Err(PutAvailabilityError::Forbidden);
         }
         repos.availability().put(org_id, availability).await?;
-        self.core.catalog_changed(org_id).await;
         Ok(availability.clone())
     }
 }

@@ -209,7 +209,6 @@ impl BookingService {
             .record(&*tx, actor, AuditAction::BookingCreated, (TargetType::Booking, booking.id.into()), Some(detail))
             .await?;
         tx.commit().await?;
-        self.core.schedule_changed(org_id).await;
         Ok(booking.redacted_for(actor))
     }
 }

@@ -90,7 +90,6 @@ impl BookingService {
             .record(&*tx, actor, AuditAction::BookingCancelled, (TargetType::Booking, id.into()), Some(detail))
             .await?;
         tx.commit().await?;
-        self.core.schedule_changed(org_id).await;
 
         booking.status = BookingStatus::Cancelled;
         booking.cancelled_at = Some(now);

@@ -53,7 +53,6 @@ impl CatalogService {
             .insert(&course)
             .await
             .on_conflict(Conflict::CourseCodeTaken, CreateCourseError::CourseCodeTaken)?;
-        self.core.catalog_changed(course.organization_id).await;
         Ok(course)
     }
 
@@ -97,7 +96,6 @@ impl CatalogService {
             self.core.store.courses().get(actor.organization_id, id).await?.ok_or(UpdateCourseError::NotFound)?;
         let updated = current.patched(patch);
         self.core.store.courses().update(&updated).await?;
-        self.core.catalog_changed(updated.organization_id).await;
         Ok(updated)
     }
 }

@@ -72,7 +72,6 @@ impl CatalogService {
             .insert(&product)
             .await
             .on_conflict(Conflict::SessionPriceExists, CreateProductError::SessionPriceExists)?;
-        self.core.catalog_changed(org_id).await;
         Ok(product)
     }
 
@@ -133,7 +132,6 @@ impl CatalogService {
             .update(&updated)
             .await
             .on_conflict(Conflict::SessionPriceExists, UpdateProductError::SessionPriceExists)?;
-        self.core.catalog_changed(org_id).await;
         Ok(updated)
     }
 }

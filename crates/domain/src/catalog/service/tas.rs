@@ -100,7 +100,6 @@ impl CatalogService {
         }
         tx.commit().await?;
         if assigned {
-            self.core.catalog_changed(org).await;
         }
         Ok(())
     }
@@ -133,7 +132,6 @@ impl CatalogService {
         }
         tx.commit().await?;
         if unassigned {
-            self.core.catalog_changed(org).await;
         }
         Ok(())
     }

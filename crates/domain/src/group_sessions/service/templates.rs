@@ -88,7 +88,6 @@ impl GroupSessionService {
             created_at: self.core.now(),
         };
         repos.templates().insert(&template).await.on_conflict(Conflict::MissingReference, E::NotFound)?;
-        self.core.catalog_changed(org_id).await;
         Ok(template)
     }
 
@@ -152,7 +151,6 @@ impl GroupSessionService {
             .record(&*tx, actor, AuditAction::BookingCreated, (TargetType::Booking, session.id.into()), Some(detail))
             .await?;
         tx.commit().await?;
-        self.core.schedule_changed(org_id).await;
         Ok(session)
     }
 
