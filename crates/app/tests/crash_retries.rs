@@ -187,7 +187,12 @@ async fn every_key_retried_after_a_kill_gets_the_committed_outcome_and_nothing_r
     for ((request, before), (status, body)) in storm.iter().zip(&before).zip(&finals) {
         assert_eq!(*status, 201, "{}: {body}", request.key);
         if is_final(before) {
-            assert_eq!(before.as_ref(), Some(&(201, body.clone())), "{}: the retry replays the first answer", request.key);
+            assert_eq!(
+                before.as_ref(),
+                Some(&(201, body.clone())),
+                "{}: the retry replays the first answer",
+                request.key
+            );
         }
         let id = serde_json::from_str::<Value>(body).unwrap()["id"].as_str().unwrap().to_owned();
         assert!(ids.insert(id, request.key.clone()).is_none(), "two keys, one resource");
@@ -206,11 +211,8 @@ async fn every_key_retried_after_a_kill_gets_the_committed_outcome_and_nothing_r
     // Each bundle paid its four bookings once: balance and ledger agree.
     let debits = count(&url, "SELECT count(*) AS n FROM ledger_entries WHERE kind = 'debit'").await;
     assert_eq!(debits, i64::try_from(bookings).unwrap());
-    let spent = count(
-        &url,
-        "SELECT count(*) AS n FROM bundle_purchases WHERE remaining_sessions = total_sessions - 4",
-    )
-    .await;
+    let spent =
+        count(&url, "SELECT count(*) AS n FROM bundle_purchases WHERE remaining_sessions = total_sessions - 4").await;
     assert_eq!(spent, STUDENTS as i64);
     drop(again);
 }

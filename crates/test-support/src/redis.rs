@@ -60,7 +60,8 @@ pub fn with_addr(url: &str, addr: std::net::SocketAddr) -> Option<String> {
 pub async fn delete_prefixed(url: &str, prefix: &str) -> std::io::Result<u64> {
     use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
     let address = host_port(url).ok_or_else(|| std::io::Error::other("not a redis:// URL"))?;
-    let script = "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) n = n + 1 end return n";
+    let script =
+        "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) n = n + 1 end return n";
     let pattern = format!("{prefix}*");
     let args = ["EVAL", script, "0", &pattern];
     let mut command = format!("*{}\r\n", args.len());

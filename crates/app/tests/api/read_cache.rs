@@ -169,9 +169,8 @@ async fn keyed_writes_show_in_the_next_read_and_refused_writes_keep_the_cache() 
         refused.problem(409, "course_code_taken");
         assert!(is_hit(&app.get(courses, Some(&admin.access)).await), "a 4xx invalidates nothing");
         // A keyed write commits after its handler returns; the read after it still sees it.
-        let keyed = app
-            .post_keyed(courses, Some(&admin.access), json!({"code": "PHYS-101", "title": "Physics"}), "phys")
-            .await;
+        let keyed =
+            app.post_keyed(courses, Some(&admin.access), json!({"code": "PHYS-101", "title": "Physics"}), "phys").await;
         assert_eq!(keyed.status, 201, "{}", keyed.text);
         let after = app.get(courses, Some(&admin.access)).await;
         assert!(!is_hit(&after));

@@ -63,7 +63,8 @@ async fn without_redis_the_service_degrades_as_documented_and_recovers() {
     // A logout takes effect and says so: the session's token is refused from now on.
     let third = app.login("admin@acme.test", PASSWORD).await.json();
     let third_access = third["accessToken"].as_str().unwrap().to_owned();
-    let logout = app.post("/api/v1/auth/logout", Some(&third_access), json!({"refreshToken": third["refreshToken"]})).await;
+    let logout =
+        app.post("/api/v1/auth/logout", Some(&third_access), json!({"refreshToken": third["refreshToken"]})).await;
     assert_eq!(logout.status, 204, "{}", logout.text);
     app.get("/api/v1/me", Some(&third_access)).await.problem(401, "unauthenticated");
     // Readiness: degraded, not down.

@@ -25,7 +25,11 @@ impl AccountService {
     /// # Errors
     /// `InvalidToken` for an unknown, expired or used token, or one meant for something else.
     #[tracing::instrument(skip_all, name = "accounts.verify_email")]
-    pub async fn verify_email(&self, token: &Secret, _ctx: &RequestContext) -> Result<OrganizationId, VerifyEmailError> {
+    pub async fn verify_email(
+        &self,
+        token: &Secret,
+        _ctx: &RequestContext,
+    ) -> Result<OrganizationId, VerifyEmailError> {
         let token = self
             .usable_token(token, &[TokenPurpose::EmailVerification])
             .await?

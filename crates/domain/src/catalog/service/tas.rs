@@ -99,8 +99,6 @@ impl CatalogService {
             self.core.audit().record(&*tx, actor, AuditAction::CourseTaAssigned, target, detail).await?;
         }
         tx.commit().await?;
-        if assigned {
-        }
         Ok(())
     }
 
@@ -131,8 +129,6 @@ impl CatalogService {
             self.core.audit().record(&*tx, actor, AuditAction::CourseTaUnassigned, target, detail).await?;
         }
         tx.commit().await?;
-        if unassigned {
-        }
         Ok(())
     }
 
