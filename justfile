@@ -20,6 +20,7 @@ lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
     bash .ci/domain-purity
+    bash .ci/unused-deps
     RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
 # Validate deploy/ offline: Kubernetes manifests (strict schemas), compose file, configs, Dockerfile
