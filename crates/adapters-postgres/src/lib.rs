@@ -7,5 +7,5 @@ mod errors;
 mod repos;
 mod store;
 
-pub use connect::{DbConfig, SQLITE_BUSY_TIMEOUT, connect};
+pub use connect::{ACQUIRE_TIMEOUT, DbConfig, SQLITE_BUSY_TIMEOUT, connect};
 pub use store::{SeaStore, SeaTransaction};
