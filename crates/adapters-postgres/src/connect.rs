@@ -13,14 +13,19 @@ pub struct DbConfig {
     pub url: String,
     /// Pool size (`DATABASE_MAX_CONNECTIONS`).
     pub max_connections: u32,
-    /// How long a request waits for a pooled connection before the store is `Unavailable`.
+    /// How long a request waits for a connection before the store is `Unavailable` (a 503):
+    /// for a free one from the pool, including opening a new one (TCP, TLS, authentication)
+    /// and checking an idle one is still alive.
     pub acquire_timeout: Duration,
 }
 
+/// The default [`DbConfig::acquire_timeout`].
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl DbConfig {
-    /// A pool of 20 connections, waiting at most 5 s for one.
+    /// A pool of 20 connections, waiting at most [`ACQUIRE_TIMEOUT`] for one.
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), max_connections: 20, acquire_timeout: Duration::from_secs(5) }
+        Self { url: url.into(), max_connections: 20, acquire_timeout: ACQUIRE_TIMEOUT }
     }
 
     /// The backend the URL names.
@@ -45,6 +50,12 @@ pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens a connection pool.
 ///
+/// Every wait for the database is bounded by the acquire timeout: sea-orm hands its connect
+/// timeout to the same sqlx setting, which covers opening a connection, so a database that
+/// accepts connections and never answers costs a request at most that long before a 503. A
+/// statement on a connection already acquired has no bound of its own: the request timeout
+/// (30 s) ends it.
+///
 /// SQLite runs in WAL mode (readers never wait for the writer), with foreign keys enforced, a
 /// busy timeout, and `synchronous = NORMAL` (durable across application crashes; a power loss
 /// may lose the last transactions but never corrupts the file). Write transactions are
@@ -58,7 +69,6 @@ pub async fn connect(config: &DbConfig) -> Result<DatabaseConnection, DbErr> {
     options
         .max_connections(config.max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(config.acquire_timeout)
         .sqlx_logging(false);
     if backend == DbBackend::Sqlite {

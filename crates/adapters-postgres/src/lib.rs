@@ -9,6 +9,6 @@ mod repos;
 mod revocations;
 mod store;
 
-pub use connect::{DbConfig, SQLITE_BUSY_TIMEOUT, connect};
+pub use connect::{ACQUIRE_TIMEOUT, DbConfig, SQLITE_BUSY_TIMEOUT, connect};
 pub use keyed::SqlIdempotencyStore;
 pub use store::{SeaStore, SeaTransaction};

@@ -1,6 +1,7 @@
 //! The file mailer of the embedded mode: each email is written as `{message id}.eml` in a
 //! directory, atomically, so that a developer can open it (and click its links) without a mail
-//! server.
+//! server. Emails hold one-time links (verification, password reset, invitations): each file
+//! is readable by its owner only (0600), in a directory created 0700.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write as _};
@@ -19,7 +20,8 @@ use crate::render::render_message;
 ///
 /// A resend of the same message overwrites the same file with the same `Message-ID`. The file
 /// appears whole or not at all: the email is written to a temporary file in the same directory
-/// and renamed over the target. The directory is created on first use.
+/// and renamed over the target. The directory is created on first use (0700, with any missing
+/// parent; an existing one keeps its mode); each file is 0600.
 #[derive(Debug, Clone)]
 pub struct FileMailer {
     dir: PathBuf,
@@ -69,11 +71,11 @@ impl Mailer for FileMailer {
 /// Writes `bytes` to `dir/name` through a temporary file in `dir` and a rename, which replaces
 /// the target in one step on the same file system.
 fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
+    private_dir(dir)?;
     // Unique, hidden and not ending in `.eml`, so that nothing watching for emails picks it up.
     let temp = dir.join(format!(".{name}.{}.tmp", Uuid::now_v7().simple()));
     let written = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        let mut file = private_file(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&temp, dir.join(name))
@@ -84,6 +86,24 @@ fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     }
     written?;
     sync_dir(dir)
+}
+
+/// Creates `dir` and any missing parent, 0700.
+fn private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// A new file only its owner may read or write; the rename keeps its mode.
+fn private_file(path: &Path) -> io::Result<fs::File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 /// Makes the rename durable (on Unix a directory is synced like a file).

@@ -154,3 +154,21 @@ async fn an_unwritable_directory_is_a_transient_failure() {
     let result = mailer(&file.join("outbox")).send(&verification("ada@example.com", "Ada")).await;
     assert!(matches!(result, Err(MailError::Transient(_))), "{result:?}");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn emails_and_the_folders_made_for_them_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = TempDir::new();
+    let outbox = dir.0.join("data").join("outbox");
+    let message = verification("ada@example.com", "Ada Lovelace");
+    mailer(&outbox).send(&message).await.unwrap();
+    assert_eq!((mode(&dir.0.join("data")), mode(&outbox)), (0o700, 0o700));
+    let email = mailer(&outbox).path_of(message.id);
+    assert_eq!(mode(&email), 0o600);
+    // A resend replaces the file with a private one too.
+    fs::set_permissions(&email, fs::Permissions::from_mode(0o644)).unwrap();
+    mailer(&outbox).send(&message).await.unwrap();
+    assert_eq!(mode(&email), 0o600);
+}

@@ -81,8 +81,8 @@ fn cors(origins: &[String]) -> Cors {
 }
 
 /// The whole HTTP application: `/api/v1`, health, `/openapi.json`, `/docs`, with the edge's
-/// middleware (outermost first: request id, observation, problem responses, security headers,
-/// CORS, read-cache invalidation, timeout, rate limits, idempotency keys).
+/// middleware (outermost first: request id, observation, problem responses, security and cache
+/// headers, CORS, read-cache invalidation, timeouts, rate limits, idempotency keys).
 pub fn app(
     state: HttpState,
     shared: Shared,

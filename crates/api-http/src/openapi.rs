@@ -94,10 +94,12 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("metrics", &[]),
 ];
 
-/// Codes the edge adds to an operation that takes a JSON body.
+/// Codes the edge adds to an operation that takes a JSON body (`request_timeout`: the body
+/// did not arrive within `REQUEST_BODY_TIMEOUT_SECONDS`).
 const BODY_ERRORS: &[ErrorCode] = &[
     ErrorCode::MalformedRequest,
     ErrorCode::ValidationFailed,
+    ErrorCode::RequestTimeout,
     ErrorCode::PayloadTooLarge,
     ErrorCode::UnsupportedMediaType,
 ];
@@ -118,7 +120,7 @@ const IDEMPOTENCY_ERRORS: &[ErrorCode] = &[
     ErrorCode::ServiceUnavailable,
 ];
 
-const EDGE_DESCRIPTION: &str = "\n\n**Rate limits.** Every response of `/api/v1` carries `RateLimit-Policy` (e.g. `\"default\";q=600;w=60`) and `RateLimit` (`\"default\";r=<remaining>;t=<seconds to reset>`): per client IP on `/auth/*` and `POST /organizations` (policy `auth`), per user elsewhere (per IP when anonymous). Past the limit: 429 `rate_limited` with `Retry-After`.\n\n**Idempotency.** Every `POST` accepts `Idempotency-Key` (1–255 printable ASCII). Within 24 h, a retry with the same key and body from the same user (or IP) to the same path gets the first response again, byte for byte, with `Idempotent-Replayed: true`, and nothing runs twice; another body is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_key_in_progress`. The answer is recorded in the same database transaction as the change it reports, so a retry after any failure, on any instance, gets the committed outcome or runs a request that never happened. 5xx, 401 and 429 answers are not kept (a 5xx changed nothing).\n\n**Caching.** Catalog reads (courses, products, TAs, templates, availability) may come from a cache shared by every instance, marked `Cache-Status: engify; hit`; any write to them is visible to the next read. Each write operation lists the cached reads it refreshes in `x-invalidates` (`catalog`, `schedule`). Slot searches are cached the same way: any booking, cancellation, group session or catalog change of the organization is visible to the next search, and a result is never kept past the moment time alone would change it.";
+const EDGE_DESCRIPTION: &str = "\n\n**Rate limits.** Every response of `/api/v1` carries `RateLimit-Policy` (e.g. `\"default\";q=600;w=60`) and `RateLimit` (`\"default\";r=<remaining>;t=<seconds to reset>`): per client IP on `/auth/*` and `POST /organizations` (policy `auth`), per user elsewhere (per IP when anonymous). Past the limit: 429 `rate_limited` with `Retry-After`.\n\n**Idempotency.** Every `POST` accepts `Idempotency-Key` (1–255 printable ASCII). Within 24 h, a retry with the same key and body from the same user (or IP) to the same path gets the first response again, byte for byte, with `Idempotent-Replayed: true`, and nothing runs twice; another body is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_key_in_progress`. The answer is recorded in the same database transaction as the change it reports, so a retry after any failure, on any instance, gets the committed outcome or runs a request that never happened. 5xx, 401 and 429 answers are not kept (a 5xx changed nothing).\n\n**Caching.** Catalog reads (courses, products, TAs, templates, availability) may come from a cache shared by every instance, marked `Cache-Status: engify; hit`; any write to them is visible to the next read. Each write operation lists the cached reads it refreshes in `x-invalidates` (`catalog`, `schedule`). Slot searches are cached the same way: any booking, cancellation, group session or catalog change of the organization is visible to the next search, and a result is never kept past the moment time alone would change it. Every response of `/api/v1`, and every response to a request carrying `Authorization`, is `Cache-Control: no-store`: the shared cache is the server's, never an HTTP cache.\n\n**Timeouts.** A request body must arrive within 10 s of the request's head (`REQUEST_BODY_TIMEOUT_SECONDS`), else 408 `request_timeout` and the connection is closed. A request not answered within 30 s is 503 `service_unavailable`. Every 503 carries `Retry-After`.\n\n**Cursors.** A `nextCursor` is read back only by the list that issued it; any other cursor is 400 `validation_failed` on `cursor`.";
 
 #[derive(utoipa::OpenApi)]
 #[openapi(

@@ -2,7 +2,8 @@
 //! use-case errors, refused requests, actix's own 404/405/413/415 — is
 //! `application/problem+json` with `type`, `title`, `status`, `detail`, `code`, `requestId`
 //! and, for `validation_failed`, the refused fields. A 500 never reveals internals: the cause
-//! is logged with its whole chain, the client gets a generic detail.
+//! is logged with its whole chain, the client gets a generic detail. A 503 always says when to
+//! retry (`Retry-After`); a 408 closes the connection.
 
 use std::fmt;
 
@@ -17,6 +18,10 @@ use crate::middleware::request_id::current_request_id;
 
 /// The media type of every error.
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The `Retry-After` of a 503 that does not set its own: a lost dependency (the database) is
+/// not back in less, and the pool gives up on a connection after about as long.
+pub const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 5;
 
 /// One refused field.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -56,6 +61,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCategory::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorCategory::Forbidden => StatusCode::FORBIDDEN,
         ErrorCategory::NotFound => StatusCode::NOT_FOUND,
+        ErrorCategory::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         ErrorCategory::Conflict => StatusCode::CONFLICT,
         ErrorCategory::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCategory::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -184,8 +190,16 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
-        if let Some(seconds) = self.retry_after {
+        let retry_after = self.retry_after.or_else(|| {
+            (self.code == ErrorCode::ServiceUnavailable && self.allow.is_none())
+                .then_some(UNAVAILABLE_RETRY_AFTER_SECONDS)
+        });
+        if let Some(seconds) = retry_after {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if self.code == ErrorCode::RequestTimeout {
+            // The rest of the body may still be on its way: the connection cannot be reused.
+            response.force_close();
         }
         if let Some(allow) = &self.allow {
             response.insert_header((header::ALLOW, allow.clone()));
@@ -266,5 +280,27 @@ impl<T, E: UseCaseError + Locked> LockedResultExt<T> for Result<T, E> {
                 None => error,
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(response: &HttpResponse, name: header::HeaderName) -> Option<&str> {
+        response.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    #[test]
+    fn every_503_says_when_to_retry_and_a_408_closes_the_connection() {
+        let unavailable = ApiError::new(ErrorCode::ServiceUnavailable).error_response();
+        assert_eq!(header(&unavailable, header::RETRY_AFTER), Some("5"));
+        let own = ApiError::new(ErrorCode::ServiceUnavailable).retry_after(1).error_response();
+        assert_eq!(header(&own, header::RETRY_AFTER), Some("1"));
+        let other = ApiError::new(ErrorCode::InternalError).error_response();
+        assert_eq!(header(&other, header::RETRY_AFTER), None);
+        let late = ApiError::new(ErrorCode::RequestTimeout).error_response();
+        assert_eq!(late.status(), StatusCode::REQUEST_TIMEOUT);
+        assert!(!late.head().keep_alive(), "408 closes the connection");
     }
 }

@@ -21,8 +21,12 @@ use crate::middleware::idempotency::IdempotencySecret;
 /// Settings of the HTTP edge.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// Use the proxy-reported client address (`TRUST_PROXY`).
-    pub trust_proxy: bool,
+    /// How many proxies in front append to `X-Forwarded-For` (`TRUSTED_PROXY_HOPS`); 0: the
+    /// client IP is the peer address.
+    pub trusted_proxy_hops: usize,
+    /// How long a request body may take to arrive (`REQUEST_BODY_TIMEOUT_SECONDS`): past it,
+    /// 408 `request_timeout`.
+    pub body_timeout: Duration,
     /// The service is published over HTTPS (`PUBLIC_BASE_URL` starts with `https://`): send HSTS.
     pub https: bool,
     /// Origins allowed to call the API from a browser (`CORS_ALLOWED_ORIGINS`).

@@ -195,7 +195,8 @@ impl Application {
                 health: services.edge.health.clone(),
             },
             config: api_http::state::HttpConfig {
-                trust_proxy: settings.trust_proxy,
+                trusted_proxy_hops: settings.trusted_proxy_hops as usize,
+                body_timeout: Duration::from_secs(u64::from(settings.request_body_timeout_seconds)),
                 https: settings.public_base_url.starts_with("https://"),
                 cors_origins: settings.cors_allowed_origins.clone(),
                 version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -72,8 +72,12 @@ pub struct Settings {
     pub login_max_failures: u32,
     /// Length of a lock (`LOGIN_LOCKOUT_MINUTES`).
     pub login_lockout_minutes: u32,
-    /// Use the proxy-reported client address (`TRUST_PROXY`).
-    pub trust_proxy: bool,
+    /// How many proxies in front append to `X-Forwarded-For` (`TRUSTED_PROXY_HOPS`): the
+    /// client IP is the entry that many places from the right; 0: the peer address.
+    pub trusted_proxy_hops: u32,
+    /// How long a request's body may take to arrive, from its head
+    /// (`REQUEST_BODY_TIMEOUT_SECONDS`); past it the client gets 408.
+    pub request_body_timeout_seconds: u32,
     /// Browser origins allowed to call the API (`CORS_ALLOWED_ORIGINS`).
     pub cors_allowed_origins: Vec<String>,
     /// Base of links in emails (`PUBLIC_BASE_URL`).
@@ -178,6 +182,12 @@ impl Settings {
     pub fn from_env(vars: &HashMap<String, String>) -> Result<Self, SettingsError> {
         let v = Vars(vars);
         let err = |variable, message: String| SettingsError { variable, message };
+        // Ignoring it would silently change how the clients behind a proxy are told apart.
+        if vars.contains_key("TRUST_PROXY") {
+            let hint = "is no longer read: remove it and set TRUSTED_PROXY_HOPS, the number of proxies in front \
+                        that append to X-Forwarded-For (1 for TRUST_PROXY=true behind one proxy)";
+            return Err(err("TRUST_PROXY", hint.to_owned()));
+        }
         let host = v.raw("APP_HOST").unwrap_or("127.0.0.1");
         let host: IpAddr = host.parse().map_err(|_| err("APP_HOST", format!("`{host}` is not an IP address")))?;
         let database_url = v.raw("DATABASE_URL").unwrap_or(DEFAULT_DATABASE_URL).to_owned();
@@ -262,7 +272,8 @@ impl Settings {
             refresh_token_ttl_days: v.parse("REFRESH_TOKEN_TTL_DAYS", 30, 1..=365)?,
             login_max_failures: v.parse("LOGIN_MAX_FAILURES", 5, 1..=100)?,
             login_lockout_minutes: v.parse("LOGIN_LOCKOUT_MINUTES", 15, 1..=1_440)?,
-            trust_proxy: v.flag("TRUST_PROXY", false)?,
+            trusted_proxy_hops: v.parse("TRUSTED_PROXY_HOPS", 0, 0..=10)?,
+            request_body_timeout_seconds: v.parse("REQUEST_BODY_TIMEOUT_SECONDS", 10, 1..=30)?,
             cors_allowed_origins,
             public_base_url,
             mail_from,
@@ -304,7 +315,8 @@ mod tests {
         assert_eq!((s.worker_enabled, s.worker_concurrency, s.mail_max_attempts), (true, 4, 8));
         assert_eq!(s.public_base_url, "http://127.0.0.1:8080");
         assert_eq!((s.shutdown_grace_seconds, s.shutdown_drain_seconds), (30, 0));
-        assert!(!s.trust_proxy && s.cors_allowed_origins.is_empty());
+        assert!(s.trusted_proxy_hops == 0 && s.cors_allowed_origins.is_empty());
+        assert_eq!(s.request_body_timeout_seconds, 10);
         assert_eq!((s.redis_url.as_deref(), s.redis_key_prefix.as_str(), s.redis_timeout_ms), (None, "engify:", 500));
         assert_eq!((s.rate_limit_per_minute, s.auth_rate_limit_per_minute, s.cache_ttl_seconds), (600, 20, 60));
         assert_eq!((s.smtp_url.as_deref(), s.smtp_timeout_seconds, s.mail_retry_base_seconds), (None, 10, 30));
@@ -319,7 +331,13 @@ mod tests {
             ("DATABASE_MAX_CONNECTIONS", "0"),
             ("JWT_SECRET", "short"),
             ("ACCESS_TOKEN_TTL_SECONDS", "ten"),
-            ("TRUST_PROXY", "maybe"),
+            ("TRUST_PROXY", "true"),
+            ("TRUST_PROXY", "false"),
+            ("TRUST_PROXY", ""),
+            ("TRUSTED_PROXY_HOPS", "true"),
+            ("TRUSTED_PROXY_HOPS", "11"),
+            ("REQUEST_BODY_TIMEOUT_SECONDS", "0"),
+            ("REQUEST_BODY_TIMEOUT_SECONDS", "31"),
             ("CORS_ALLOWED_ORIGINS", "https://a.example.com/path"),
             ("PUBLIC_BASE_URL", "ftp://x"),
             ("MAIL_FROM", "nobody"),
@@ -372,13 +390,13 @@ mod tests {
     fn lists_and_flags_parse() {
         let s = Settings::from_env(&vars(&[
             ("CORS_ALLOWED_ORIGINS", "https://a.example.com, http://localhost:3000/"),
-            ("TRUST_PROXY", "TRUE"),
+            ("TRUSTED_PROXY_HOPS", "2"),
             ("WORKER_ENABLED", "0"),
             ("LOG_FORMAT", "JSON"),
         ]))
         .unwrap();
         assert_eq!(s.cors_allowed_origins, vec!["https://a.example.com", "http://localhost:3000"]);
-        assert!(s.trust_proxy && !s.worker_enabled);
+        assert!(s.trusted_proxy_hops == 2 && !s.worker_enabled);
         assert_eq!(s.log_format, Some(LogFormat::Json));
     }
 }

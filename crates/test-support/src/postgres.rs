@@ -46,6 +46,31 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// The `host:port` a `postgres://` URL connects to (port 5432 when it names none).
+pub fn host_port(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://"))?;
+    let authority = rest.split(['/', '?']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    if host_port.is_empty() {
+        return None;
+    }
+    Some(if host_port.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:5432")
+    })
+}
+
+/// `url` with its `host:port` replaced by `addr` (credentials, database and query kept), e.g.
+/// to reach the database through a [`crate::proxy::TcpProxy`].
+pub fn with_addr(url: &str, addr: std::net::SocketAddr) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let credentials = authority.rsplit_once('@').map(|(c, _)| format!("{c}@")).unwrap_or_default();
+    Some(format!("{scheme}://{credentials}{addr}{tail}"))
+}
+
 async fn admin(url: &str) -> Result<DatabaseConnection, String> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.max_connections(1).sqlx_logging(false);
@@ -147,5 +172,18 @@ mod tests {
     fn database_names_are_swapped_in_urls() {
         assert_eq!(with_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
         assert_eq!(with_database("postgres://u@h/postgres?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+    }
+
+    #[test]
+    fn addresses_are_read_and_swapped_in_urls() {
+        assert_eq!(host_port("postgres://u:p@10.0.0.1:6543/db").as_deref(), Some("10.0.0.1:6543"));
+        assert_eq!(host_port("postgresql://db/x").as_deref(), Some("db:5432"));
+        assert_eq!(host_port("redis://x"), None);
+        let addr: std::net::SocketAddr = "127.0.0.1:40000".parse().unwrap();
+        assert_eq!(
+            with_addr("postgres://u:p@db:5432/x?sslmode=disable", addr).as_deref(),
+            Some("postgres://u:p@127.0.0.1:40000/x?sslmode=disable")
+        );
+        assert_eq!(with_addr("postgres://db/x", addr).as_deref(), Some("postgres://127.0.0.1:40000/x"));
     }
 }

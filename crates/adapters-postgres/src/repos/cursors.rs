@@ -1,7 +1,8 @@
 //! The cursor of a page, read as the key kind its list is ordered by. The domain builds every
 //! cursor from a row of the same list (`Cursor::text` for lists by name or code,
-//! `Cursor::instant` for lists by time), so a cursor of the other kind is a caller's bug: it is
-//! reported as an unexpected store error rather than silently restarting the list.
+//! `Cursor::instant` for lists by time), and the HTTP edge reads back only cursors of the list
+//! they are sent to, so a cursor of the other kind is a caller's bug: it is reported as an
+//! unexpected store error rather than silently restarting the list.
 
 use chrono::{DateTime, Utc};
 use domain::shared::{CursorKey, PageRequest};

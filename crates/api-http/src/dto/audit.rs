@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::cursor::PagedList;
 use super::paging::with_page;
 use super::scalars;
 
@@ -61,7 +62,7 @@ impl AuditQuery {
             }
             _ => None,
         };
-        with_page(v, filter, self.limit, self.cursor.as_deref())
+        with_page(PagedList::AuditEvents, v, filter, self.limit, self.cursor.as_deref())
     }
 }
 

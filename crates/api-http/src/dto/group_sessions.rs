@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::cursor::PagedList;
 use super::paging::{absorb, with_page};
 
 /// An id written by the client.
@@ -153,7 +154,13 @@ impl TemplateQuery {
     pub fn try_into_domain(&self) -> Result<(Option<CourseId>, PageRequest), ValidationErrors> {
         let mut v = Validator::default();
         let course = v.optional("courseId", self.course_id.as_deref().map(id));
-        with_page(v, course.map(|c| c.map(CourseId::from_uuid)), self.limit, self.cursor.as_deref())
+        with_page(
+            PagedList::GroupSessionTemplates,
+            v,
+            course.map(|c| c.map(CourseId::from_uuid)),
+            self.limit,
+            self.cursor.as_deref(),
+        )
     }
 }
 
@@ -248,7 +255,7 @@ impl GroupSessionQuery {
             }
             _ => None,
         };
-        with_page(v, filter, self.limit, self.cursor.as_deref())
+        with_page(PagedList::GroupSessions, v, filter, self.limit, self.cursor.as_deref())
     }
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::cursor::PagedList;
 use super::paging::with_page;
 
 /// `GET /admin/jobs`: `?status` and the page.
@@ -32,7 +33,7 @@ impl JobQuery {
     pub fn try_into_domain(&self) -> Result<(Option<JobStatus>, PageRequest), ValidationErrors> {
         let mut v = Validator::default();
         let status = v.optional("status", self.status.as_deref().map(JobStatus::parse));
-        with_page(v, status, self.limit, self.cursor.as_deref())
+        with_page(PagedList::Jobs, v, status, self.limit, self.cursor.as_deref())
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::cursor::PagedList;
 use super::paging::page_request;
 use domain::shared::{PageRequest, ValidationErrors};
 
@@ -18,11 +19,11 @@ pub struct PageQuery {
 }
 
 impl PageQuery {
-    /// The domain's page request.
+    /// The domain's page request for `list`.
     ///
     /// # Errors
-    /// `limit` out of range, or a cursor this service did not issue.
-    pub fn page(&self) -> Result<PageRequest, ValidationErrors> {
-        page_request(self.limit, self.cursor.as_deref())
+    /// `limit` out of range, or a cursor `list` did not issue.
+    pub fn page(&self, list: PagedList) -> Result<PageRequest, ValidationErrors> {
+        page_request(list, self.limit, self.cursor.as_deref())
     }
 }

@@ -9,6 +9,7 @@ pub mod booking;
 pub mod bookings;
 pub mod bundles;
 pub mod courses;
+pub mod cursor;
 pub mod group_sessions;
 pub mod jobs;
 pub mod list_query;

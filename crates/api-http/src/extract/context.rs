@@ -1,6 +1,10 @@
-//! The request's context for the domain (request id, client IP, user agent). The client IP is
-//! the socket's peer unless the service runs behind a trusted proxy (`TRUST_PROXY=true`), then
-//! the address the proxy reports (`Forwarded` / `X-Forwarded-For`).
+//! The request's context for the domain (request id, client IP, user agent).
+//!
+//! The client IP is the socket's peer, unless the service runs behind `TRUSTED_PROXY_HOPS`
+//! proxies that each append the address they saw to `X-Forwarded-For`: then it is the entry
+//! that many places from the right — the one the outermost trusted proxy wrote. Entries further
+//! left were written by the client and are ignored, so no client can choose its own address
+//! (and with it its rate-limit bucket, lockout scope or audit IP). `Forwarded` is not read.
 
 use std::convert::Infallible;
 use std::future::{Ready, ready};
@@ -15,18 +19,32 @@ use crate::state::HttpState;
 
 /// The client IP as the service sees it.
 pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
-    let trust_proxy = req.app_data::<web::Data<HttpState>>().is_some_and(|s| s.config.trust_proxy);
-    if trust_proxy {
-        let info = req.connection_info();
-        let forwarded = info.realip_remote_addr().map(str::to_owned);
-        if let Some(ip) = forwarded.as_deref().and_then(parse_ip) {
-            return Some(ip);
-        }
+    let peer = req.peer_addr().map(|a| a.ip());
+    let hops = req.app_data::<web::Data<HttpState>>().map_or(0, |s| s.config.trusted_proxy_hops);
+    if hops == 0 {
+        return peer;
     }
-    req.peer_addr().map(|a| a.ip())
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all(header::X_FORWARDED_FOR)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    forwarded_client(&forwarded, hops).and_then(parse_ip).or(peer)
 }
 
-/// An address as proxies write it: `ip`, `ip:port`, `[ipv6]` or `[ipv6]:port`.
+/// The `X-Forwarded-For` entry naming the client behind `hops` trusted proxies, each of which
+/// appended the address it saw: `hops` places from the right (1: the last entry).
+///
+/// With fewer entries than hops (the request did not pass every proxy, or a proxy overwrote the
+/// header), the leftmost: every entry was written by a trusted proxy, and the leftmost is the
+/// farthest address any of them saw. With none, `None`: the caller falls back to the peer.
+fn forwarded_client<'a>(entries: &[&'a str], hops: usize) -> Option<&'a str> {
+    entries.get(entries.len().saturating_sub(hops)).copied()
+}
+
+/// An address as proxies write it: `ip`, `ip:port`, `[ipv6]` or `[ipv6]:port`. Anything else
+/// (`unknown`, a host name) is no address: the peer stands in for it.
 fn parse_ip(value: &str) -> Option<IpAddr> {
     let value = value.trim();
     value
@@ -65,6 +83,28 @@ impl FromRequest for Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_is_counted_from_the_right() {
+        let chain = ["198.51.100.66", " 203.0.113.9", " 10.0.0.2"];
+        // One proxy appended the last entry; the client wrote the ones before it.
+        assert_eq!(forwarded_client(&chain, 1), Some(" 10.0.0.2"));
+        assert_eq!(forwarded_client(&chain, 2), Some(" 203.0.113.9"));
+        assert_eq!(forwarded_client(&chain, 3), Some("198.51.100.66"));
+        // More hops than entries: the leftmost, which a trusted proxy wrote.
+        assert_eq!(forwarded_client(&chain, 4), Some("198.51.100.66"));
+        assert_eq!(forwarded_client(&chain[2..], 2), Some(" 10.0.0.2"));
+        assert_eq!(forwarded_client(&[], 1), None);
+    }
+
+    #[test]
+    fn spoofed_entries_on_the_left_never_move_the_answer() {
+        for spoofed in [vec![], vec!["1.1.1.1"], vec!["1.1.1.1", "2.2.2.2", "garbage"]] {
+            let mut chain = spoofed.clone();
+            chain.extend(["203.0.113.9", "10.0.0.2"]);
+            assert_eq!(forwarded_client(&chain, 2).and_then(parse_ip), Some("203.0.113.9".parse().unwrap()));
+        }
+    }
 
     #[test]
     fn forwarded_addresses_parse_with_or_without_ports() {

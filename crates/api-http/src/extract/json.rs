@@ -1,9 +1,9 @@
 //! The JSON body extractor of every endpoint that takes a body: `Content-Type` must be JSON
 //! (else 415 `unsupported_media_type`), the body at most 64 KiB (else 413
-//! `payload_too_large`), parsable JSON of the right types (else 400 `malformed_request`),
-//! without unknown or missing fields and passing the DTO's garde rules (else 400
-//! `validation_failed` naming each field). Unknown fields are refused so that clients cannot
-//! set fields they do not own.
+//! `payload_too_large`) and there in time (else 408 `request_timeout`), parsable JSON of the
+//! right types (else 400 `malformed_request`), without unknown or missing fields and passing the
+//! DTO's garde rules (else 400 `validation_failed` naming each field). Unknown fields are
+//! refused so that clients cannot set fields they do not own.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,6 +15,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::dto::objects::Object;
+use crate::middleware::timeout::is_late_body;
 use crate::problem::ApiError;
 
 /// The largest body accepted, in bytes.
@@ -30,7 +31,8 @@ fn is_json(req: &HttpRequest) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
-/// Reads a body of at most [`MAX_BODY`] bytes (413 past it).
+/// Reads a body of at most [`MAX_BODY`] bytes (413 past it; 408 when it does not arrive within
+/// the body timeout, see [`crate::middleware::timeout`]).
 pub(crate) async fn read_limited(payload: &mut Payload, declared: Option<usize>) -> Result<BytesMut, ApiError> {
     let too_large =
         || ApiError::new(ErrorCode::PayloadTooLarge).detail(format!("The body is larger than {MAX_BODY} bytes."));
@@ -40,7 +42,11 @@ pub(crate) async fn read_limited(payload: &mut Payload, declared: Option<usize>)
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::new(ErrorCode::MalformedRequest).detail(format!("The body could not be read: {e}."))
+            if is_late_body(&e) {
+                ApiError::new(ErrorCode::RequestTimeout).detail("The body did not arrive in time; send it at once.")
+            } else {
+                ApiError::new(ErrorCode::MalformedRequest).detail(format!("The body could not be read: {e}."))
+            }
         })?;
         if body.len() + chunk.len() > MAX_BODY {
             return Err(too_large());

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, get, web};
 
 use super::respond::ok;
 use crate::dto::audit::{AuditEventResponse, AuditQuery};
+use crate::dto::cursor::PagedList;
 use crate::dto::paging::PageResponse;
 use crate::extract::Authenticated;
 use crate::problem::{ApiError, UseCaseResultExt};
@@ -22,5 +23,5 @@ pub async fn list_audit_events(
 ) -> Result<HttpResponse, ApiError> {
     let (filter, page) = query.try_into_domain()?;
     let events = state.audit.list(&actor, &filter, &page).await.api()?;
-    Ok(ok(&PageResponse::from_page(&events, |e| AuditEventResponse::from(e))))
+    Ok(ok(&PageResponse::from_page(PagedList::AuditEvents, &events, |e| AuditEventResponse::from(e))))
 }

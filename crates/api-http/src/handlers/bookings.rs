@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::respond::{created, ok};
 use crate::dto::booking::BookingResponse;
 use crate::dto::bookings::{BookIndividualRequest, BookingListQuery, CancelBookingRequest};
+use crate::dto::cursor::PagedList;
 use crate::dto::paging::{PageResponse, page_request};
 use crate::extract::{Authenticated, JsonBody, OptionalJsonBody};
 use crate::problem::{ApiError, UseCaseResultExt};
@@ -46,10 +47,10 @@ pub async fn list_bookings(
     Authenticated(actor): Authenticated,
     query: web::Query<BookingListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let page = page_request(PagedList::Bookings, query.limit, query.cursor.as_deref())?;
     let filter = query.filter()?;
     let bookings = state.bookings.list(&actor, filter, &page).await.api()?;
-    Ok(ok(&PageResponse::from_page(&bookings, |b| BookingResponse::for_actor(b.clone(), &actor))))
+    Ok(ok(&PageResponse::from_page(PagedList::Bookings, &bookings, |b| BookingResponse::for_actor(b.clone(), &actor))))
 }
 
 /// One booking (admins, its TA, its students).

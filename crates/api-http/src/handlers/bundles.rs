@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::respond::{created, ok};
 use crate::dto::bundles::{BundleListQuery, BundlePurchaseResponse, LedgerEntryResponse, PurchaseBundleRequest};
+use crate::dto::cursor::PagedList;
 use crate::dto::paging::{ListResponse, PageResponse, page_request};
 use crate::extract::{Authenticated, JsonBody};
 use crate::problem::{ApiError, UseCaseResultExt};
@@ -35,10 +36,10 @@ pub async fn list_bundle_purchases(
     Authenticated(actor): Authenticated,
     query: web::Query<BundleListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = page_request(query.limit, query.cursor.as_deref())?;
+    let page = page_request(PagedList::BundlePurchases, query.limit, query.cursor.as_deref())?;
     let filter = query.filter()?;
     let bundles = state.bundles.list(&actor, filter, &page).await.api()?;
-    Ok(ok(&PageResponse::from_page(&bundles, |b| BundlePurchaseResponse::from(b))))
+    Ok(ok(&PageResponse::from_page(PagedList::BundlePurchases, &bundles, |b| BundlePurchaseResponse::from(b))))
 }
 
 /// One bundle (its owner or an admin).

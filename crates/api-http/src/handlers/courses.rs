@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::cached::cached;
 use super::respond::{created, ok};
 use crate::dto::courses::{CoursePatchRequest, CourseResponse, NewCourseRequest};
+use crate::dto::cursor::PagedList;
 use crate::dto::list_query::PageQuery;
 use crate::dto::paging::PageResponse;
 use crate::extract::{Authenticated, JsonBody};
@@ -38,10 +39,10 @@ pub async fn list_courses(
     Authenticated(actor): Authenticated,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = query.page()?;
+    let page = query.page(PagedList::Courses)?;
     cached(&state, &actor, &req, || async {
         let courses = state.catalog.list_courses(&actor, &page).await.api()?;
-        Ok(PageResponse::from_page(&courses, |c| CourseResponse::from(c)))
+        Ok(PageResponse::from_page(PagedList::Courses, &courses, |c| CourseResponse::from(c)))
     })
     .await
 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::respond::{created, ok};
 use crate::dto::booking::BookingResponse;
+use crate::dto::cursor::PagedList;
 use crate::dto::group_sessions::{GroupSessionQuery, ScheduleGroupSessionRequest, SeatPaymentRequest};
 use crate::dto::paging::PageResponse;
 use crate::extract::{Authenticated, JsonBody, OptionalJsonBody};
@@ -41,7 +42,9 @@ pub async fn list_group_sessions(
 ) -> Result<HttpResponse, ApiError> {
     let (filter, page) = query.try_into_domain()?;
     let sessions = state.group_sessions.list_sessions(&actor, filter, &page).await.api()?;
-    Ok(ok(&PageResponse::from_page(&sessions, |b| BookingResponse::for_actor(b.clone(), &actor))))
+    Ok(ok(&PageResponse::from_page(PagedList::GroupSessions, &sessions, |b| {
+        BookingResponse::for_actor(b.clone(), &actor)
+    })))
 }
 
 /// Take a seat (students), paying with a bundle credit or at the session's price; the session

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::cached::cached;
 use super::respond::created;
+use crate::dto::cursor::PagedList;
 use crate::dto::group_sessions::{CreateTemplateRequest, TemplateQuery, TemplateResponse};
 use crate::dto::paging::PageResponse;
 use crate::extract::{Authenticated, JsonBody};
@@ -38,7 +39,7 @@ pub async fn list_group_session_templates(
     let (course, page) = query.try_into_domain()?;
     cached(&state, &actor, &req, || async {
         let templates = state.group_sessions.list_templates(&actor, course, &page).await.api()?;
-        Ok(PageResponse::from_page(&templates, |t| TemplateResponse::from(t)))
+        Ok(PageResponse::from_page(PagedList::GroupSessionTemplates, &templates, |t| TemplateResponse::from(t)))
     })
     .await
 }

@@ -6,6 +6,7 @@ use domain::shared::OutboxMessageId;
 use uuid::Uuid;
 
 use super::respond::{accepted, ok};
+use crate::dto::cursor::PagedList;
 use crate::dto::jobs::{JobQuery, JobResponse};
 use crate::dto::paging::PageResponse;
 use crate::extract::Authenticated;
@@ -23,7 +24,7 @@ pub async fn list_jobs(
 ) -> Result<HttpResponse, ApiError> {
     let (status, page) = query.try_into_domain()?;
     let jobs = state.outbox.list_jobs(&actor, status, &page).await.api()?;
-    Ok(ok(&PageResponse::from_page(&jobs, |j| JobResponse::from(j))))
+    Ok(ok(&PageResponse::from_page(PagedList::Jobs, &jobs, |j| JobResponse::from(j))))
 }
 
 /// Queue a dead or retrying email again, at once and with a fresh attempt count (admins). A

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::cached::cached;
 use super::respond::created;
 use crate::dto::accounts::UserResponse;
+use crate::dto::cursor::PagedList;
 use crate::dto::list_query::PageQuery;
 use crate::dto::paging::PageResponse;
 use crate::dto::tas::InviteTaRequest;
@@ -39,10 +40,10 @@ pub async fn list_tas(
     Authenticated(actor): Authenticated,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = query.page()?;
+    let page = query.page(PagedList::Tas)?;
     cached(&state, &actor, &req, || async {
         let tas = state.catalog.list_tas(&actor, &page).await.api()?;
-        Ok(PageResponse::from_page(&tas, |ta| UserResponse::from(ta)))
+        Ok(PageResponse::from_page(PagedList::Tas, &tas, |ta| UserResponse::from(ta)))
     })
     .await
 }

@@ -1,6 +1,6 @@
 //! Middleware of the HTTP edge, outermost first: request id, observation (span, access log,
-//! metrics), problem responses, security headers, CORS, read-cache invalidation, timeout, rate
-//! limits, idempotency keys.
+//! metrics), problem responses, security and cache headers, CORS, read-cache invalidation,
+//! timeouts (body and request), rate limits, idempotency keys.
 
 pub(crate) mod headers;
 pub mod idempotency;

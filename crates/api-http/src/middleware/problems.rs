@@ -1,5 +1,7 @@
 //! Turns every error response that is not already problem+json (actix's own 404, 405, 413,
 //! a panic's 500, a refused path parameter…) into one, so that clients see one error format.
+//! Outside `/api/`, a JSON error body is the endpoint's own and kept: the health checks answer
+//! 503 with the state of each dependency.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -36,12 +38,10 @@ pub async fn problem_responses(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let response = next.call(req).await?.map_into_boxed_body();
     let status = response.status();
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
-    if status.as_u16() < 400 || is_problem {
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let is_problem = content_type.starts_with(PROBLEM_JSON);
+    let own_json = content_type.starts_with("application/json") && !response.request().path().starts_with("/api/");
+    if status.as_u16() < 400 || is_problem || own_json {
         return Ok(response);
     }
     let mut error = ApiError::new(code_of(status));

@@ -19,6 +19,8 @@ pub enum ErrorCategory {
     Forbidden,
     /// The resource does not exist for the caller (404).
     NotFound,
+    /// The client did not send its request in time (408).
+    RequestTimeout,
     /// The request conflicts with the current state (409).
     Conflict,
     /// The body is larger than allowed (413).
@@ -80,6 +82,7 @@ error_codes! {
     InvalidToken = "invalid_token", "Invalid or expired token", Unauthenticated;
     Forbidden = "forbidden", "Forbidden", Forbidden;
     NotFound = "not_found", "Not found", NotFound;
+    RequestTimeout = "request_timeout", "Request timeout", RequestTimeout;
     TaUnavailable = "ta_unavailable", "TA unavailable", Conflict;
     StudentUnavailable = "student_unavailable", "Student unavailable", Conflict;
     NoTaAvailable = "no_ta_available", "No TA available", Conflict;
@@ -364,6 +367,7 @@ mod tests {
         assert_eq!(ErrorCode::InvalidToken.category(), ErrorCategory::Unauthenticated);
         assert_eq!(ErrorCode::IdempotencyKeyReused.category(), ErrorCategory::Unprocessable);
         assert_eq!(ErrorCode::ValidationFailed.category(), ErrorCategory::BadRequest);
+        assert_eq!(ErrorCode::RequestTimeout.category(), ErrorCategory::RequestTimeout);
     }
 
     #[test]
