@@ -105,9 +105,9 @@ pub async fn resend_verification(
     Ok(accepted())
 }
 
-/// Ask for a password-reset link. Always 202, whether the academy exists and the email has an
-/// account there or not: the request is queued and the link, if any, mailed by the worker, so
-/// the answer and its timing are the same either way.
+/// Ask for a password-reset link. 202 whether the academy exists and the email has an account
+/// there or not: the request is queued and the link, if any, mailed by the worker, so the
+/// answer and its timing are the same either way.
 #[utoipa::path(tag = "accounts", request_body = PasswordResetRequest,
     responses((status = 202, description = "If the email has an account at the academy, a link is on its way")))]
 #[post("/password-reset")]

@@ -39,8 +39,9 @@ impl AccountService {
     /// A lock is checked first, so a locked email is refused even with the right password. The
     /// user is looked up by slug and email in one statement, and the password is then always
     /// verified, against `None` when the academy does not exist, the email has no account there
-    /// or no password yet, so that every refusal costs the same time and says the same thing.
-    /// Failures and locks are counted per academy and email. Each failure is counted; the
+    /// or no password yet, so that every refusal costs the same hashing time and says the same
+    /// thing. Failures and locks are per academy and email ([`ThrottleSubject`]): each failure is
+    /// counted, for an unknown academy or email too; the
     /// one that reaches the policy's threshold sets the lock and is still answered
     /// `InvalidCredentials` — the next attempt gets `AccountLocked`. Failures for an existing
     /// user are audited (`login.failed`, and `account.locked` when they set a lock).
