@@ -8,7 +8,9 @@ mod m20261122_000001_create_accounts;
 mod m20261122_000002_create_catalog;
 mod m20261122_000003_create_bookings;
 mod m20261122_000004_create_outbox_and_audit;
-mod m20261207_000001_create_idempotency_keys;
+mod m20261207_000001_scope_users_email_to_organization;
+mod m20261207_000002_create_password_reset_requests;
+mod m20261207_000003_create_idempotency_keys;
 mod sql;
 
 /// Every migration, oldest first.
@@ -21,7 +23,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_catalog::Migration),
             Box::new(m20261122_000003_create_bookings::Migration),
             Box::new(m20261122_000004_create_outbox_and_audit::Migration),
-            Box::new(m20261207_000001_create_idempotency_keys::Migration),
+            Box::new(m20261207_000001_scope_users_email_to_organization::Migration),
+            Box::new(m20261207_000002_create_password_reset_requests::Migration),
+            Box::new(m20261207_000003_create_idempotency_keys::Migration),
         ]
     }
 }
@@ -34,7 +38,9 @@ pub fn fingerprint() -> String {
         m20261122_000002_create_catalog::SOURCES,
         m20261122_000003_create_bookings::SOURCES,
         m20261122_000004_create_outbox_and_audit::SOURCES,
-        m20261207_000001_create_idempotency_keys::SOURCES,
+        m20261207_000001_scope_users_email_to_organization::SOURCES,
+        m20261207_000002_create_password_reset_requests::SOURCES,
+        m20261207_000003_create_idempotency_keys::SOURCES,
     ];
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in sources.iter().flatten().flat_map(|s| s.bytes()) {

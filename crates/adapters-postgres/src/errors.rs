@@ -13,8 +13,8 @@ use sea_orm::{DbErr, RuntimeErr, sqlx};
 const CONFLICTS: &[(&str, Conflict)] = &[
     ("organizations_slug_key", Conflict::SlugTaken),
     ("organizations.slug", Conflict::SlugTaken),
-    ("users_email_key", Conflict::EmailTaken),
-    ("users.email", Conflict::EmailTaken),
+    ("users_org_email_key", Conflict::EmailTaken),
+    ("users.organization_id, users.email", Conflict::EmailTaken),
     ("courses_org_code_key", Conflict::CourseCodeTaken),
     ("courses.organization_id, courses.code", Conflict::CourseCodeTaken),
     ("products_one_active_session_price", Conflict::SessionPriceExists),
@@ -68,7 +68,7 @@ fn sqlx_error(e: &sqlx::Error, original: &DbErr) -> StoreError {
 }
 
 /// The conflict named by a PostgreSQL constraint name, a SQLite trigger message, or the end
-/// of a SQLite message (`UNIQUE constraint failed: users.email`,
+/// of a SQLite message (`UNIQUE constraint failed: users.organization_id, users.email`,
 /// `CHECK constraint failed: bookings_capacity_check`).
 fn conflict_named(text: &str) -> Option<Conflict> {
     let key = text.rsplit_once(": ").map_or(text, |(_, k)| k).trim();
@@ -99,14 +99,17 @@ mod tests {
     #[test]
     fn postgres_constraint_names_map_to_conflicts() {
         assert_eq!(conflict_named("bookings_ta_overlap"), Some(Conflict::TaOverlap));
-        assert_eq!(conflict_named("users_email_key"), Some(Conflict::EmailTaken));
+        assert_eq!(conflict_named("users_org_email_key"), Some(Conflict::EmailTaken));
         assert_eq!(conflict_named("booking_seat_count"), Some(Conflict::CapacityExceeded));
         assert_eq!(conflict_named("some_other_key"), None);
     }
 
     #[test]
     fn sqlite_messages_map_to_conflicts() {
-        assert_eq!(conflict_named("UNIQUE constraint failed: users.email"), Some(Conflict::EmailTaken));
+        assert_eq!(
+            conflict_named("UNIQUE constraint failed: users.organization_id, users.email"),
+            Some(Conflict::EmailTaken)
+        );
         assert_eq!(
             conflict_named("UNIQUE constraint failed: booking_seats.booking_id, booking_seats.student_id"),
             Some(Conflict::AlreadyJoined)

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use adapters_postgres::{DbConfig, SeaStore, connect};
 use chrono::TimeDelta;
-use domain::notifications::{Claim, JobStatus, OutboxMessage};
+use domain::notifications::{Claim, EmailKind, EmailPayload, JobStatus, OutboxMessage};
 use domain::shared::OutboxMessageId;
 use domain::store::Repositories;
 use fixtures::{at, message, org};
@@ -88,7 +88,15 @@ async fn recording_an_outcome_ends_the_lease() {
         );
 
         let get = |id| async move { repos.outbox().get(acme.id, id).await.unwrap().unwrap() };
-        let expected = OutboxMessage { status: JobStatus::Sent, attempts: 1, sent_at: Some(at(4)), ..sent.clone() };
+        // The test messages are reset emails: once sent or dead, their link token is erased.
+        let erased = EmailPayload::LinkErased { kind: EmailKind::PasswordReset };
+        let expected = OutboxMessage {
+            status: JobStatus::Sent,
+            attempts: 1,
+            sent_at: Some(at(4)),
+            payload: erased.clone(),
+            ..sent.clone()
+        };
         assert_eq!(get(sent.id).await, expected, "{b:?}");
         let expected = OutboxMessage {
             status: JobStatus::Retrying,
@@ -102,6 +110,7 @@ async fn recording_an_outcome_ends_the_lease() {
             status: JobStatus::Dead,
             attempts: 8,
             last_error: Some("550 no such user".into()),
+            payload: erased,
             ..dead.clone()
         };
         assert_eq!(get(dead.id).await, expected, "{b:?}: a dead message keeps its due time");

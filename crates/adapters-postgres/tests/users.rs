@@ -1,5 +1,6 @@
-//! Users: every field round-trips, emails are unique across organizations, other
-//! organizations' users are invisible, and lists by role page in byte order of the name.
+//! Users: every field round-trips, emails are unique within an organization (and found by the
+//! organization's slug and the email), other organizations' users are invisible, and lists by
+//! role page in byte order of the name.
 
 mod common;
 mod fixtures;
@@ -23,24 +24,35 @@ async fn users_round_trip_with_and_without_a_password() {
 
         assert_eq!(repos.users().get(acme.id, ada.id).await.unwrap(), Some(ada.clone()), "{b:?}");
         assert_eq!(repos.users().get(acme.id, invited.id).await.unwrap(), Some(invited.clone()), "{b:?}");
-        let creds = repos.users().find_credentials(&ada.email).await.unwrap().unwrap();
+        let creds = repos.users().find_credentials(&acme.slug, &ada.email).await.unwrap().unwrap();
         assert_eq!((creds.user, creds.password_hash), (ada.clone(), Some(hash)), "{b:?}");
-        let creds = repos.users().find_credentials(&invited.email).await.unwrap().unwrap();
+        let creds = repos.users().find_credentials(&acme.slug, &invited.email).await.unwrap().unwrap();
         assert_eq!(creds.password_hash, None, "{b:?}");
         let unknown = domain::shared::Email::parse("nobody@example.com").unwrap();
-        assert!(repos.users().find_credentials(&unknown).await.unwrap().is_none(), "{b:?}");
+        assert!(repos.users().find_credentials(&acme.slug, &unknown).await.unwrap().is_none(), "{b:?}");
     }
 }
 
 #[tokio::test]
-async fn an_email_is_unique_across_organizations() {
+async fn an_email_is_unique_within_an_organization_only() {
     for t in common::stores().await {
-        let repos = &*t.store;
+        let (repos, b) = (&*t.store, t.backend);
         let (acme, other) = (org(repos, "acme").await, org(repos, "other").await);
-        user(repos, acme.id, "ada@example.com", "Ada", Role::Student).await;
-        let again = user_value(other.id, "ADA@example.com", "Ada Two", Role::Student);
-        let err = repos.users().insert(&again, None).await.unwrap_err();
-        assert_eq!(err.conflict(), Some(Conflict::EmailTaken), "{:?}: {err}", t.backend);
+        let ada = user(repos, acme.id, "ada@example.com", "Ada", Role::Student).await;
+        let twin = user_value(acme.id, "ADA@example.com", "Ada Two", Role::Ta);
+        let err = repos.users().insert(&twin, None).await.unwrap_err();
+        assert_eq!(err.conflict(), Some(Conflict::EmailTaken), "{b:?}: {err}");
+
+        // The same person at another academy is another user, with a password of their own.
+        let elsewhere = user_value(other.id, "ADA@example.com", "Ada Lovelace", Role::Admin);
+        repos.users().insert(&elsewhere, Some(PasswordHash::new("$argon2id$other"))).await.unwrap();
+        let at_acme = repos.users().find_credentials(&acme.slug, &ada.email).await.unwrap().unwrap();
+        assert_eq!((at_acme.user, at_acme.password_hash), (ada.clone(), None), "{b:?}");
+        let at_other = repos.users().find_credentials(&other.slug, &ada.email).await.unwrap().unwrap();
+        assert_eq!(at_other.user, elsewhere, "{b:?}");
+        assert_eq!(at_other.password_hash, Some(PasswordHash::new("$argon2id$other")), "{b:?}");
+        let nowhere = domain::tenancy::Slug::parse("nowhere").unwrap();
+        assert!(repos.users().find_credentials(&nowhere, &ada.email).await.unwrap().is_none(), "{b:?}");
     }
 }
 
@@ -65,7 +77,7 @@ async fn other_organizations_users_are_invisible() {
         let hash = PasswordHash::new("$argon2id$other");
         repos.users().set_password(other.id, ada.id, &hash).await.unwrap();
         repos.users().mark_email_verified(other.id, ada.id).await.unwrap();
-        let creds = repos.users().find_credentials(&ada.email).await.unwrap().unwrap();
+        let creds = repos.users().find_credentials(&acme.slug, &ada.email).await.unwrap().unwrap();
         assert_eq!((creds.password_hash, creds.user.email_verified), (None, false), "{b:?}");
     }
 }
@@ -79,7 +91,7 @@ async fn password_and_verification_are_updated() {
         let hash = PasswordHash::new("$argon2id$new");
         repos.users().set_password(acme.id, ada.id, &hash).await.unwrap();
         repos.users().mark_email_verified(acme.id, ada.id).await.unwrap();
-        let creds = repos.users().find_credentials(&ada.email).await.unwrap().unwrap();
+        let creds = repos.users().find_credentials(&acme.slug, &ada.email).await.unwrap().unwrap();
         assert_eq!(creds.password_hash, Some(hash), "{b:?}");
         assert_eq!(creds.user, User { email_verified: true, ..ada }, "{b:?}");
     }

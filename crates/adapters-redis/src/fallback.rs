@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::accounts::{FailureCounts, LoginThrottle, ThrottleScope};
+use domain::accounts::{FailureCounts, LoginThrottle, ThrottleScope, ThrottleSubject};
 use domain::edge::{RateDecision, RateLimiter, RateQuota};
 use domain::store::StoreError;
 
@@ -90,34 +90,39 @@ impl<P: LoginThrottle, S: LoginThrottle> LoginThrottle for Fallback<P, S> {
     async fn locked_until(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        fall_back!(self.locked_until(scope, email, ip, now))
+        fall_back!(self.locked_until(scope, subject, ip, now))
     }
 
     async fn record_failure(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<FailureCounts, StoreError> {
-        fall_back!(self.record_failure(scope, email, ip, now))
+        fall_back!(self.record_failure(scope, subject, ip, now))
     }
 
     async fn lock(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         until: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        fall_back!(self.lock(scope, email, ip, until))
+        fall_back!(self.lock(scope, subject, ip, until))
     }
 
-    async fn reset(&self, scope: ThrottleScope, email: &str, ip: Option<IpAddr>) -> Result<(), StoreError> {
-        fall_back!(self.reset(scope, email, ip))
+    async fn reset(
+        &self,
+        scope: ThrottleScope,
+        subject: &ThrottleSubject,
+        ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
+        fall_back!(self.reset(scope, subject, ip))
     }
 }

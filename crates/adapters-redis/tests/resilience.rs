@@ -15,10 +15,11 @@ use adapters_redis::redis::{
     RedisCache, RedisConfig, RedisLoginThrottle, RedisRateLimiter, RedisRevocationList, RedisStore,
 };
 use chrono::{TimeDelta, Utc};
-use domain::accounts::{LoginThrottle, RevocationList, ThrottleScope};
+use domain::accounts::{LoginThrottle, RevocationList, ThrottleScope, ThrottleSubject};
 use domain::edge::{Cache, CacheNamespace, RateLimiter, RateQuota};
-use domain::shared::{OrganizationId, SessionId};
+use domain::shared::{Email, OrganizationId, SessionId};
 use domain::store::StoreError;
+use domain::tenancy::Slug;
 use test_support::proxy::TcpProxy;
 
 const TIMEOUT: Duration = Duration::from_millis(300);
@@ -77,10 +78,10 @@ impl Ports {
         timed!("cache invalidate", self.cache.invalidate(ns));
         timed!("revoke", self.revocations.revoke(session, now + TimeDelta::minutes(1)));
         timed!("is revoked", self.revocations.is_revoked(session));
-        timed!("locked until", self.throttle.locked_until(ThrottleScope::Login, "a@example.com", ip, now));
-        timed!("record failure", self.throttle.record_failure(ThrottleScope::Login, "a@example.com", ip, now));
-        timed!("lock", self.throttle.lock(ThrottleScope::Login, "a@example.com", ip, now + TimeDelta::minutes(1)));
-        timed!("reset", self.throttle.reset(ThrottleScope::Login, "a@example.com", ip));
+        timed!("locked until", self.throttle.locked_until(ThrottleScope::Login, &subject(), ip, now));
+        timed!("record failure", self.throttle.record_failure(ThrottleScope::Login, &subject(), ip, now));
+        timed!("lock", self.throttle.lock(ThrottleScope::Login, &subject(), ip, now + TimeDelta::minutes(1)));
+        timed!("reset", self.throttle.reset(ThrottleScope::Login, &subject(), ip));
         results
     }
 }
@@ -150,6 +151,11 @@ async fn ping_reports_the_latency_when_up_and_fails_when_cut() {
 }
 
 /// A store on a port where nothing listens.
+/// The throttle subject the tests count.
+fn subject() -> ThrottleSubject {
+    ThrottleSubject::new(&Slug::parse("acme").unwrap(), &Email::parse("a@example.com").unwrap())
+}
+
 fn dead_store() -> RedisStore {
     let config = RedisConfig { command_timeout: TIMEOUT, ..RedisConfig::new("redis://127.0.0.1:1") };
     RedisStore::connect(&config).expect("connect does not connect")
@@ -190,12 +196,12 @@ async fn the_fallbacks_count_in_process_while_redis_is_down() {
 
     let throttle = Fallback::new("login_throttle", RedisLoginThrottle::new(dead_store()), MemoryLoginThrottle::new());
     let now = Utc::now();
-    let counts = throttle.record_failure(ThrottleScope::Login, "a@example.com", None, now).await.unwrap();
+    let counts = throttle.record_failure(ThrottleScope::Login, &subject(), None, now).await.unwrap();
     assert_eq!(counts.consecutive_from_ip, 1);
-    throttle.lock(ThrottleScope::Login, "a@example.com", None, now + TimeDelta::minutes(5)).await.unwrap();
-    let until = throttle.locked_until(ThrottleScope::Login, "a@example.com", None, now).await.unwrap();
+    throttle.lock(ThrottleScope::Login, &subject(), None, now + TimeDelta::minutes(5)).await.unwrap();
+    let until = throttle.locked_until(ThrottleScope::Login, &subject(), None, now).await.unwrap();
     assert_eq!(until, Some(now + TimeDelta::minutes(5)));
-    throttle.reset(ThrottleScope::Login, "a@example.com", None).await.unwrap();
+    throttle.reset(ThrottleScope::Login, &subject(), None).await.unwrap();
 }
 
 #[tokio::test]

@@ -34,6 +34,15 @@ fn every_kind_has_a_subject_a_greeting_and_a_sign_off() {
 }
 
 #[test]
+fn a_link_email_whose_token_was_erased_cannot_be_rendered() {
+    for kind in [EmailKind::EmailVerification, EmailKind::PasswordReset, EmailKind::TaInvitation] {
+        let erased = EmailPayload::LinkErased { kind };
+        let error = adapters_smtp::render::render("Ada", &erased, BASE_URL).unwrap_err();
+        assert!(error.to_string().contains(kind.as_str()), "{error}");
+    }
+}
+
+#[test]
 fn html_escapes_every_name_users_choose() {
     let evil = "<script>alert(1)</script> & \"Bob\"";
     let escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Bob&quot;";

@@ -213,9 +213,9 @@ impl Application {
             .shutdown_timeout(settings.shutdown_grace_seconds)
             .disable_signals()
             .run();
-        let worker = settings
-            .worker_enabled
-            .then(|| Worker::spawn(services.outbox.clone(), worker_config(&settings, worker_poll)));
+        let worker = settings.worker_enabled.then(|| {
+            Worker::spawn(services.outbox.clone(), services.accounts.clone(), worker_config(&settings, worker_poll))
+        });
         let housekeeping =
             settings.worker_enabled.then(|| Housekeeping::spawn(services.idempotency.clone(), services.clock.clone()));
         tracing::info!(
@@ -307,7 +307,7 @@ pub async fn shutdown_signal() {
 /// When the services cannot be built.
 pub async fn run_worker(settings: Settings) -> anyhow::Result<()> {
     let services = services(&settings).await?;
-    let worker = Worker::spawn(services.outbox.clone(), worker_config(&settings, IDLE_POLL));
+    let worker = Worker::spawn(services.outbox.clone(), services.accounts.clone(), worker_config(&settings, IDLE_POLL));
     let housekeeping = Housekeeping::spawn(services.idempotency.clone(), services.clock.clone());
     tracing::info!("worker running");
     shutdown_signal().await;

@@ -1,10 +1,12 @@
-//! The outbox worker: claims a batch of due emails, sends them a few at a time, records the
-//! batch's outcomes together, and goes on until told to stop; it finishes the batch in hand
-//! before stopping. Idle, it polls once a second.
+//! The outbox worker: answers the queued password-reset requests (a reset email, or nothing,
+//! each in its own transaction), then claims a batch of due emails, sends them a few at a time,
+//! records the batch's outcomes together, and goes on until told to stop; it finishes the batch
+//! in hand before stopping. Idle, it polls once a second.
 
 use std::time::Duration;
 
 use chrono::TimeDelta;
+use domain::accounts::AccountService;
 use domain::notifications::OutboxService;
 use futures_util::{StreamExt as _, stream};
 use tokio::sync::watch;
@@ -44,15 +46,24 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts delivering.
-    pub fn spawn(outbox: OutboxService, config: WorkerConfig) -> Self {
+    /// Starts answering reset requests through `accounts` and delivering through `outbox`.
+    pub fn spawn(outbox: OutboxService, accounts: AccountService, config: WorkerConfig) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let batch = batch_size(config.concurrency, config.send_timeout, outbox.policy().lease);
         let senders = usize::try_from(config.concurrency.max(1)).unwrap_or(1);
         let task = tokio::spawn(async move {
             while !*stopped.borrow() {
+                // First, so that the reset emails they queue go out in this round.
+                let answered = match accounts.process_reset_requests(batch).await {
+                    Ok(outcomes) => outcomes.len(),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "answering password-reset requests failed; they stay queued");
+                        0
+                    }
+                };
                 let wait = match outbox.claim_due(batch).await {
-                    Ok(claimed) if claimed.is_empty() => config.poll,
+                    Ok(claimed) if claimed.is_empty() && answered == 0 => config.poll,
+                    Ok(claimed) if claimed.is_empty() => Duration::ZERO,
                     Ok(claimed) => {
                         // Collected first: no closure is held across the await (it would not be
                         // `Send` for every borrow, as `tokio::spawn` needs).

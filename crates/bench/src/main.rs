@@ -277,7 +277,8 @@ async fn main() -> anyhow::Result<()> {
         let (s, b) = (seeded.clone(), base.clone());
         let login = maker(move |h, i| {
             let student = &s.students[usize::try_from(i % 100).unwrap_or(0)];
-            h.post(format!("{b}/api/v1/auth/login")).json(&json!({"email": student.email, "password": seed::PASSWORD}))
+            let body = json!({"organizationSlug": seed::SLUG, "email": student.email, "password": seed::PASSWORD});
+            h.post(format!("{b}/api/v1/auth/login")).json(&body)
         });
         settle(&http, &base).await?;
         logins = Some(run(&http, c, secs, None, &[200], &login).await);

@@ -16,6 +16,9 @@ pub const BOOKING_TAS: usize = 10;
 /// Every password of the seeded accounts.
 pub const PASSWORD: &str = "violet-kettle-harbor-92";
 
+/// The seeded academy's slug (logins name it).
+pub const SLUG: &str = "bench";
+
 /// A member: id and access token.
 #[derive(Clone)]
 pub struct Member {
@@ -117,7 +120,7 @@ fn token_in(dir: &Path, email: &str) -> anyhow::Result<String> {
 }
 
 async fn login(api: &Api, email: &str) -> anyhow::Result<String> {
-    let body = json!({"email": email, "password": PASSWORD});
+    let body = json!({"organizationSlug": SLUG, "email": email, "password": PASSWORD});
     let value = api.ok(reqwest::Method::POST, "/auth/login", None, Some(body), 200).await?;
     Ok(value["accessToken"].as_str().context("no token")?.to_owned())
 }
@@ -150,7 +153,7 @@ async fn course(api: &Api, admin: &str, code: &str, tas: &[Member]) -> anyhow::R
 
 /// Seeds the academy `bench` with `students` students and `groups` group sessions.
 pub async fn seed(api: &Api, dir: &Path, students: usize, groups: usize) -> anyhow::Result<Seeded> {
-    let signup = json!({"name": "Bench Academy", "slug": "bench", "timezone": "Etc/GMT-1", "currency": "EUR",
+    let signup = json!({"name": "Bench Academy", "slug": SLUG, "timezone": "Etc/GMT-1", "currency": "EUR",
         "admin": {"email": "admin@bench.test", "password": PASSWORD, "name": "Ada Admin"}});
     let signed_up = api.ok(reqwest::Method::POST, "/organizations", None, Some(signup), 201).await?;
     let admin = Member {
@@ -186,7 +189,7 @@ pub async fn seed(api: &Api, dir: &Path, students: usize, groups: usize) -> anyh
     for i in 0..students {
         let email = format!("student{i}@bench.test");
         let body =
-            json!({"organizationSlug": "bench", "email": email, "password": PASSWORD, "name": format!("Student {i}")});
+            json!({"organizationSlug": SLUG, "email": email, "password": PASSWORD, "name": format!("Student {i}")});
         let value = api.ok(reqwest::Method::POST, "/auth/register", None, Some(body), 201).await?;
         all_students.push(Member {
             id: value["user"]["id"].as_str().context("no id")?.to_owned(),

@@ -45,7 +45,8 @@ mod tests {
         let stderr = String::from_utf8_lossy(&child.stderr);
         assert!(child.status.success(), "{stderr}");
         assert!(
-            stderr.contains("skipped: services::tests::a_test_that_skips_its_postgres_part: the part needing PostgreSQL"),
+            stderr
+                .contains("skipped: services::tests::a_test_that_skips_its_postgres_part: the part needing PostgreSQL"),
             "libtest swallowed the line: {stderr}"
         );
     }

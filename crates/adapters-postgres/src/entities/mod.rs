@@ -15,6 +15,7 @@ pub(crate) mod ledger_entries;
 pub(crate) mod one_time_tokens;
 pub(crate) mod organizations;
 pub(crate) mod outbox_messages;
+pub(crate) mod password_reset_requests;
 pub(crate) mod products;
 pub(crate) mod refresh_tokens;
 pub(crate) mod users;

@@ -2,7 +2,8 @@
 //! (`locked_until`): one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …`
 //! on PostgreSQL, so that concurrent workers never get the same row; SQLite has no row locks
 //! (sea-query leaves the clause out) but runs one writer at a time, which is as safe. A worker
-//! that dies leaves its messages hidden only until the lease ends.
+//! that dies leaves its messages hidden only until the lease ends. The write that marks a
+//! message `sent` or `dead` also removes the link token from its payload, in the same statement.
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -11,7 +12,9 @@ use domain::shared::{Email, OrganizationId, OutboxMessageId, PageRequest};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait as _, LockBehavior, LockType};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 
 use super::cursors::instant_after;
 use super::{before, fetch_limit, outbox_payload, ts};
@@ -63,6 +66,17 @@ fn attempts(n: u32) -> i32 {
 
 fn no_lease() -> Expr {
     Expr::value(Option::<DateTime<Utc>>::None)
+}
+
+/// The payload without its link token: once a verification, reset or invitation email is sent
+/// or given up, the outbox keeps no token that could still be used (jsonb `-` on PostgreSQL,
+/// `json_remove` on SQLite; a payload without a token is left as it is).
+fn without_token(backend: DbBackend) -> Expr {
+    let key = outbox_payload::TOKEN_KEY;
+    match backend {
+        DbBackend::Sqlite => Expr::cust(format!("json_remove(\"payload\", '$.{key}')")),
+        _ => Expr::cust(format!("\"payload\" - '{key}'")),
+    }
 }
 
 /// The message of `claim`, if that claim still holds it.
@@ -127,6 +141,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
             .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
             .col_expr(Column::SentAt, Expr::value(ts(at)))
             .col_expr(Column::LockedUntil, no_lease())
+            .col_expr(Column::Payload, without_token(self.conn.get_database_backend()))
             .filter(held)
             .exec_with_returning(&self.conn)
             .await
@@ -148,9 +163,10 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
             .col_expr(Column::Attempts, Expr::value(self::attempts(attempts)))
             .col_expr(Column::LastError, Expr::value(error))
             .col_expr(Column::LockedUntil, no_lease());
-        if let Some(at) = retry_at {
-            update = update.col_expr(Column::NextAttemptAt, Expr::value(ts(at)));
-        }
+        update = match retry_at {
+            Some(at) => update.col_expr(Column::NextAttemptAt, Expr::value(ts(at))),
+            None => update.col_expr(Column::Payload, without_token(self.conn.get_database_backend())),
+        };
         let done = update.filter(held_under(claim)).exec(&self.conn).await.store()?;
         Ok(done.rows_affected == 1)
     }

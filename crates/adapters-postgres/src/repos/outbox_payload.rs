@@ -2,7 +2,9 @@
 //! (the domain has no serde, and a stored format should not move when a Rust type does).
 //! Field names are camelCase like the API's; instants are RFC 3339 UTC with microseconds, time
 //! zones their IANA name, money integer cents plus a currency code, ids uuid strings. Secrets
-//! (link tokens) are stored in plain because the email is sent after the transaction commits.
+//! (link tokens, under `token`) are stored in plain because the email is sent after the
+//! transaction commits, and only until then: the write that marks the message `sent` or `dead`
+//! removes `token` (`outbox.rs`), and such a payload reads as [`EmailPayload::LinkErased`].
 //! The kind lives in its own column; reading checks the payload against it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -35,6 +37,9 @@ const fn audience_name(a: Audience) -> &'static str {
         Audience::Ta => "ta",
     }
 }
+
+/// The key of a link email's token, which the last write of the message removes.
+pub(super) const TOKEN_KEY: &str = "token";
 
 /// The payload as JSON.
 pub(super) fn to_json(payload: &EmailPayload) -> Value {
@@ -77,6 +82,7 @@ pub(super) fn to_json(payload: &EmailPayload) -> Value {
             "reason": reason,
             "refunded": refunded,
         }),
+        EmailPayload::LinkErased { .. } => json!({}),
     }
 }
 
@@ -86,6 +92,10 @@ pub(super) fn to_json(payload: &EmailPayload) -> Value {
 /// A description of the first malformed or missing field.
 pub(super) fn from_json(kind: EmailKind, value: &Value) -> Result<EmailPayload, String> {
     let o = Obj::of(value, "payload")?;
+    let link = matches!(kind, EmailKind::EmailVerification | EmailKind::PasswordReset | EmailKind::TaInvitation);
+    if link && !o.0.contains_key(TOKEN_KEY) {
+        return Ok(EmailPayload::LinkErased { kind });
+    }
     Ok(match kind {
         EmailKind::EmailVerification => EmailPayload::EmailVerification { token: o.secret("token")? },
         EmailKind::PasswordReset => EmailPayload::PasswordReset { token: o.secret("token")? },

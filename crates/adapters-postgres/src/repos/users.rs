@@ -1,17 +1,20 @@
-//! [`UserRepository`] over the `users` table. The email is unique across the platform
-//! (`users_email_key` → `EmailTaken`); names sort in byte order on both backends (`COLLATE "C"`
-//! on PostgreSQL, SQLite's BINARY), so pages by name are identical everywhere.
+//! [`UserRepository`] over the `users` table. The email is unique within an organization
+//! (`users_org_email_key` → `EmailTaken`); the same email may belong to users of several.
+//! Names sort in byte order on both backends (`COLLATE "C"` on PostgreSQL, SQLite's BINARY), so
+//! pages by name are identical everywhere.
 
 use async_trait::async_trait;
 use domain::accounts::{Credentials, PasswordHash, User, UserRepository};
 use domain::shared::{Email, OrganizationId, PageRequest, PersonName, Role, UserId};
 use domain::store::StoreError;
+use domain::tenancy::Slug;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
 
 use super::cursors::text_after;
 use super::{after, fetch_limit, ts};
+use crate::entities::organizations;
 use crate::entities::users::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;
@@ -82,8 +85,21 @@ impl<C: ConnectionTrait + Send + Sync + 'static> UserRepository for Repos<C> {
     }
 
     #[tracing::instrument(skip_all, name = "db.users.find_credentials")]
-    async fn find_credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError> {
-        let row = Entity::find().filter(Column::Email.eq(email.as_str())).one(&self.conn).await.store()?;
+    async fn find_credentials(&self, organization: &Slug, email: &Email) -> Result<Option<Credentials>, StoreError> {
+        // One statement for every case (unknown slug, unknown email, a user): `… WHERE email = ?
+        // AND organization_id IN (SELECT id FROM organizations WHERE slug = ?)`, both lookups
+        // on unique keys.
+        let organization_of_slug = organizations::Entity::find()
+            .select_only()
+            .column(organizations::Column::Id)
+            .filter(organizations::Column::Slug.eq(organization.as_str()))
+            .into_query();
+        let row = Entity::find()
+            .filter(Column::Email.eq(email.as_str()))
+            .filter(Column::OrganizationId.in_subquery(organization_of_slug))
+            .one(&self.conn)
+            .await
+            .store()?;
         row.as_ref().map(credentials_from_row).transpose()
     }
 

@@ -1,12 +1,13 @@
-//! The login throttle in process memory: consecutive failures per (scope, email, IP), failure
-//! times per (scope, email) over a sliding hour, and locks for one IP or for every IP.
+//! The login throttle in process memory: consecutive failures per (scope, subject, IP), failure
+//! times per (scope, subject) over a sliding hour, and locks for one IP or for every IP. A
+//! subject is an email at one organization ([`ThrottleSubject`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::accounts::{FailureCounts, LoginThrottle, ThrottleScope};
+use domain::accounts::{FailureCounts, LoginThrottle, ThrottleScope, ThrottleSubject};
 use domain::store::StoreError;
 
 use super::lock;
@@ -22,22 +23,25 @@ pub const CONSECUTIVE_IDLE_TTL: TimeDelta = TimeDelta::hours(24);
 /// Failures recorded between two sweeps of idle entries.
 const SWEEP_EVERY: u32 = 1024;
 
-type EmailKey = (ThrottleScope, String);
+/// (scope, subject key).
+type SubjectKey = (ThrottleScope, String);
+/// (scope, subject key, client IP).
 type IpKey = (ThrottleScope, String, Option<IpAddr>);
 
 /// Failure counters and locks of the lockout policy, for one process.
 ///
-/// - `record_failure` adds one to the consecutive counter of (scope, email, IP) and the failure
-///   time to the (scope, email) window, dropping times an hour old or older, and returns both
-///   counts.
-/// - `lock` with an IP locks the email for that IP; without one, for every IP. A lock is never
+/// - `record_failure` adds one to the consecutive counter of (scope, subject, IP) and the
+///   failure time to the (scope, subject) window, dropping times an hour old or older, and
+///   returns both counts.
+/// - `lock` with an IP locks the subject for that IP; without one, for every IP. A lock is never
 ///   shortened by a later, shorter one.
 /// - `locked_until` is the later end of the IP's lock and the every-IP lock among those still in
 ///   force at `now`; expired locks are removed as they are read.
-/// - `reset` clears the consecutive counter of (scope, email, IP) only: the hourly count keeps
+/// - `reset` clears the consecutive counter of (scope, subject, IP) only: the hourly count keeps
 ///   counting failures from other IPs.
 ///
-/// Emails are used as given (the domain passes them trimmed and lower-cased).
+/// Subjects are keyed by [`ThrottleSubject::key`]: the same email at two organizations is
+/// counted and locked apart.
 #[derive(Default)]
 pub struct MemoryLoginThrottle {
     state: std::sync::Mutex<State>,
@@ -47,9 +51,9 @@ pub struct MemoryLoginThrottle {
 struct State {
     consecutive: HashMap<IpKey, Consecutive>,
     /// Failure times of the last hour, oldest first.
-    windows: HashMap<EmailKey, VecDeque<DateTime<Utc>>>,
+    windows: HashMap<SubjectKey, VecDeque<DateTime<Utc>>>,
     ip_locks: HashMap<IpKey, DateTime<Utc>>,
-    every_ip_locks: HashMap<EmailKey, DateTime<Utc>>,
+    every_ip_locks: HashMap<SubjectKey, DateTime<Utc>>,
     failures_since_sweep: u32,
 }
 
@@ -131,15 +135,15 @@ impl LoginThrottle for MemoryLoginThrottle {
     async fn locked_until(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let mut state = lock(&self.state);
-        let every_ip = lock_in_force(&mut state.every_ip_locks, &(scope, email.to_owned()), now);
+        let every_ip = lock_in_force(&mut state.every_ip_locks, &(scope, subject.key()), now);
         // Without an IP there is no per-IP lock to find: only the every-IP lock applies.
         let this_ip = match ip {
-            Some(ip) => lock_in_force(&mut state.ip_locks, &(scope, email.to_owned(), Some(ip)), now),
+            Some(ip) => lock_in_force(&mut state.ip_locks, &(scope, subject.key(), Some(ip)), now),
             None => None,
         };
         Ok(every_ip.max(this_ip))
@@ -148,7 +152,7 @@ impl LoginThrottle for MemoryLoginThrottle {
     async fn record_failure(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<FailureCounts, StoreError> {
@@ -159,7 +163,7 @@ impl LoginThrottle for MemoryLoginThrottle {
         }
 
         let counter =
-            state.consecutive.entry((scope, email.to_owned(), ip)).or_insert(Consecutive { count: 0, last: now });
+            state.consecutive.entry((scope, subject.key(), ip)).or_insert(Consecutive { count: 0, last: now });
         if now - counter.last >= CONSECUTIVE_IDLE_TTL {
             counter.count = 0;
         }
@@ -167,7 +171,7 @@ impl LoginThrottle for MemoryLoginThrottle {
         counter.last = counter.last.max(now);
         let consecutive_from_ip = counter.count;
 
-        let times = state.windows.entry((scope, email.to_owned())).or_default();
+        let times = state.windows.entry((scope, subject.key())).or_default();
         trim_window(times, now);
         // Keep the window sorted even if callers' clocks disagree slightly.
         let at = times.partition_point(|t| *t <= now);
@@ -180,20 +184,25 @@ impl LoginThrottle for MemoryLoginThrottle {
     async fn lock(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         until: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut state = lock(&self.state);
         match ip {
-            Some(ip) => extend_lock(&mut state.ip_locks, (scope, email.to_owned(), Some(ip)), until),
-            None => extend_lock(&mut state.every_ip_locks, (scope, email.to_owned()), until),
+            Some(ip) => extend_lock(&mut state.ip_locks, (scope, subject.key(), Some(ip)), until),
+            None => extend_lock(&mut state.every_ip_locks, (scope, subject.key()), until),
         }
         Ok(())
     }
 
-    async fn reset(&self, scope: ThrottleScope, email: &str, ip: Option<IpAddr>) -> Result<(), StoreError> {
-        lock(&self.state).consecutive.remove(&(scope, email.to_owned(), ip));
+    async fn reset(
+        &self,
+        scope: ThrottleScope,
+        subject: &ThrottleSubject,
+        ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
+        lock(&self.state).consecutive.remove(&(scope, subject.key(), ip));
         Ok(())
     }
 }

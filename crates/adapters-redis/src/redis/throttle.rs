@@ -8,7 +8,7 @@ use anyhow::anyhow;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_redis::redis::{Script, cmd};
-use domain::accounts::{FailureCounts, LoginThrottle, ThrottleScope};
+use domain::accounts::{FailureCounts, LoginThrottle, ThrottleScope, ThrottleSubject};
 use domain::store::StoreError;
 
 use super::connection::Op;
@@ -63,8 +63,9 @@ static RECORD_FAILURE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(RE
 static LOCK_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(LOCK));
 static LOCKED_UNTIL_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(LOCKED_UNTIL));
 
-/// Failure counters and locks in Redis. For (scope, email), under the hash tag
-/// `{scope:sha256(email)}` (`T` below):
+/// Failure counters and locks in Redis. For (scope, subject) — a subject is an email at one
+/// organization, [`ThrottleSubject::key`] `{slug}/{email}` —, under the hash tag
+/// `{scope:sha256(subject)}` (`T` below):
 ///
 /// | key | holds | expires |
 /// | --- | --- | --- |
@@ -83,13 +84,13 @@ impl RedisLoginThrottle {
         Self { store }
     }
 
-    fn key(&self, scope: ThrottleScope, email: &str, rest: &str) -> String {
-        self.store.key(&format!("throttle:{{{}:{}}}:{rest}", scope.as_str(), hashed(email)))
+    fn key(&self, scope: ThrottleScope, subject: &ThrottleSubject, rest: &str) -> String {
+        self.store.key(&format!("throttle:{{{}:{}}}:{rest}", scope.as_str(), hashed(&subject.key())))
     }
 
-    fn consecutive_key(&self, scope: ThrottleScope, email: &str, ip: Option<IpAddr>) -> String {
+    fn consecutive_key(&self, scope: ThrottleScope, subject: &ThrottleSubject, ip: Option<IpAddr>) -> String {
         let ip = ip.map_or_else(|| "none".to_owned(), |ip| hashed(&ip.to_string()));
-        self.key(scope, email, &format!("c:{ip}"))
+        self.key(scope, subject, &format!("c:{ip}"))
     }
 }
 
@@ -110,14 +111,14 @@ impl LoginThrottle for RedisLoginThrottle {
     async fn locked_until(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let mut invocation = LOCKED_UNTIL_SCRIPT.key(self.key(scope, email, "lock:all"));
+        let mut invocation = LOCKED_UNTIL_SCRIPT.key(self.key(scope, subject, "lock:all"));
         // Without an IP there is no per-IP lock to find: only the every-IP lock applies.
         if let Some(ip) = ip {
-            invocation.key(self.key(scope, email, &format!("lock:{}", hashed(&ip.to_string()))));
+            invocation.key(self.key(scope, subject, &format!("lock:{}", hashed(&ip.to_string()))));
         }
         invocation.arg(micros(now));
         let until: Option<String> = self.store.call(Op::Script(&invocation)).await?;
@@ -134,15 +135,15 @@ impl LoginThrottle for RedisLoginThrottle {
     async fn record_failure(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<FailureCounts, StoreError> {
         let window = FAILURE_WINDOW.to_std().unwrap_or_default();
         let idle = CONSECUTIVE_IDLE_TTL.to_std().unwrap_or_default();
-        let mut invocation = RECORD_FAILURE_SCRIPT.key(self.consecutive_key(scope, email, ip));
+        let mut invocation = RECORD_FAILURE_SCRIPT.key(self.consecutive_key(scope, subject, ip));
         invocation
-            .key(self.key(scope, email, "w"))
+            .key(self.key(scope, subject, "w"))
             .arg(micros(now))
             .arg(uuid::Uuid::now_v7().simple().to_string())
             .arg(window.as_micros().to_string())
@@ -159,20 +160,25 @@ impl LoginThrottle for RedisLoginThrottle {
     async fn lock(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         until: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let rest = ip.map_or_else(|| "lock:all".to_owned(), |ip| format!("lock:{}", hashed(&ip.to_string())));
-        let mut invocation = LOCK_SCRIPT.key(self.key(scope, email, &rest));
+        let mut invocation = LOCK_SCRIPT.key(self.key(scope, subject, &rest));
         invocation.arg(micros(until)).arg(ceil_millis(until));
         let _: i64 = self.store.call(Op::Script(&invocation)).await?;
         Ok(())
     }
 
-    async fn reset(&self, scope: ThrottleScope, email: &str, ip: Option<IpAddr>) -> Result<(), StoreError> {
+    async fn reset(
+        &self,
+        scope: ThrottleScope,
+        subject: &ThrottleSubject,
+        ip: Option<IpAddr>,
+    ) -> Result<(), StoreError> {
         let mut del = cmd("DEL");
-        del.arg(self.consecutive_key(scope, email, ip));
+        del.arg(self.consecutive_key(scope, subject, ip));
         let _: i64 = self.store.call(Op::Cmd(&del)).await?;
         Ok(())
     }

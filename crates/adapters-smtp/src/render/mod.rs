@@ -92,6 +92,10 @@ pub fn render(
         EmailPayload::Cancellation { session, reason, refunded } => {
             (Some(session.organization_name.as_str()), sessions::cancellation(session, reason.as_deref(), *refunded))
         }
+        // Only sent or dead messages have their link erased, and neither is ever sent again.
+        EmailPayload::LinkErased { kind } => {
+            return Err(RenderError::new(kind.as_str(), "its link token was erased: nothing left to send".to_owned()));
+        }
     };
     let context: Value = context! {
         greeting => format::greeting(recipient_name),

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use domain::accounts::{
-    AuthSession, IssuedTokens, LoggedIn, Login, NewAccount, NewPassword, Password, RegisterStudent, SignUp, SignedUp,
-    User,
+    AuthSession, IssuedTokens, LoggedIn, Login, NewAccount, NewPassword, Password, RegisterStudent,
+    RequestPasswordReset, SignUp, SignedUp, User,
 };
 use domain::shared::{Currency, Email, PersonName, TimeZoneId, ValidationErrors, Validator};
 use domain::tenancy::{OrgName, Slug};
@@ -19,7 +19,7 @@ use super::organization::OrganizationResponse;
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AccountRequest {
-    /// Unique across the platform.
+    /// Unique within the academy (other academies may have a user with the same email).
     #[garde(length(max = 254))]
     #[schema(example = "ada@example.com")]
     #[schema(format = Email, max_length = 254)]
@@ -106,7 +106,7 @@ pub struct RegisterRequest {
     #[schema(example = "acme")]
     #[schema(pattern = r"^[a-z0-9-]{3,40}$")]
     pub organization_slug: String,
-    /// Unique across the platform.
+    /// Unique within the academy (other academies may have a user with the same email).
     #[garde(length(max = 254))]
     #[schema(format = Email, max_length = 254)]
     pub email: String,
@@ -142,7 +142,13 @@ impl RegisterRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LoginRequest {
-    /// The account's email.
+    /// The academy the account belongs to. An unknown academy is answered like a wrong
+    /// password (401 `invalid_credentials`), and counted the same way.
+    #[garde(length(max = 64))]
+    #[schema(example = "acme")]
+    #[schema(pattern = r"^[a-z0-9-]{3,40}$")]
+    pub organization_slug: String,
+    /// The account's email at that academy.
     #[garde(length(max = 254))]
     #[schema(format = Email, max_length = 254)]
     pub email: String,
@@ -159,10 +165,11 @@ impl LoginRequest {
     /// The refused fields.
     pub fn try_into_domain(&self) -> Result<Login, ValidationErrors> {
         let mut v = Validator::default();
+        let slug = v.field("organizationSlug", Slug::parse(&self.organization_slug));
         let email = v.field("email", Email::parse(&self.email));
         let password = v.field("password", Password::parse(&self.password));
-        match (email, password) {
-            (Some(email), Some(password)) => Ok(Login { email, password }),
+        match (slug, email, password) {
+            (Some(organization_slug), Some(email), Some(password)) => Ok(Login { organization_slug, email, password }),
             _ => Err(v.into_errors()),
         }
     }
@@ -192,10 +199,28 @@ pub struct TokenRequest {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PasswordResetRequest {
-    /// The account's email.
+    /// The academy the account belongs to (an unknown one is answered like a known one).
+    #[garde(length(max = 64))]
+    #[schema(example = "acme")]
+    #[schema(pattern = r"^[a-z0-9-]{3,40}$")]
+    pub organization_slug: String,
+    /// The account's email at that academy.
     #[garde(length(max = 254))]
     #[schema(max_length = 254)]
     pub email: String,
+}
+
+impl PasswordResetRequest {
+    /// The command; `None` for an address that cannot exist, which has no account and gets
+    /// the same answer as an unknown one.
+    ///
+    /// # Errors
+    /// A slug that is not one.
+    pub fn try_into_domain(&self) -> Result<Option<RequestPasswordReset>, ValidationErrors> {
+        let organization_slug =
+            Slug::parse(&self.organization_slug).map_err(|e| ValidationErrors::single("organizationSlug", e))?;
+        Ok(Email::parse(&self.email).ok().map(|email| RequestPasswordReset { organization_slug, email }))
+    }
 }
 
 /// `POST /auth/password-reset/confirm` (also accepts a TA invitation token).

@@ -41,7 +41,7 @@ pub async fn register(
     Ok(created("/api/v1/me", &TokensResponse::from(&logged_in)))
 }
 
-/// Log in with email and password.
+/// Log in to an academy with email and password.
 #[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", request_body = LoginRequest,
     responses((status = 200, description = "New tokens", body = TokensResponse)))]
 #[post("/login")]
@@ -108,18 +108,19 @@ pub async fn resend_verification(
     Ok(accepted())
 }
 
-/// Ask for a password-reset link. Always 202, whether the email has an account or not.
+/// Ask for a password-reset link. 202 whether the academy exists and the email has an account
+/// there or not: the request is queued and the link, if any, mailed by the worker, so the
+/// answer and its timing are the same either way.
 #[utoipa::path(extensions(("x-invalidates" = json!([]))), tag = "accounts", request_body = PasswordResetRequest,
-    responses((status = 202, description = "If the email has an account, a link is on its way")))]
+    responses((status = 202, description = "If the email has an account at the academy, a link is on its way")))]
 #[post("/password-reset")]
 pub async fn request_password_reset(
     state: web::Data<HttpState>,
     Context(ctx): Context,
     JsonBody(body): JsonBody<PasswordResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    // An address that cannot exist has no account: same answer as an unknown one.
-    if let Ok(email) = domain::shared::Email::parse(&body.email) {
-        state.accounts.request_password_reset(&email, &ctx).await.api_locked()?;
+    if let Some(cmd) = body.try_into_domain()? {
+        state.accounts.request_password_reset(&cmd, &ctx).await.api_locked()?;
     }
     Ok(accepted())
 }

@@ -65,7 +65,7 @@ impl<'a> Academy<'a> {
             .post("/api/v1/auth/password-reset/confirm", None, json!({"token": token, "password": PASSWORD}))
             .await;
         expect(&reply, StatusCode::NO_CONTENT, "accepting the invitation");
-        let login = expect(&self.app.login(&email, PASSWORD).await, StatusCode::OK, "TA login");
+        let login = expect(&self.app.login(&self.slug, &email, PASSWORD).await, StatusCode::OK, "TA login");
         Member {
             id: ta["id"].as_str().unwrap().to_owned(),
             email,

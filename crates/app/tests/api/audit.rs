@@ -149,7 +149,7 @@ async fn logins_lockouts_resets_and_revocations_are_recorded() {
     for app in apps().await {
         let acme = Academy::new(&app, "acme").await;
         let (admin, token) = (acme.admin(), acme.admin.access.clone());
-        let login = |email: &'static str, password: &'static str| json!({"email": email, "password": password});
+        let login = |email: &'static str, password: &'static str| json!({"organizationSlug": "acme", "email": email, "password": password});
 
         // A login: by the user, about the user.
         let reply = post(&app, "/api/v1/auth/login", None, login("admin@acme.test", PASSWORD), "login-ok").await;
@@ -184,7 +184,14 @@ async fn logins_lockouts_resets_and_revocations_are_recorded() {
         // user; every session it ends is recorded as revoked.
         let kim = acme.student("Kim").await;
         let kims_session = current_session(&app, &kim.access).await;
-        let accepted = post(&app, "/api/v1/auth/password-reset", None, json!({"email": kim.email}), "reset-ask").await;
+        let accepted = post(
+            &app,
+            "/api/v1/auth/password-reset",
+            None,
+            json!({"organizationSlug": "acme", "email": kim.email}),
+            "reset-ask",
+        )
+        .await;
         assert_eq!(accepted.status, StatusCode::ACCEPTED);
         recorded(&app, &token, "reset-ask", &[]).await;
         let link = TestApp::token_in(&app.email(&kim.email, "assword", 0).await);
@@ -211,7 +218,8 @@ async fn logins_lockouts_resets_and_revocations_are_recorded() {
         recorded(&app, &phone, "logout", &[revoked]).await;
 
         // Revoking another session of one's own.
-        let again = app.login("admin@acme.test", PASSWORD).await.json()["accessToken"].as_str().unwrap().to_owned();
+        let again =
+            app.login("acme", "admin@acme.test", PASSWORD).await.json()["accessToken"].as_str().unwrap().to_owned();
         let other = current_session(&app, &again).await;
         let path = format!("/api/v1/auth/sessions/{other}");
         let reply = traced(&app, Method::DELETE, &path, Some(&phone), None, "revoke").await;
@@ -445,10 +453,10 @@ async fn admins_filter_and_page_the_trail_newest_first() {
         let sam = app.register("acme", "sam@acme.test").await;
         let sam_id = sam["user"]["id"].as_str().unwrap().to_owned();
         for _ in 0..3 {
-            assert_eq!(app.login("admin@acme.test", PASSWORD).await.status, StatusCode::OK);
-            assert_eq!(app.login("sam@acme.test", PASSWORD).await.status, StatusCode::OK);
+            assert_eq!(app.login("acme", "admin@acme.test", PASSWORD).await.status, StatusCode::OK);
+            assert_eq!(app.login("acme", "sam@acme.test", PASSWORD).await.status, StatusCode::OK);
         }
-        app.login("sam@acme.test", "wrong-password-entirely").await.problem(401, "invalid_credentials");
+        app.login("acme", "sam@acme.test", "wrong-password-entirely").await.problem(401, "invalid_credentials");
         let token = acme.access.as_str();
 
         // Everything, newest first (`at`, then id, descending).
@@ -531,7 +539,7 @@ async fn only_admins_read_the_trail_and_only_their_organizations() {
         let acme = Academy::new(&app, "acme").await;
         let tara = acme.ta("Tara").await;
         let sam = acme.student("Sam").await;
-        assert_eq!(app.login(&sam.email, PASSWORD).await.status, StatusCode::OK);
+        assert_eq!(app.login("acme", &sam.email, PASSWORD).await.status, StatusCode::OK);
         for token in [&sam.access, &tara.access] {
             app.get(TRAIL, Some(token)).await.problem(403, "forbidden");
         }
@@ -542,7 +550,7 @@ async fn only_admins_read_the_trail_and_only_their_organizations() {
         assert!(acme_events.len() >= 4, "invitation, acceptance, TA login, student login: {acme_events:?}");
         let globex_events = trail(&app, &globex.access, "").await;
         assert!(globex_events.is_empty(), "{:?}: {globex_events:?}", app.backend);
-        assert_eq!(app.login("admin@globex.test", PASSWORD).await.status, StatusCode::OK);
+        assert_eq!(app.login("globex", "admin@globex.test", PASSWORD).await.status, StatusCode::OK);
         let globex_events = trail(&app, &globex.access, "").await;
         assert_eq!(globex_events.len(), 1);
         assert_eq!(globex_events[0]["actorId"], globex.user["id"]);

@@ -38,13 +38,13 @@ async fn token_responses_and_authenticated_responses_are_not_stored() {
         .await;
     assert_eq!(register.status, StatusCode::CREATED, "{}", register.text);
     no_store(&register, "register");
-    let login = app.login("admin@no-store.test", PASSWORD).await;
+    let login = app.login("no-store", "admin@no-store.test", PASSWORD).await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.text);
     no_store(&login, "login");
     let refresh = app.post("/api/v1/auth/refresh", None, json!({"refreshToken": login.json()["refreshToken"]})).await;
     assert_eq!(refresh.status, StatusCode::OK, "{}", refresh.text);
     no_store(&refresh, "refresh");
-    no_store(&app.login("admin@no-store.test", "wrong-password-1").await, "a refused login");
+    no_store(&app.login("no-store", "admin@no-store.test", "wrong-password-1").await, "a refused login");
 
     let token = Some(access.as_str());
     no_store(&app.get("/api/v1/me", token).await, "GET /me");

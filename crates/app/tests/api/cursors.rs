@@ -47,7 +47,7 @@ async fn cursors_of_other_lists_and_forged_cursors_are_refused_on_every_list() {
             assert_eq!(course.status, StatusCode::CREATED, "{}", course.text);
         }
         for _ in 0..2 {
-            assert_eq!(app.login("admin@cursor-lists.test", PASSWORD).await.status, StatusCode::OK);
+            assert_eq!(app.login("cursor-lists", "admin@cursor-lists.test", PASSWORD).await.status, StatusCode::OK);
         }
         let by_code = first_cursor(&app, token, "/api/v1/courses").await;
         let by_time = first_cursor(&app, token, "/api/v1/admin/audit-events").await;

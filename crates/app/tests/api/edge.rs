@@ -33,7 +33,8 @@ async fn refused_bodies_get_their_codes() {
     let unknown =
         raw(&app, Some("application/json"), br#"{"email": "a@b.test", "password": "x", "admin": true}"#.to_vec()).await;
     assert_eq!(unknown.problem(400, "validation_failed")["errors"][0]["field"], "admin");
-    let missing = raw(&app, Some("application/json"), br#"{"email": "a@b.test"}"#.to_vec()).await;
+    let missing =
+        raw(&app, Some("application/json"), br#"{"organizationSlug": "acme", "email": "a@b.test"}"#.to_vec()).await;
     assert_eq!(missing.problem(400, "validation_failed")["errors"][0]["field"], "password");
     raw(&app, Some("text/plain"), br#"{"email": "a@b.test", "password": "x"}"#.to_vec())
         .await

@@ -2,8 +2,8 @@
 //! the API driving real flows: every email of domain.md arrives with the right recipient,
 //! subject and link; an SMTP outage is retried until the server returns; a permanent refusal
 //! goes dead, shows in the admin API, `/health/ready` and `/metrics`, and is sent when an admin
-//! retries it; an app stopped between commit and send sends after restart; two workers on one
-//! database send each email once.
+//! retries it (unless it carried a link, whose token died with it); an app stopped between
+//! commit and send sends after restart; two workers on one database send each email once.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use serde_json::json;
 use test_support::TestDatabase;
 use test_support::smtp::{ReceivedMail, SmtpSink};
 
-use crate::academy::berlin;
+use crate::academy::{Academy, berlin};
 use crate::bookings::{booked, session};
 use crate::group_fixture::{Groups, join, leave, ok, wait};
 use crate::helpers::{PASSWORD, TestApp, received, spawn_with};
@@ -77,7 +77,9 @@ async fn every_email_of_the_domain_reaches_the_smtp_server() {
         link(&check(&arrives(&sink, "tara@acme.test", "invites you").await, "tara@acme.test"), "/reset-password");
         let sam = academy.student("Sam").await;
         link(&check(&arrives(&sink, &sam.email, "Confirm your email").await, &sam.email), "/verify-email");
-        let reply = app.post("/api/v1/auth/password-reset", None, json!({"email": sam.email})).await;
+        let reply = app
+            .post("/api/v1/auth/password-reset", None, json!({"organizationSlug": "acme", "email": sam.email}))
+            .await;
         assert_eq!(reply.status, 202, "{}", reply.text);
         link(&check(&arrives(&sink, &sam.email, "Reset your password").await, &sam.email), "/reset-password");
 
@@ -160,35 +162,63 @@ async fn an_smtp_outage_is_retried_until_the_server_returns() {
     assert!(sent.iter().any(|j| j["recipient"] == "sam@acme.test" && j["attempts"].as_u64().unwrap() >= 2));
 }
 
+/// Waits until `to` has `n` mails about `subject`.
+async fn arrived(sink: &SmtpSink, to: &str, subject: &str, n: usize) {
+    for _ in 0..400 {
+        if received(sink, to, subject).len() >= n {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("fewer than {n} mails to {to} about `{subject}` within 10 s");
+}
+
 #[tokio::test]
-async fn a_permanent_refusal_goes_dead_shows_everywhere_and_is_sent_when_an_admin_retries() {
+async fn a_permanent_refusal_goes_dead_shows_everywhere_and_is_sent_when_an_admin_retries_unless_a_link() {
     for db in test_support::all_backends().await {
         let sink = Arc::new(SmtpSink::start().await);
         let app = smtp_app(Arc::new(db), &sink, |_| {}).await;
-        let admin = app.sign_up("acme").await;
+        let academy = Academy::new(&app, "acme").await;
+        let admin = academy.admin.access.clone();
         arrives(&sink, "admin@acme.test", "Confirm").await;
+        let course = academy.course("MATH-101", "Calculus I").await;
+        let bundle = academy.bundle(course["id"].as_str().unwrap(), 5, 30, 18_000).await;
+        let sam = academy.student("Sam").await;
+        arrives(&sink, &sam.email, "Confirm your email").await;
 
         sink.reject_permanently(true);
-        app.register("acme", "sam@acme.test").await;
-        let dead = jobs_with_status(&app, &admin.access, "dead", 1).await;
-        let job = &dead[0];
-        assert_eq!(
-            (job["recipient"].as_str(), job["attempts"].as_u64()),
-            (Some("sam@acme.test"), Some(1)),
-            "dead at once"
-        );
-        assert!(job["lastError"].as_str().unwrap().contains("550"), "{job}");
+        let bought = app.post("/api/v1/bundle-purchases", Some(&sam.access), json!({"productId": bundle["id"]})).await;
+        assert_eq!(bought.status, 201, "{}", bought.text);
+        let resend = || app.request(reqwest::Method::POST, "/api/v1/auth/verify-email/resend", Some(&sam.access), None);
+        assert_eq!(resend().await.status, 202);
+        let dead = jobs_with_status(&app, &admin, "dead", 2).await;
+        for job in &dead {
+            assert_eq!(
+                (job["recipient"].as_str(), job["attempts"].as_u64()),
+                (Some("sam@acme.test"), Some(1)),
+                "dead at once: {job}"
+            );
+            assert!(job["lastError"].as_str().unwrap().contains("550"), "{job}");
+        }
         let ready = app.get("/health/ready", None).await.json();
-        assert_eq!(ready["checks"]["mailQueue"]["dead"], 1);
+        assert_eq!(ready["checks"]["mailQueue"]["dead"], 2);
         let metrics = app.get("/metrics", None).await.text;
-        assert!(metrics.lines().any(|l| l == "engify_outbox_dead 1"), "{metrics}");
+        assert!(metrics.lines().any(|l| l == "engify_outbox_dead 2"), "{metrics}");
 
         sink.reject_permanently(false);
-        let retry = format!("/api/v1/admin/jobs/{}/retry", job["id"].as_str().unwrap());
-        assert_eq!(app.post(&retry, Some(&admin.access), json!({})).await.status, 202);
-        check(&arrives(&sink, "sam@acme.test", "Confirm your email").await, "sam@acme.test");
-        assert!(jobs_with_status(&app, &admin.access, "sent", 2).await.iter().any(|j| j["id"] == job["id"]));
-        assert_eq!(app.get("/health/ready", None).await.json()["checks"]["mailQueue"]["dead"], 0);
+        let retry = |job: &serde_json::Value| format!("/api/v1/admin/jobs/{}/retry", job["id"].as_str().unwrap());
+        let receipt = dead.iter().find(|j| j["kind"] == "bundle_receipt").unwrap();
+        assert_eq!(app.post(&retry(receipt), Some(&admin), json!({})).await.status, 202);
+        check(&arrives(&sink, "sam@acme.test", "receipt").await, "sam@acme.test");
+        assert!(jobs_with_status(&app, &admin, "sent", 3).await.iter().any(|j| j["id"] == receipt["id"]));
+
+        // A dead link email kept no token: resending it would mail a dead link. The student
+        // asks for a new one instead.
+        let link = dead.iter().find(|j| j["kind"] == "email_verification").unwrap();
+        app.post(&retry(link), Some(&admin), json!({})).await.problem(409, "job_not_retryable");
+        assert_eq!(resend().await.status, 202);
+        arrived(&sink, "sam@acme.test", "Confirm your email", 2).await;
+        assert_eq!(app.get("/health/ready", None).await.json()["checks"]["mailQueue"]["dead"], 1);
     }
 }
 

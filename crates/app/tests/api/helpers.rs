@@ -235,9 +235,10 @@ impl TestApp {
         reply.json()
     }
 
-    /// Logs in.
-    pub async fn login(&self, email: &str, password: &str) -> Reply {
-        self.post("/api/v1/auth/login", None, json!({"email": email, "password": password})).await
+    /// Logs in to the academy `slug`.
+    pub async fn login(&self, slug: &str, email: &str, password: &str) -> Reply {
+        let body = json!({"organizationSlug": slug, "email": email, "password": password});
+        self.post("/api/v1/auth/login", None, body).await
     }
 
     /// Waits (up to 5 s) for the worker to deliver the `nth` email (0-based) sent to `to`

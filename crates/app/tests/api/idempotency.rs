@@ -122,7 +122,8 @@ async fn a_keyed_login_replays_its_tokens_but_the_database_keeps_them_sealed() {
     use sea_orm::{ConnectionTrait as _, Database, Statement};
     for app in crate::helpers::apps().await {
         app.sign_up("acme").await;
-        let body = json!({"email": "admin@acme.test", "password": crate::helpers::PASSWORD});
+        let body =
+            json!({"organizationSlug": "acme", "email": "admin@acme.test", "password": crate::helpers::PASSWORD});
         let first = app.post_keyed("/api/v1/auth/login", None, body.clone(), "login-1").await;
         assert_eq!(first.status, 200, "{}", first.text);
         assert_replay_of(&first, &app.post_keyed("/api/v1/auth/login", None, body, "login-1").await);

@@ -23,7 +23,8 @@ async fn three(tweak: impl Fn(&mut app::Settings)) -> Option<Vec<TestApp>> {
 async fn the_auth_rate_limit_is_one_budget_across_instances() {
     let Some(apps) = three(|s| s.auth_rate_limit_per_minute = 6).await else { return };
     // A new email each time, so that the lockout (5 failures per email) stays out of the way.
-    let login = |n: usize| json!({"email": format!("nobody{n}@acme.test"), "password": PASSWORD});
+    let login =
+        |n: usize| json!({"organizationSlug": "acme", "email": format!("nobody{n}@acme.test"), "password": PASSWORD});
     let mut allowed = 0;
     for round in 0..3 {
         for (i, app) in apps.iter().enumerate() {
@@ -164,11 +165,11 @@ async fn failed_logins_spread_over_instances_lock_the_account_on_all() {
     apps[0].sign_up("acme").await;
     // LOGIN_MAX_FAILURES is 5: five failures, whichever instances saw them.
     for i in 0..5 {
-        let reply = apps[i % 3].login("admin@acme.test", "wrong-password-123").await;
+        let reply = apps[i % 3].login("acme", "admin@acme.test", "wrong-password-123").await;
         assert_eq!(reply.status, 401, "{}", reply.text);
     }
     for app in &apps {
-        let reply = app.login("admin@acme.test", PASSWORD).await;
+        let reply = app.login("acme", "admin@acme.test", PASSWORD).await;
         reply.problem(423, "account_locked");
         assert!(reply.header("retry-after").is_some());
     }

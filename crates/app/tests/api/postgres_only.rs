@@ -22,7 +22,7 @@ async fn a_revocation_on_one_instance_is_refused_by_the_other_at_once() {
     let Some((a, b)) = two_instances().await else { return };
     assert_eq!(b.get("/health/ready", None).await.json()["checks"]["cache"]["backend"], "in-process");
     a.sign_up("acme").await;
-    let login = a.login("admin@acme.test", PASSWORD).await.json();
+    let login = a.login("acme", "admin@acme.test", PASSWORD).await.json();
     let token = login["accessToken"].as_str().unwrap().to_owned();
     assert_eq!(b.get("/api/v1/me", Some(&token)).await.status, 200);
     let reply = a.post("/api/v1/auth/logout", Some(&token), json!({"refreshToken": login["refreshToken"]})).await;

@@ -35,7 +35,7 @@ pub fn parse_ratelimit(value: &str, policy: &str) -> (u32, u64) {
 #[tokio::test]
 async fn the_auth_limit_counts_per_ip_and_refuses_the_request_past_it() {
     let app = app_with_limits(1_000, 3).await;
-    let login = json!({"email": "nobody@acme.test", "password": PASSWORD});
+    let login = json!({"organizationSlug": "acme", "email": "nobody@acme.test", "password": PASSWORD});
     for expected_remaining in [2, 1, 0] {
         let reply = app.post("/api/v1/auth/login", None, login.clone()).await;
         assert_eq!(reply.status, 401, "{}", reply.text);

@@ -18,7 +18,7 @@ async fn without_redis_the_service_degrades_as_documented_and_recovers() {
     let Some(mut apps) = instances(&through_proxy, 1, |_| {}).await else { return };
     let app = apps.remove(0);
     let admin = app.sign_up("acme").await;
-    let other = app.login("admin@acme.test", PASSWORD).await.json();
+    let other = app.login("acme", "admin@acme.test", PASSWORD).await.json();
     let other_access = other["accessToken"].as_str().unwrap().to_owned();
     let course =
         app.post("/api/v1/courses", Some(&admin.access), json!({"code": "MATH-101", "title": "Algebra"})).await;
@@ -47,8 +47,8 @@ async fn without_redis_the_service_degrades_as_documented_and_recovers() {
     app.get("/api/v1/me", Some(&other_access)).await.problem(401, "unauthenticated");
     assert_eq!(app.get("/api/v1/me", Some(&admin.access)).await.status, 200);
     // Logins and their lockout counters: per instance.
-    assert_eq!(app.login("admin@acme.test", PASSWORD).await.status, 200);
-    assert_eq!(app.login("admin@acme.test", "wrong-password-1").await.status, 401);
+    assert_eq!(app.login("acme", "admin@acme.test", PASSWORD).await.status, 200);
+    assert_eq!(app.login("acme", "admin@acme.test", "wrong-password-1").await.status, 401);
     // Rate limits: still counted and shown.
     assert!(app.get("/api/v1/organization", Some(&admin.access)).await.header("ratelimit").is_some());
     // Writes work, with or without a key; a keyed one replays.
@@ -61,7 +61,7 @@ async fn without_redis_the_service_degrades_as_documented_and_recovers() {
     assert_eq!((replayed.status.as_u16(), replayed.header("idempotent-replayed")), (201, Some("true")));
     assert_eq!(replayed.text, keyed.text);
     // A logout takes effect and says so: the session's token is refused from now on.
-    let third = app.login("admin@acme.test", PASSWORD).await.json();
+    let third = app.login("acme", "admin@acme.test", PASSWORD).await.json();
     let third_access = third["accessToken"].as_str().unwrap().to_owned();
     let logout =
         app.post("/api/v1/auth/logout", Some(&third_access), json!({"refreshToken": third["refreshToken"]})).await;

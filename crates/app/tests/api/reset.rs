@@ -29,9 +29,13 @@ async fn the_verification_link_verifies_once() {
 async fn a_password_reset_ends_every_session() {
     for app in apps().await {
         let admin = app.sign_up("acme").await;
-        let accepted = app.post("/api/v1/auth/password-reset", None, json!({"email": "admin@acme.test"})).await;
+        let accepted = app
+            .post("/api/v1/auth/password-reset", None, json!({"organizationSlug": "acme", "email": "admin@acme.test"}))
+            .await;
         assert_eq!(accepted.status, StatusCode::ACCEPTED);
-        let unknown = app.post("/api/v1/auth/password-reset", None, json!({"email": "nobody@acme.test"})).await;
+        let unknown = app
+            .post("/api/v1/auth/password-reset", None, json!({"organizationSlug": "acme", "email": "nobody@acme.test"}))
+            .await;
         assert_eq!(unknown.status, StatusCode::ACCEPTED, "the same answer for an unknown email");
         let token = TestApp::token_in(&app.email("admin@acme.test", "assword", 0).await);
 
@@ -46,8 +50,8 @@ async fn a_password_reset_ends_every_session() {
         app.post("/api/v1/auth/refresh", None, json!({"refreshToken": admin.refresh}))
             .await
             .problem(401, "invalid_refresh_token");
-        app.login("admin@acme.test", PASSWORD).await.problem(401, "invalid_credentials");
-        assert_eq!(app.login("admin@acme.test", NEW_PASSWORD).await.status, StatusCode::OK);
+        app.login("acme", "admin@acme.test", PASSWORD).await.problem(401, "invalid_credentials");
+        assert_eq!(app.login("acme", "admin@acme.test", NEW_PASSWORD).await.status, StatusCode::OK);
         app.post("/api/v1/auth/password-reset/confirm", None, json!({"token": token, "password": NEW_PASSWORD}))
             .await
             .problem(401, "invalid_token");
@@ -68,13 +72,13 @@ async fn an_invited_ta_sets_a_password_and_logs_in() {
         assert_eq!(app.get(&location, Some(&admin.access)).await.json()["email"], "tara@acme.test");
 
         // Not yet able to log in: no password.
-        app.login("tara@acme.test", PASSWORD).await.problem(401, "invalid_credentials");
+        app.login("acme", "tara@acme.test", PASSWORD).await.problem(401, "invalid_credentials");
         let token = TestApp::token_in(&app.email("tara@acme.test", "nvit", 0).await);
         let accepted = app
             .post("/api/v1/auth/password-reset/confirm", None, json!({"token": token, "password": NEW_PASSWORD}))
             .await;
         assert_eq!(accepted.status, StatusCode::NO_CONTENT, "{}", accepted.text);
-        let logged_in = app.login("tara@acme.test", NEW_PASSWORD).await.json();
+        let logged_in = app.login("acme", "tara@acme.test", NEW_PASSWORD).await.json();
         assert_eq!(logged_in["user"]["role"], "ta");
         assert_eq!(logged_in["user"]["emailVerified"], true, "the link proved the address");
 

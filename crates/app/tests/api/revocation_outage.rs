@@ -44,9 +44,9 @@ async fn revocations_made_while_redis_is_cut_are_refused_on_every_instance() {
         })
         .await;
     a.sign_up("acme").await;
-    let logged_out = a.login("admin@acme.test", PASSWORD).await.json();
-    let revoked = a.login("admin@acme.test", PASSWORD).await.json();
-    let kept = a.login("admin@acme.test", PASSWORD).await.json();
+    let logged_out = a.login("acme", "admin@acme.test", PASSWORD).await.json();
+    let revoked = a.login("acme", "admin@acme.test", PASSWORD).await.json();
+    let kept = a.login("acme", "admin@acme.test", PASSWORD).await.json();
     // The session of `revoked`: the one `GET /auth/sessions` marks current for its token.
     let mine = b.get("/api/v1/auth/sessions", Some(&access(&revoked))).await.json();
     let revoked_id = mine["data"].as_array().unwrap().iter().find(|s| s["current"] == true).unwrap()["id"]
@@ -105,9 +105,11 @@ async fn a_password_reset_confirmed_while_redis_is_cut_ends_every_session_everyw
         })
         .await;
     a.sign_up("acme").await;
-    let before = a.login("admin@acme.test", PASSWORD).await.json();
+    let before = a.login("acme", "admin@acme.test", PASSWORD).await.json();
     assert_eq!(a.get("/api/v1/me", Some(&access(&before))).await.status, 200);
-    let reply = a.post("/api/v1/auth/password-reset", None, json!({"email": "admin@acme.test"})).await;
+    let reply = a
+        .post("/api/v1/auth/password-reset", None, json!({"organizationSlug": "acme", "email": "admin@acme.test"}))
+        .await;
     assert_eq!(reply.status, 202, "{}", reply.text);
     let token = TestApp::token_in(&a.email("admin@acme.test", "assword", 0).await);
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use adapters_postgres::SeaStore;
-use app::seed::{DEMO_PASSWORD, SeedReport, seed_demo};
+use app::seed::{DEMO_PASSWORD, DEMO_SLUG, SeedReport, seed_demo};
 use chrono::{Datelike, TimeDelta, Timelike, Utc, Weekday};
 use chrono_tz::Europe::Berlin;
 use domain::accounts::{NewAccount, NewPassword, SignUp};
@@ -101,7 +101,7 @@ async fn the_demo_academy_is_seeded_once_and_every_printed_login_works() {
         assert_eq!(roles, [Role::Admin, Role::Ta, Role::Ta, Role::Ta, Role::Student, Role::Student]);
         let mut tokens = HashMap::new();
         for login in &first.logins {
-            let reply = app.login(&login.email, DEMO_PASSWORD).await;
+            let reply = app.login(DEMO_SLUG, &login.email, DEMO_PASSWORD).await;
             assert_eq!(reply.status, StatusCode::OK, "{:?} {}: {}", app.backend, login.email, reply.text);
             let access = reply.json()["accessToken"].as_str().unwrap().to_owned();
             let me = app.get("/api/v1/me", Some(&access)).await.json();

@@ -89,6 +89,6 @@ async fn a_stalled_or_dribbled_body_gets_408() {
     let dribbled = slow_login(&app, br#"{"email": "#, Some(Duration::from_millis(200))).await;
     dribbled.problem(408, "request_timeout");
     // A whole body sent at once is unaffected.
-    let login = app.login("nobody@slow.test", "wrong-password-1").await;
+    let login = app.login("slow", "nobody@slow.test", "wrong-password-1").await;
     login.problem(401, "invalid_credentials");
 }

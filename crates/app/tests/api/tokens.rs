@@ -49,7 +49,7 @@ async fn a_logged_out_sessions_access_token_is_refused_immediately() {
 async fn users_list_and_revoke_their_sessions() {
     for app in apps().await {
         let admin = app.sign_up("acme").await;
-        let phone = app.login("admin@acme.test", PASSWORD).await.json();
+        let phone = app.login("acme", "admin@acme.test", PASSWORD).await.json();
         let phone_access = phone["accessToken"].as_str().unwrap().to_owned();
         let sessions = app.get("/api/v1/auth/sessions", Some(&admin.access)).await.json();
         let data = sessions["data"].as_array().unwrap();

@@ -85,7 +85,7 @@ async fn a_full_account_flow_logs_every_request_once_and_no_secret() {
             reqwest::Method::POST,
             "/api/v1/auth/login",
             None,
-            Some(json!({"email": "admin@acme.test", "password": WRONG})),
+            Some(json!({"organizationSlug": "acme", "email": "admin@acme.test", "password": WRONG})),
         )
         .await;
     assert_eq!(status, 401);
@@ -94,7 +94,7 @@ async fn a_full_account_flow_logs_every_request_once_and_no_secret() {
             reqwest::Method::POST,
             "/api/v1/auth/login",
             None,
-            Some(json!({"email": "admin@acme.test", "password": FIRST})),
+            Some(json!({"organizationSlug": "acme", "email": "admin@acme.test", "password": FIRST})),
         )
         .await;
     let (_, refreshed, _) = c
@@ -104,7 +104,12 @@ async fn a_full_account_flow_logs_every_request_once_and_no_secret() {
     let (status, me, me_request) = c.send(reqwest::Method::GET, "/api/v1/me", Some(&access), None).await;
     assert_eq!(status, 200);
     let (status, _, _) = c
-        .send(reqwest::Method::POST, "/api/v1/auth/password-reset", None, Some(json!({"email": "admin@acme.test"})))
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/auth/password-reset",
+            None,
+            Some(json!({"organizationSlug": "acme", "email": "admin@acme.test"})),
+        )
         .await;
     assert_eq!(status, 202);
     let token = reset_token(&app.dir);

@@ -30,7 +30,7 @@ async fn metrics_count_the_traffic_they_saw() {
     let (course, tas) = academy.course_with_tas("MATH-101", &["Tara"]).await;
     let sam = academy.student("Sam").await;
     for _ in 0..3 {
-        let wrong = app.login(&sam.email, "not-the-password-at-all").await;
+        let wrong = app.login("acme", &sam.email, "not-the-password-at-all").await;
         assert_eq!(wrong.status, 401);
     }
     let body = json!({"courseId": course["id"], "taId": tas[0].id, "startsAt": rfc3339(berlin(2, 10, 0)),
@@ -59,7 +59,7 @@ async fn metrics_count_the_traffic_they_saw() {
     // Exhaust the auth limit (30 a minute per IP; the set-up spent some).
     let mut limited = 0;
     for _ in 0..40 {
-        if app.login("nobody@acme.test", PASSWORD).await.status == 429 {
+        if app.login("acme", "nobody@acme.test", PASSWORD).await.status == 429 {
             limited += 1;
         }
     }

@@ -9,12 +9,13 @@ use chrono::{DateTime, Utc};
 
 use super::model::{
     AccessClaims, AuthSession, Credentials, FailureCounts, OneTimeToken, Password, PasswordHash, RefreshToken,
-    ThrottleScope, TokenHash, TokenPurpose, User,
+    ResetRequest, ThrottleScope, ThrottleSubject, TokenHash, TokenPurpose, User,
 };
 use crate::shared::{
     Email, OneTimeTokenId, OrganizationId, PageRequest, RefreshTokenId, Role, Secret, SessionId, UserId,
 };
 use crate::store::StoreError;
+use crate::tenancy::Slug;
 
 /// Stores users.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -23,7 +24,8 @@ pub trait UserRepository: Send + Sync {
     /// Inserts a user, with a password hash or none (an invited TA).
     ///
     /// # Errors
-    /// MUST return `Conflict(EmailTaken)` when the email is in use in any organization.
+    /// MUST return `Conflict(EmailTaken)` when another user of the same organization has the
+    /// email (users of other organizations may have it).
     async fn insert(&self, user: &User, password_hash: Option<PasswordHash>) -> Result<(), StoreError>;
 
     /// The user of the organization with this id.
@@ -38,11 +40,12 @@ pub trait UserRepository: Send + Sync {
     /// Only store failures.
     async fn get_many(&self, organization: OrganizationId, ids: &[UserId]) -> Result<Vec<User>, StoreError>;
 
-    /// The user with this email in any organization, with its password hash.
+    /// The user with this email in the organization of this slug, with its password hash. One
+    /// statement whatever the slug, so that an unknown academy costs what an unknown email does.
     ///
     /// # Errors
     /// Only store failures.
-    async fn find_credentials(&self, email: &Email) -> Result<Option<Credentials>, StoreError>;
+    async fn find_credentials(&self, organization: &Slug, email: &Email) -> Result<Option<Credentials>, StoreError>;
 
     /// Replaces the password hash.
     ///
@@ -187,6 +190,33 @@ pub trait OneTimeTokenRepository: Send + Sync {
         purposes: &[TokenPurpose],
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+
+    /// How many tokens of `purpose` were issued to the user at or after `since`, used or not.
+    ///
+    /// # Errors
+    /// Only store failures.
+    async fn count_issued_since(
+        &self,
+        organization: OrganizationId,
+        user: UserId,
+        purpose: TokenPurpose,
+        since: DateTime<Utc>,
+    ) -> Result<u32, StoreError>;
+
+    /// Queues a password-reset request for the worker.
+    ///
+    /// # Errors
+    /// Only store failures.
+    async fn queue_reset_request(&self, request: &ResetRequest) -> Result<(), StoreError>;
+
+    /// Takes the oldest queued reset request off the queue (deletes it and returns it). Inside a
+    /// transaction the removal commits with what is done about the request, and another
+    /// transaction MUST NOT take the same request meanwhile (PostgreSQL: `FOR UPDATE SKIP
+    /// LOCKED`, so that concurrent workers take different requests).
+    ///
+    /// # Errors
+    /// Only store failures.
+    async fn take_reset_request(&self) -> Result<Option<ResetRequest>, StoreError>;
 }
 
 /// Hashes and verifies passwords (Argon2id in production). Implementations run the work off
@@ -258,49 +288,56 @@ pub trait RevocationList: Send + Sync {
     async fn is_revoked(&self, session: SessionId) -> Result<bool, StoreError>;
 }
 
-/// Failure counters and locks of the lockout policy, shared by every instance.
+/// Failure counters and locks of the lockout policy, shared by every instance. Everything is
+/// counted per [`ThrottleSubject`] (an email at one organization): the same email at another
+/// organization has counters and locks of its own.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait LoginThrottle: Send + Sync {
-    /// Until when the email is locked for this IP (an IP lock or an every-IP lock), if it is.
+    /// Until when the subject is locked for this IP (an IP lock or an every-IP lock), if it is.
     ///
     /// # Errors
     /// Only store failures.
     async fn locked_until(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError>;
 
-    /// Counts one more failure for the email from this IP; returns the counters after it.
+    /// Counts one more failure for the subject from this IP; returns the counters after it.
     ///
     /// # Errors
     /// Only store failures.
     async fn record_failure(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<FailureCounts, StoreError>;
 
-    /// Locks the email until `until`, for this IP or (with `None`) for every IP.
+    /// Locks the subject until `until`, for this IP or (with `None`) for every IP.
     ///
     /// # Errors
     /// Only store failures.
     async fn lock(
         &self,
         scope: ThrottleScope,
-        email: &str,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         until: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    /// Resets the consecutive-failure counter of the email for this IP (after a success).
+    /// Resets the consecutive-failure counter of the subject for this IP (after a success).
     ///
     /// # Errors
     /// Only store failures.
-    async fn reset(&self, scope: ThrottleScope, email: &str, ip: Option<IpAddr>) -> Result<(), StoreError>;
+    async fn reset(
+        &self,
+        scope: ThrottleScope,
+        subject: &ThrottleSubject,
+        ip: Option<IpAddr>,
+    ) -> Result<(), StoreError>;
 }

@@ -198,6 +198,13 @@ pub enum EmailPayload {
         /// For a student: whether their payment was refunded; `None` for the TA.
         refunded: Option<bool>,
     },
+    /// A verification, reset or invitation email whose link token was erased: once such an
+    /// email is sent or given up (`sent` or `dead`), the outbox keeps no usable token, only the
+    /// hash in the token table. There is nothing left to send.
+    LinkErased {
+        /// Which email it was.
+        kind: EmailKind,
+    },
 }
 
 impl EmailPayload {
@@ -212,6 +219,7 @@ impl EmailPayload {
             EmailPayload::GroupJoinConfirmation { .. } => EmailKind::GroupJoinConfirmation,
             EmailPayload::WaitlistPromotion { .. } => EmailKind::WaitlistPromotion,
             EmailPayload::Cancellation { .. } => EmailKind::Cancellation,
+            EmailPayload::LinkErased { kind } => *kind,
         }
     }
 }

@@ -34,16 +34,20 @@ pub trait OutboxRepository: Send + Sync {
 
     /// Records that the mail server accepted these messages (`sent` at `at`, one more attempt
     /// counted), all in one write — each only if it is still held under its claim (its
-    /// `leased_until`). Returns the ids recorded: a worker whose lease ran out (another worker
-    /// claimed the message since) or whose message an admin requeued records nothing for it.
+    /// `leased_until`). The same write erases the link token of verification, reset and
+    /// invitation emails: read back, their payload is
+    /// [`EmailPayload::LinkErased`](crate::notifications::EmailPayload::LinkErased). Returns the
+    /// ids recorded: a worker whose lease ran out (another worker claimed the message since) or
+    /// whose message an admin requeued records nothing for it.
     ///
     /// # Errors
     /// Only store failures (then nothing is recorded).
     async fn mark_sent(&self, claims: &[Claim], at: DateTime<Utc>) -> Result<Vec<OutboxMessageId>, StoreError>;
 
     /// Records a failed attempt — only under `claim`, like [`OutboxRepository::mark_sent`]:
-    /// `attempts` and `last_error` set, then `retrying` due at `retry_at`, or `dead` when
-    /// `retry_at` is `None`. Returns whether it was recorded.
+    /// `attempts` and `last_error` set, then `retrying` due at `retry_at` (the message unchanged
+    /// otherwise), or `dead` when `retry_at` is `None`, which erases a link token as
+    /// [`OutboxRepository::mark_sent`] does. Returns whether it was recorded.
     ///
     /// # Errors
     /// Only store failures.

@@ -252,7 +252,8 @@ impl OutboxService {
     ///
     /// # Errors
     /// `Forbidden` for non-admins, `NotFound` for another organization's or an unknown job,
-    /// `JobNotRetryable` for a job already sent.
+    /// `JobNotRetryable` for a job already sent, or a dead link email whose token was erased
+    /// (the user asks for a new link instead: a reset, or a new verification email).
     #[tracing::instrument(skip_all, name = "notifications.retry_job")]
     pub async fn retry_job(&self, actor: &Actor, id: OutboxMessageId) -> Result<(), RetryJobError> {
         if !actor.may(Operation::RetryJob) {
@@ -261,6 +262,7 @@ impl OutboxService {
         let job = self.store.outbox().get(actor.organization_id, id).await?.ok_or(RetryJobError::NotFound)?;
         match job.status {
             JobStatus::Sent => Err(RetryJobError::JobNotRetryable),
+            _ if matches!(job.payload, EmailPayload::LinkErased { .. }) => Err(RetryJobError::JobNotRetryable),
             JobStatus::Pending => Ok(()),
             JobStatus::Dead | JobStatus::Retrying => {
                 self.store.outbox().requeue(actor.organization_id, id, self.clock.now()).await?;

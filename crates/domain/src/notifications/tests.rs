@@ -256,6 +256,27 @@ async fn pending_jobs_are_left_queued_and_sent_ones_are_not_retryable() {
 }
 
 #[tokio::test]
+async fn a_dead_link_email_whose_token_was_erased_is_not_retryable() {
+    // Dead link emails keep no token: sending one again would mail a link that cannot work.
+    let mut store = MockStore::new();
+    store.outbox.expect_get().returning(|_, m| {
+        let erased = EmailPayload::LinkErased { kind: EmailKind::EmailVerification };
+        Ok(Some(OutboxMessage { payload: erased, ..message(m.as_uuid().as_u128(), JobStatus::Dead, 8) }))
+    });
+    store.outbox.expect_requeue().never();
+    let service = service(store, MockMailer::new());
+    let err = service.retry_job(&actor(ADMIN, Role::Admin), id(3)).await.unwrap_err();
+    assert!(matches!(err, RetryJobError::JobNotRetryable), "{err:?}");
+}
+
+#[test]
+fn an_erased_link_email_keeps_its_kind() {
+    for kind in [EmailKind::EmailVerification, EmailKind::PasswordReset, EmailKind::TaInvitation] {
+        assert_eq!(EmailPayload::LinkErased { kind }.kind(), kind);
+    }
+}
+
+#[tokio::test]
 async fn unknown_and_foreign_jobs_are_not_found() {
     let mut store = jobs();
     store.outbox.expect_requeue().never();

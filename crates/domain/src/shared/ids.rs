@@ -74,6 +74,8 @@ id_type! {
     RefreshTokenId;
     /// A one-time token (verification, reset, invitation).
     OneTimeTokenId;
+    /// A password-reset request waiting for the worker.
+    ResetRequestId;
     /// A message of the email outbox.
     OutboxMessageId;
     /// An audit event.

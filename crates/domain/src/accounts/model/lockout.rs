@@ -1,6 +1,10 @@
-//! The lockout policy: repeated failures lock an email, for one client IP or for everyone.
+//! The lockout policy: repeated failures lock an email of an organization, for one client IP or
+//! for everyone.
 
 use chrono::TimeDelta;
+
+use crate::shared::Email;
+use crate::tenancy::Slug;
 
 /// What a throttled counter is counting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,6 +25,37 @@ impl ThrottleScope {
             ThrottleScope::PasswordReset => "password_reset",
             ThrottleScope::EmailVerification => "email_verification",
         }
+    }
+}
+
+/// Whose attempts a throttle counts: an email at one organization, named by its slug as the
+/// client names it (so that an unknown academy is counted like a known one, without a lookup).
+/// The same email at two academies is two subjects: failures at one never lock the other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ThrottleSubject {
+    organization: Slug,
+    email: Email,
+}
+
+impl ThrottleSubject {
+    /// `email` at the organization of `organization`.
+    pub fn new(organization: &Slug, email: &Email) -> Self {
+        Self { organization: organization.clone(), email: email.clone() }
+    }
+
+    /// The organization's slug.
+    pub fn organization(&self) -> &Slug {
+        &self.organization
+    }
+
+    /// The email.
+    pub fn email(&self) -> &Email {
+        &self.email
+    }
+
+    /// `{slug}/{email}`: one string per subject (a slug has no `/`), for store keys.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.organization.as_str(), self.email.as_str())
     }
 }
 
@@ -99,5 +134,14 @@ mod tests {
     #[test]
     fn locks_last_fifteen_minutes_by_default() {
         assert_eq!(LockoutPolicy::default().duration, TimeDelta::minutes(15));
+    }
+
+    #[test]
+    fn one_email_at_two_organizations_is_two_subjects() {
+        let email = Email::parse("Sam@Example.com").unwrap();
+        let at = |slug: &str| ThrottleSubject::new(&Slug::parse(slug).unwrap(), &email);
+        assert_eq!(at("acme").key(), "acme/sam@example.com");
+        assert_ne!(at("acme").key(), at("globex").key());
+        assert_ne!(at("acme"), at("globex"));
     }
 }

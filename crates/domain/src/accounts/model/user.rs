@@ -12,7 +12,7 @@ pub struct User {
     pub id: UserId,
     /// The one organization it belongs to.
     pub organization_id: OrganizationId,
-    /// Its address, unique across the platform, lower-cased.
+    /// Its address, unique within its organization, lower-cased.
     pub email: Email,
     /// Its display name.
     pub name: PersonName,

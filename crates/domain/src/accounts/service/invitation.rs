@@ -31,7 +31,8 @@ impl AccountService {
     /// the invitation email and the audit event commit together.
     ///
     /// # Errors
-    /// `Forbidden` unless an admin; `EmailTaken` when another user has the email.
+    /// `Forbidden` unless an admin; `EmailTaken` when another user of the organization has the
+    /// email (a person known at another academy may be invited).
     #[tracing::instrument(skip_all, name = "accounts.invite_ta")]
     pub async fn invite_ta(&self, actor: &Actor, cmd: &InviteTa) -> Result<User, InviteTaError> {
         if !actor.may(Operation::InviteTa) {

@@ -1,17 +1,20 @@
-//! Logging in with an email and a password, under the lockout policy.
+//! Logging in to an academy with an email and a password, under the lockout policy.
 
 use chrono::{DateTime, Utc};
 
 use super::{AccountService, LoggedIn, RetryAfter};
-use crate::accounts::model::{AuthSession, LockScope, Password, ThrottleScope, User};
+use crate::accounts::model::{AuthSession, LockScope, Password, ThrottleScope, ThrottleSubject, User};
 use crate::audit::{AuditAction, TargetType};
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
 use crate::shared::{Email, RequestContext, Secret};
+use crate::tenancy::Slug;
 
 /// Credentials as typed at login (`POST /auth/login`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Login {
+    /// The academy's slug: an email is an account of one academy.
+    pub organization_slug: Slug,
     /// The account's email.
     pub email: Email,
     /// The password as typed.
@@ -23,12 +26,22 @@ use_case_error! {
     pub enum LoginError { AccountLocked(RetryAfter), InvalidCredentials }
 }
 
+impl Login {
+    /// Whose failures this login counts: the email at the academy named.
+    fn subject(&self) -> ThrottleSubject {
+        ThrottleSubject::new(&self.organization_slug, &self.email)
+    }
+}
+
 impl AccountService {
-    /// Logs a user in (`POST /auth/login`) and opens a session.
+    /// Logs a user of the academy of the slug in (`POST /auth/login`) and opens a session.
     ///
     /// A lock is checked first, so a locked email is refused even with the right password. The
-    /// password is then always verified, against `None` when the email has no account or no
-    /// password yet, so that every refusal costs the same time. Each failure is counted; the
+    /// user is looked up by slug and email in one statement, and the password is then always
+    /// verified, against `None` when the academy does not exist, the email has no account there
+    /// or no password yet, so that every refusal costs the same hashing time and says the same
+    /// thing. Failures and locks are per academy and email ([`ThrottleSubject`]): each failure is
+    /// counted, for an unknown academy or email too; the
     /// one that reaches the policy's threshold sets the lock and is still answered
     /// `InvalidCredentials` — the next attempt gets `AccountLocked`. Failures for an existing
     /// user are audited (`login.failed`, and `account.locked` when they set a lock).
@@ -38,16 +51,17 @@ impl AccountService {
     /// logins.
     ///
     /// # Errors
-    /// `AccountLocked` with the wait left while the email is locked for this client;
-    /// `InvalidCredentials` for an unknown email, a wrong password, or an invited TA who has
-    /// not set a password.
+    /// `AccountLocked` with the wait left while the email is locked at this academy for this
+    /// client; `InvalidCredentials` for an unknown academy, an unknown email, a wrong password,
+    /// or an invited TA who has not set a password.
     #[tracing::instrument(skip_all, name = "accounts.login")]
     pub async fn login(&self, cmd: &Login, ctx: &RequestContext) -> Result<LoggedIn, LoginError> {
         let now = self.core.now();
-        if let Some(wait) = self.lock_in_force(ThrottleScope::Login, &cmd.email, ctx.ip, now).await {
+        let subject = cmd.subject();
+        if let Some(wait) = self.lock_in_force(ThrottleScope::Login, &subject, ctx.ip, now).await {
             return Err(LoginError::AccountLocked(wait));
         }
-        let credentials = self.core.store.users().find_credentials(&cmd.email).await?;
+        let credentials = self.core.store.users().find_credentials(&cmd.organization_slug, &cmd.email).await?;
         let (user, hash) = credentials.map_or((None, None), |c| (Some(c.user), c.password_hash));
         let has_password = hash.is_some();
         let verified = self.security.hasher.verify(&cmd.password, hash).await?;
@@ -59,7 +73,7 @@ impl AccountService {
                 return Err(LoginError::InvalidCredentials);
             }
         };
-        self.clear_failures(ThrottleScope::Login, &cmd.email, ctx.ip).await;
+        self.clear_failures(ThrottleScope::Login, &subject, ctx.ip).await;
         let (session, refresh_token) = retry_transient(|| self.try_open_login(&user, ctx)).await?;
         let tokens = self.issue_tokens(&user, session.id, refresh_token)?;
         Ok(LoggedIn { user, tokens })
@@ -75,8 +89,8 @@ impl AccountService {
         Ok(opened)
     }
 
-    /// Counts the failure (locking per the policy) and audits it when the email is a user's:
-    /// events belong to an organization, which an unknown email does not have.
+    /// Counts the failure (locking per the policy) and audits it when the email is a user's of
+    /// the academy: events belong to an organization, which an unknown email does not have.
     async fn login_failed(
         &self,
         cmd: &Login,
@@ -84,7 +98,7 @@ impl AccountService {
         ctx: &RequestContext,
         now: DateTime<Utc>,
     ) -> Result<(), LoginError> {
-        let lock = self.count_attempt(ThrottleScope::Login, &cmd.email, ctx.ip, now).await;
+        let lock = self.count_attempt(ThrottleScope::Login, &cmd.subject(), ctx.ip, now).await;
         let Some(user) = user else { return Ok(()) };
         let audit = self.core.audit();
         let target = (TargetType::User, user.id.into());

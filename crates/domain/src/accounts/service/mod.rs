@@ -3,12 +3,14 @@
 //! link, ending a session).
 //!
 //! Each use case lives in its own file: `signup`, `login`, `tokens` (refresh, logout,
-//! authenticate), `sessions`, `verification`, `password_reset`, `invitation`; `throttle` holds
-//! the fail-open lockout checks they share, `revocation` the ending of sessions.
+//! authenticate), `sessions`, `verification`, `password_reset`, `reset_mail` (the worker's side
+//! of a reset request), `invitation`; `throttle` holds the fail-open lockout checks they share,
+//! `revocation` the ending of sessions.
 
 mod invitation;
 mod login;
 mod password_reset;
+mod reset_mail;
 mod revocation;
 mod sessions;
 mod signup;
@@ -23,6 +25,7 @@ use chrono::TimeDelta;
 pub use invitation::*;
 pub use login::*;
 pub use password_reset::*;
+pub use reset_mail::*;
 pub use sessions::*;
 pub use signup::*;
 pub use throttle::RetryAfter;
@@ -92,6 +95,15 @@ impl AccountService {
     /// A service over the core ports, the security ports and the settings.
     pub fn new(core: Core, security: SecurityPorts, config: AuthConfig) -> Self {
         Self { core, security, config }
+    }
+
+    /// The same service, generating its opaque tokens with `secrets`: for a tool that must use
+    /// the links it creates itself (`app seed-demo` accepts its TAs' invitations), since the
+    /// outbox keeps a link's token only until its email is sent.
+    #[must_use]
+    pub fn with_secrets(&self, secrets: Arc<dyn SecretGenerator>) -> Self {
+        let security = SecurityPorts { secrets, ..self.security.clone() };
+        Self { core: self.core.clone(), security, config: self.config }
     }
 
     /// A new, unverified user of `role` in the organization.

@@ -1,13 +1,24 @@
-//! Password reset: asking for a reset link, and setting a new password with a reset link or a
-//! TA invitation link.
+//! Password reset: asking for a reset link (queued for the worker, see `reset_mail`), and
+//! setting a new password with a reset link or a TA invitation link.
 
 use super::{AccountService, RetryAfter};
-use crate::accounts::model::{NewPassword, OneTimeToken, PasswordHash, ThrottleScope, TokenPurpose, User};
+use crate::accounts::model::{
+    NewPassword, OneTimeToken, PasswordHash, ResetRequest, ThrottleScope, ThrottleSubject, TokenPurpose,
+};
 use crate::audit::{AuditAction, TargetType};
-use crate::notifications::EmailPayload;
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
 use crate::shared::{Email, OrganizationId, RequestContext, Secret, SessionId};
+use crate::tenancy::Slug;
+
+/// A reset link asked for (`POST /auth/password-reset`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestPasswordReset {
+    /// The academy's slug.
+    pub organization_slug: Slug,
+    /// The account's email.
+    pub email: Email,
+}
 
 use_case_error! {
     /// Errors of [`AccountService::request_password_reset`].
@@ -23,9 +34,13 @@ use_case_error! {
 const PASSWORD_SETTING: [TokenPurpose; 2] = [TokenPurpose::PasswordReset, TokenPurpose::TaInvitation];
 
 impl AccountService {
-    /// Mails a reset link to the address if it has an account (`POST /auth/password-reset`).
-    /// Requests are counted per email and client IP like failed logins, for unknown addresses
-    /// too, and the answer is the same either way, so that it reveals nothing. The throttle
+    /// Asks for a reset link to the address at the academy (`POST /auth/password-reset`).
+    ///
+    /// The request path does the same work for every address, known or not, at an academy that
+    /// exists or not: the lock check, the count (per academy, email and client IP, like failed
+    /// logins), and one queued [`ResetRequest`]; it never reads users. The worker later mails a
+    /// link if the address is a user's of that academy ([`AccountService::process_reset_requests`]).
+    /// So neither the answer nor its timing reveals whether an account exists. The throttle
     /// fails open (see [`AccountService::login`]).
     ///
     /// # Errors
@@ -33,25 +48,25 @@ impl AccountService {
     #[tracing::instrument(skip_all, name = "accounts.request_password_reset")]
     pub async fn request_password_reset(
         &self,
-        email: &Email,
+        cmd: &RequestPasswordReset,
         ctx: &RequestContext,
     ) -> Result<(), PasswordResetRequestError> {
         let now = self.core.now();
-        if let Some(wait) = self.lock_in_force(ThrottleScope::PasswordReset, email, ctx.ip, now).await {
+        let subject = ThrottleSubject::new(&cmd.organization_slug, &cmd.email);
+        if let Some(wait) = self.lock_in_force(ThrottleScope::PasswordReset, &subject, ctx.ip, now).await {
             return Err(PasswordResetRequestError::AccountLocked(wait));
         }
-        self.count_attempt(ThrottleScope::PasswordReset, email, ctx.ip, now).await;
-        let Some(credentials) = self.core.store.users().find_credentials(email).await? else {
-            return Ok(());
+        self.count_attempt(ThrottleScope::PasswordReset, &subject, ctx.ip, now).await;
+        let request = ResetRequest {
+            id: self.core.new_id(),
+            organization_slug: cmd.organization_slug.clone(),
+            email: cmd.email.clone(),
+            requested_at: now,
         };
-        retry_transient(|| self.try_request_reset(&credentials.user)).await
-    }
-
-    async fn try_request_reset(&self, user: &User) -> Result<(), PasswordResetRequestError> {
-        let tx = self.core.store.begin().await?;
-        self.mail_link(&*tx, user, TokenPurpose::PasswordReset, |token| EmailPayload::PasswordReset { token }).await?;
-        tx.commit().await?;
-        Ok(())
+        retry_transient(|| async {
+            self.core.store.one_time_tokens().queue_reset_request(&request).await.map_err(Into::into)
+        })
+        .await
     }
 
     /// Sets a new password with a reset or invitation link (`POST /auth/password-reset/confirm`).

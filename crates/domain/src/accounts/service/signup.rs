@@ -57,8 +57,9 @@ pub struct RegisterStudent {
 }
 
 use_case_error! {
-    /// Errors of [`AccountService::sign_up`].
-    pub enum SignUpError { SlugTaken, EmailTaken }
+    /// Errors of [`AccountService::sign_up`]. Emails are unique within an organization and a new
+    /// one has no users yet: its admin may have an email used at other academies.
+    pub enum SignUpError { SlugTaken }
 }
 
 use_case_error! {
@@ -72,8 +73,7 @@ impl AccountService {
     /// commit together.
     ///
     /// # Errors
-    /// `SlugTaken` when another organization has the slug; `EmailTaken` when another user has the
-    /// admin's email.
+    /// `SlugTaken` when another organization has the slug.
     #[tracing::instrument(skip_all, name = "accounts.sign_up")]
     pub async fn sign_up(&self, cmd: &SignUp, ctx: &RequestContext) -> Result<SignedUp, SignUpError> {
         // Hashing is deliberately slow: done once, before a transaction is held open, and not
@@ -103,10 +103,7 @@ impl AccountService {
         let tx = self.core.store.begin().await?;
         tx.organizations().insert(&organization).await.on_conflict(Conflict::SlugTaken, SignUpError::SlugTaken)?;
         let user = self.new_user(organization.id, &cmd.admin.email, &cmd.admin.name, Role::Admin);
-        tx.users()
-            .insert(&user, Some(hash.clone()))
-            .await
-            .on_conflict(Conflict::EmailTaken, SignUpError::EmailTaken)?;
+        tx.users().insert(&user, Some(hash.clone())).await?;
         let (session, refresh_token) = self.welcome(&*tx, &user, ctx).await?;
         tx.commit().await?;
         Ok((organization, user, session, refresh_token))
@@ -116,7 +113,8 @@ impl AccountService {
     /// /auth/register`); the verification email commits with the account.
     ///
     /// # Errors
-    /// `NotFound` for an unknown slug; `EmailTaken` when another user has the email.
+    /// `NotFound` for an unknown slug; `EmailTaken` when another user of the academy has the
+    /// email (users of other academies may have it: nothing here tells whether they do).
     #[tracing::instrument(skip_all, name = "accounts.register")]
     pub async fn register(&self, cmd: &RegisterStudent, ctx: &RequestContext) -> Result<LoggedIn, RegisterError> {
         let organization = self

@@ -11,8 +11,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 
 use super::AccountService;
-use crate::accounts::model::{LockScope, ThrottleScope};
-use crate::shared::Email;
+use crate::accounts::model::{LockScope, ThrottleScope, ThrottleSubject};
 
 /// How long a locked caller must wait before trying again (the `Retry-After` header).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,16 +31,16 @@ impl RetryAfter {
 }
 
 impl AccountService {
-    /// The wait left if `email` is locked for `ip` in `scope`; `None` when it is not locked or
+    /// The wait left if `subject` is locked for `ip` in `scope`; `None` when it is not locked or
     /// the throttle is unreachable (fail open).
     pub(super) async fn lock_in_force(
         &self,
         scope: ThrottleScope,
-        email: &Email,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Option<RetryAfter> {
-        match self.security.throttle.locked_until(scope, email.as_str(), ip, now).await {
+        match self.security.throttle.locked_until(scope, subject, ip, now).await {
             Ok(until) => until.filter(|until| *until > now).map(|until| RetryAfter::between(now, until)),
             Err(error) => {
                 tracing::warn!(scope = scope.as_str(), error = %error, "throttle unreachable: lock not enforced");
@@ -59,11 +58,11 @@ impl AccountService {
     pub(super) async fn count_attempt(
         &self,
         scope: ThrottleScope,
-        email: &Email,
+        subject: &ThrottleSubject,
         ip: Option<IpAddr>,
         now: DateTime<Utc>,
     ) -> Option<LockScope> {
-        let counts = match self.security.throttle.record_failure(scope, email.as_str(), ip, now).await {
+        let counts = match self.security.throttle.record_failure(scope, subject, ip, now).await {
             Ok(counts) => counts,
             Err(error) => {
                 tracing::warn!(scope = scope.as_str(), error = %error, "throttle unreachable: attempt not counted");
@@ -76,7 +75,7 @@ impl AccountService {
             LockScope::AllIps => None,
         };
         let until = now + self.config.lockout.duration;
-        match self.security.throttle.lock(scope, email.as_str(), locked_ip, until).await {
+        match self.security.throttle.lock(scope, subject, locked_ip, until).await {
             Ok(()) => Some(lock),
             Err(error) => {
                 tracing::warn!(scope = scope.as_str(), error = %error, "throttle unreachable: lock not set");
@@ -86,8 +85,8 @@ impl AccountService {
     }
 
     /// Clears the consecutive-failure counter after a success (fail open).
-    pub(super) async fn clear_failures(&self, scope: ThrottleScope, email: &Email, ip: Option<IpAddr>) {
-        if let Err(error) = self.security.throttle.reset(scope, email.as_str(), ip).await {
+    pub(super) async fn clear_failures(&self, scope: ThrottleScope, subject: &ThrottleSubject, ip: Option<IpAddr>) {
+        if let Err(error) = self.security.throttle.reset(scope, subject, ip).await {
             tracing::warn!(scope = scope.as_str(), error = %error, "throttle unreachable: failures not reset");
         }
     }

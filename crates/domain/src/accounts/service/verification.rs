@@ -1,7 +1,7 @@
 //! Email verification: confirming an address with the emailed link, and asking for a new link.
 
 use super::{AccountService, RetryAfter};
-use crate::accounts::model::{OneTimeToken, ThrottleScope, TokenPurpose, User};
+use crate::accounts::model::{OneTimeToken, ThrottleScope, ThrottleSubject, TokenPurpose, User};
 use crate::notifications::EmailPayload;
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
@@ -49,8 +49,8 @@ impl AccountService {
     }
 
     /// Mails the caller a new verification link (`POST /auth/verify-email/resend`), unless
-    /// their address is already verified. Requests are counted like failed logins, per email
-    /// and client IP, so that the endpoint cannot be used to flood a mailbox; the throttle
+    /// their address is already verified. Requests are counted like failed logins, per academy,
+    /// email and client IP, so that the endpoint cannot be used to flood a mailbox; the throttle
     /// fails open (see [`AccountService::login`]).
     ///
     /// # Errors
@@ -61,12 +61,16 @@ impl AccountService {
         let Some(user) = self.core.store.users().get(actor.organization_id, actor.user_id).await? else {
             return Ok(());
         };
+        let organization = self.core.store.organizations().get(actor.organization_id).await?.ok_or_else(|| {
+            anyhow::anyhow!("the organization {} of an authenticated user is missing", actor.organization_id)
+        })?;
+        let subject = ThrottleSubject::new(&organization.slug, &user.email);
         let now = self.core.now();
         let ip = actor.context.ip;
-        if let Some(wait) = self.lock_in_force(ThrottleScope::EmailVerification, &user.email, ip, now).await {
+        if let Some(wait) = self.lock_in_force(ThrottleScope::EmailVerification, &subject, ip, now).await {
             return Err(ResendVerificationError::AccountLocked(wait));
         }
-        self.count_attempt(ThrottleScope::EmailVerification, &user.email, ip, now).await;
+        self.count_attempt(ThrottleScope::EmailVerification, &subject, ip, now).await;
         if user.email_verified {
             return Ok(());
         }

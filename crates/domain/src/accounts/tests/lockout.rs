@@ -6,7 +6,7 @@ use super::*;
 use crate::audit::AuditAction;
 
 fn login(password: &str) -> Login {
-    Login { email: email(STUDENT_1), password: Password::parse(password).unwrap() }
+    Login { organization_slug: acme(), email: email(STUDENT_1), password: Password::parse(password).unwrap() }
 }
 
 #[tokio::test]
@@ -17,7 +17,9 @@ async fn five_failures_lock_the_ip_and_the_sixth_attempt_is_refused_even_with_th
     let read = lock.clone();
     m.throttle
         .expect_locked_until()
-        .withf(|s, e, ip, _| (*s, e, *ip) == (ThrottleScope::Login, "user13@example.com", Some(client_ip())))
+        .withf(|s, e, ip, _| {
+            (*s, e.key().as_str(), *ip) == (ThrottleScope::Login, "acme/user13@example.com", Some(client_ip()))
+        })
         .times(6)
         .returning(move |_, _, _, _| Ok(*read.lock().unwrap()));
     let failures = Arc::new(AtomicU32::new(0));
@@ -29,15 +31,15 @@ async fn five_failures_lock_the_ip_and_the_sixth_attempt_is_refused_even_with_th
     m.throttle
         .expect_lock()
         .withf(|s, e, ip, until| {
-            (*s, e, *ip, *until)
-                == (ThrottleScope::Login, "user13@example.com", Some(client_ip()), now() + TimeDelta::minutes(15))
+            (*s, e.key().as_str(), *ip, *until)
+                == (ThrottleScope::Login, "acme/user13@example.com", Some(client_ip()), now() + TimeDelta::minutes(15))
         })
         .times(1)
         .returning(move |_, _, _, until| {
             *set.lock().unwrap() = Some(until);
             Ok(())
         });
-    m.store.users.expect_find_credentials().times(5).returning(|_| Ok(Some(credentials(STUDENT_1, Role::Student))));
+    m.store.users.expect_find_credentials().times(5).returning(|_, _| Ok(Some(credentials(STUDENT_1, Role::Student))));
     m.hasher.expect_verify().times(5).returning(|_, _| Ok(false));
     m.store.audit.expect_append().withf(|e| e.action == AuditAction::LoginFailed).times(5).returning(|_| Ok(()));
     m.store
@@ -70,7 +72,7 @@ async fn a_hundred_failures_in_an_hour_from_any_ips_lock_the_email_for_everyone(
         .withf(|s, _, ip, until| (*s, *ip, *until) == (ThrottleScope::Login, None, now() + TimeDelta::minutes(15)))
         .times(1)
         .returning(|_, _, _, _| Ok(()));
-    m.store.users.expect_find_credentials().returning(|_| Ok(Some(credentials(STUDENT_1, Role::Student))));
+    m.store.users.expect_find_credentials().returning(|_, _| Ok(Some(credentials(STUDENT_1, Role::Student))));
     m.hasher.expect_verify().returning(|_, _| Ok(false));
     m.store.audit.expect_append().withf(|e| e.action == AuditAction::LoginFailed).times(1).returning(|_| Ok(()));
     m.store
@@ -93,10 +95,10 @@ async fn failures_for_an_unknown_email_lock_it_the_same_way_without_an_audit_eve
         .returning(|_, _, _, _| Ok(FailureCounts { consecutive_from_ip: 5, last_hour_all_ips: 5 }));
     m.throttle
         .expect_lock()
-        .withf(|_, e, ip, _| (e, *ip) == ("user13@example.com", Some(client_ip())))
+        .withf(|_, e, ip, _| (e.key().as_str(), *ip) == ("acme/user13@example.com", Some(client_ip())))
         .times(1)
         .returning(|_, _, _, _| Ok(()));
-    m.store.users.expect_find_credentials().returning(|_| Ok(None));
+    m.store.users.expect_find_credentials().returning(|_, _| Ok(None));
     m.hasher.expect_verify().withf(|_, h| h.is_none()).times(1).returning(|_, _| Ok(false));
     m.store.audit.expect_append().never();
     let (service, _) = m.build();

@@ -7,12 +7,17 @@ use crate::shared::UseCaseError;
 use crate::store::StoreError;
 
 fn login(n: u128, password: &str) -> Login {
-    Login { email: email(n), password: Password::parse(password).unwrap() }
+    Login { organization_slug: acme(), email: email(n), password: Password::parse(password).unwrap() }
 }
 
 /// The user's credentials are looked up and the password verified against `hash`, once.
 fn expect_verify(m: &mut Mocks, found: Option<Credentials>, hash: Option<&'static str>, answer: bool) {
-    m.store.users.expect_find_credentials().times(1).returning(move |_| Ok(found.clone()));
+    m.store
+        .users
+        .expect_find_credentials()
+        .withf(|slug, _| slug.as_str() == "acme")
+        .times(1)
+        .returning(move |_, _| Ok(found.clone()));
     m.hasher
         .expect_verify()
         .withf(move |_, h| h.as_ref().map(PasswordHash::as_str) == hash)
@@ -28,11 +33,13 @@ async fn the_right_password_opens_an_audited_session_and_resets_the_failure_coun
     m.throttle.expect_locked_until().times(1).returning(|_, _, _, _| Ok(None));
     m.throttle
         .expect_reset()
-        .withf(|s, e, ip| (*s, e, *ip) == (ThrottleScope::Login, "user13@example.com", Some(client_ip())))
+        .withf(|s, e, ip| {
+            (*s, e.key().as_str(), *ip) == (ThrottleScope::Login, "acme/user13@example.com", Some(client_ip()))
+        })
         .times(1)
         .returning(|_, _, _| Ok(()));
     m.throttle.expect_record_failure().never();
-    m.store.users.expect_find_credentials().returning(|_| Ok(Some(credentials(STUDENT_1, Role::Student))));
+    m.store.users.expect_find_credentials().returning(|_, _| Ok(Some(credentials(STUDENT_1, Role::Student))));
     m.hasher
         .expect_verify()
         .withf(|p, h| p.expose() == RIGHT_PASSWORD && h.as_ref().map(PasswordHash::as_str) == Some("phc"))
@@ -67,7 +74,8 @@ async fn a_wrong_password_is_counted_audited_and_refused() {
     m.throttle
         .expect_record_failure()
         .withf(|s, e, ip, at| {
-            (*s, e, *ip, *at) == (ThrottleScope::Login, "user13@example.com", Some(client_ip()), now())
+            (*s, e.key().as_str(), *ip, *at)
+                == (ThrottleScope::Login, "acme/user13@example.com", Some(client_ip()), now())
         })
         .times(1)
         .returning(|_, _, _, _| Ok(FailureCounts { consecutive_from_ip: 1, last_hour_all_ips: 1 }));
@@ -93,7 +101,7 @@ async fn an_unknown_email_still_runs_the_hasher_and_is_counted_but_not_audited()
     m.throttle.expect_locked_until().returning(|_, _, _, _| Ok(None));
     m.throttle
         .expect_record_failure()
-        .withf(|_, e, _, _| e == "user99@example.com")
+        .withf(|_, e, _, _| e.key() == "acme/user99@example.com")
         .times(1)
         .returning(|_, _, _, _| Ok(FailureCounts { consecutive_from_ip: 1, last_hour_all_ips: 1 }));
     // Timing equality: the hasher burns the same time against its dummy hash.
@@ -102,6 +110,34 @@ async fn an_unknown_email_still_runs_the_hasher_and_is_counted_but_not_audited()
     m.expect_no_writes();
     let (service, _) = m.build();
     let err = service.login(&login(99, RIGHT_PASSWORD), &ctx()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidCredentials);
+}
+
+#[tokio::test]
+async fn an_unknown_academy_is_answered_and_counted_like_a_wrong_password() {
+    let mut m = Mocks::default();
+    m.throttle
+        .expect_locked_until()
+        .withf(|_, e, _, _| e.key() == "nowhere/user13@example.com")
+        .returning(|_, _, _, _| Ok(None));
+    m.throttle
+        .expect_record_failure()
+        .withf(|_, e, _, _| e.key() == "nowhere/user13@example.com")
+        .times(1)
+        .returning(|_, _, _, _| Ok(FailureCounts { consecutive_from_ip: 1, last_hour_all_ips: 1 }));
+    // One lookup by slug and email, as for a known academy; then the dummy hash.
+    m.store
+        .users
+        .expect_find_credentials()
+        .withf(|slug, e| (slug.as_str(), e.as_str()) == ("nowhere", "user13@example.com"))
+        .times(1)
+        .returning(|_, _| Ok(None));
+    m.hasher.expect_verify().withf(|_, h| h.is_none()).times(1).returning(|_, _| Ok(false));
+    m.store.audit.expect_append().never();
+    m.expect_no_writes();
+    let (service, _) = m.build();
+    let cmd = Login { organization_slug: Slug::parse("nowhere").unwrap(), ..login(STUDENT_1, RIGHT_PASSWORD) };
+    let err = service.login(&cmd, &ctx()).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidCredentials);
 }
 
@@ -131,7 +167,8 @@ async fn a_locked_email_is_refused_before_any_lookup_with_the_wait_rounded_up() 
     m.throttle
         .expect_locked_until()
         .withf(|s, e, ip, at| {
-            (*s, e, *ip, *at) == (ThrottleScope::Login, "user13@example.com", Some(client_ip()), now())
+            (*s, e.key().as_str(), *ip, *at)
+                == (ThrottleScope::Login, "acme/user13@example.com", Some(client_ip()), now())
         })
         .times(1)
         .returning(move |_, _, _, _| Ok(Some(until)));

@@ -7,6 +7,7 @@ mod invitation;
 mod lockout;
 mod login;
 mod password_reset;
+mod reset_mail;
 mod sessions;
 mod signup;
 mod tokens;
@@ -26,12 +27,18 @@ use crate::shared::{
     Email, FixedClock, OneTimeTokenId, RefreshTokenId, RequestContext, Role, Secret, SessionId, UserId,
 };
 use crate::store::Store;
+use crate::tenancy::Slug;
 use crate::testing::{MockStore, SequentialIds};
 
 /// The password every test user has.
 const RIGHT_PASSWORD: &str = "violet-kettle-harbor-92";
 /// The user agent of the test requests.
 const USER_AGENT: &str = "Firefox/140";
+
+/// The slug of the fixtures' academy.
+fn acme() -> Slug {
+    org().slug
+}
 
 /// The client IP of the test requests.
 fn client_ip() -> IpAddr {
@@ -215,6 +222,7 @@ impl Mocks {
         self.store.auth_sessions.expect_insert().never();
         self.store.auth_sessions.expect_insert_refresh_token().never();
         self.store.one_time_tokens.expect_insert().never();
+        self.store.one_time_tokens.expect_queue_reset_request().never();
         self.store.outbox.expect_enqueue().never();
     }
 }

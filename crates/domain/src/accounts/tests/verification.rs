@@ -65,13 +65,15 @@ fn unverified(n: u128) -> User {
     User { email_verified: false, ..user(n, Role::Student) }
 }
 
-/// The caller is `found`; requests are counted per email and IP.
+/// The caller is `found`, of the `acme` academy; requests are counted per academy, email and IP.
 fn resend_store(m: &mut Mocks, found: User) {
     m.store.users.expect_get().returning(move |_, _| Ok(Some(found.clone())));
+    m.store.organizations.expect_get().withf(|o| *o == org_id()).returning(|_| Ok(Some(org())));
     m.throttle
         .expect_locked_until()
         .withf(|s, e, ip, _| {
-            (*s, e, *ip) == (ThrottleScope::EmailVerification, "user13@example.com", Some(client_ip()))
+            (*s, e.key().as_str(), *ip)
+                == (ThrottleScope::EmailVerification, "acme/user13@example.com", Some(client_ip()))
         })
         .returning(|_, _, _, _| Ok(None));
 }
@@ -84,7 +86,8 @@ async fn a_resend_counts_the_request_and_mails_a_new_link() {
     m.throttle
         .expect_record_failure()
         .withf(|s, e, ip, at| {
-            (*s, e, *ip, *at) == (ThrottleScope::EmailVerification, "user13@example.com", Some(client_ip()), now())
+            (*s, e.key().as_str(), *ip, *at)
+                == (ThrottleScope::EmailVerification, "acme/user13@example.com", Some(client_ip()), now())
         })
         .times(1)
         .returning(|_, _, _, _| Ok(FailureCounts { consecutive_from_ip: 1, last_hour_all_ips: 1 }));
@@ -129,6 +132,7 @@ async fn the_fifth_resend_locks_further_requests_from_the_ip() {
 async fn a_locked_resend_is_refused_and_sends_nothing() {
     let mut m = Mocks::default();
     m.store.users.expect_get().returning(|_, _| Ok(Some(unverified(STUDENT_1))));
+    m.store.organizations.expect_get().returning(|_| Ok(Some(org())));
     m.throttle.expect_locked_until().returning(|_, _, _, _| Ok(Some(now() + TimeDelta::minutes(10))));
     m.throttle.expect_record_failure().never();
     m.expect_no_writes();

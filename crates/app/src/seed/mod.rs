@@ -7,26 +7,33 @@
 //! the next two weeks, and two students. Every account has the password [`DEMO_PASSWORD`].
 //!
 //! Invited TAs have no password until they use their invitation link, and the seed does just
-//! that: the link's token is read from the invitation email in the outbox (which keeps link
-//! tokens until the email is sent) and given to `AccountService::confirm_password_reset`, the
-//! use case behind the link. The admin's and the students' addresses are verified the same way
-//! with their verification emails. No use case exists only for seeding. The emails stay in the
-//! outbox: the worker delivers them like any other, with links already used.
+//! that with `AccountService::confirm_password_reset`, the use case behind the link. The
+//! admin's and the students' addresses are verified the same way with their verification
+//! links. The outbox keeps a link's token only until its email is sent (a running server's
+//! worker may send it at once), so the seeder does not read links back from emails: its account
+//! service generates tokens through [`KeptSecrets`], which remembers each token it makes, and
+//! the seeder uses those that turn out to be invitation or verification links. No use case
+//! exists only for seeding. The emails are delivered like any other, with links already used.
 //!
 //! Running it again changes nothing: when the `demo` academy exists, it says so and prints the
 //! logins and course ids again (success). When the slug `demo` belongs to an organization whose
 //! admin is not `admin@demo.test`, it fails. A run interrupted halfway leaves part of the
 //! academy; a later run reports it as incomplete (start again from an empty database).
 
+mod kept_secrets;
+
+use std::sync::Arc;
+
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
-use domain::accounts::{AccountService, InviteTa, IssuedTokens, NewAccount, NewPassword, RegisterStudent, SignUp};
+use domain::accounts::{
+    AccountService, InviteTa, IssuedTokens, NewAccount, NewPassword, RegisterStudent, SignUp, TokenPurpose,
+};
 use domain::availability::{Availability, AvailabilityService, RawAvailability, RawWeeklyHours};
 use domain::catalog::{
     CatalogService, CourseCode, CourseDescription, CourseTitle, NewCourse, NewProduct, ProductKind, ProductName,
 };
 use domain::group_sessions::{GroupSessionService, NewTemplate};
-use domain::notifications::EmailPayload;
 use domain::shared::zone::Fold;
 use domain::shared::{
     Actor, Cents, CourseId, Currency, Email, InvalidValue, OrganizationId, PageRequest, PersonName, RequestContext,
@@ -34,6 +41,7 @@ use domain::shared::{
 };
 use domain::store::Store;
 use domain::tenancy::{OrgName, Organization, Slug};
+use kept_secrets::KeptSecrets;
 
 use crate::application::{self, Services};
 use crate::settings::Settings;
@@ -167,7 +175,7 @@ impl SeedReport {
             );
         }
         out.push(String::new());
-        out.push("Logins:".to_owned());
+        out.push(format!("Logins (POST /api/v1/auth/login with \"organizationSlug\": \"{DEMO_SLUG}\"):"));
         out.push(format!("  {:<8} {:<18} {}", "role", "email", "password"));
         for login in &self.logins {
             out.push(format!("  {:<8} {:<18} {DEMO_PASSWORD}", login.role.as_str(), login.email));
@@ -185,8 +193,7 @@ impl SeedReport {
 /// does), or finds it there.
 ///
 /// # Errors
-/// When the database cannot be reached, the slug `demo` belongs to another organization, or a
-/// demo email has an account elsewhere.
+/// When the database cannot be reached, or the slug `demo` belongs to another organization.
 pub async fn seed_demo(settings: &Settings) -> anyhow::Result<SeedReport> {
     let services = application::services(settings).await?;
     let report = run(&services).await;
@@ -213,8 +220,8 @@ fn logins() -> Vec<DemoLogin> {
 
 /// The report of an academy found with the slug: the demo academy, if its admin is the demo's.
 async fn existing(store: &dyn Store, organization: &Organization) -> anyhow::Result<SeedReport> {
-    let admin = store.users().find_credentials(&valid("email", Email::parse(ADMIN.email))?).await?;
-    if !admin.is_some_and(|c| c.user.organization_id == organization.id && c.user.role == Role::Admin) {
+    let admin = store.users().find_credentials(&organization.slug, &valid("email", Email::parse(ADMIN.email))?).await?;
+    if !admin.is_some_and(|c| c.user.role == Role::Admin) {
         bail!("the slug `{DEMO_SLUG}` belongs to an organization that is not the demo academy; nothing was changed");
     }
     let page = valid("page", PageRequest::new(Some(u32::from(PageRequest::MAX_LIMIT)), None))?;
@@ -260,7 +267,8 @@ fn group_session_dates(today: NaiveDate) -> [NaiveDate; 2] {
 /// Creates the academy, acting as its admin.
 struct Seeder<'a> {
     services: &'a Services,
-    accounts: &'a AccountService,
+    accounts: AccountService,
+    secrets: Arc<KeptSecrets>,
     ctx: RequestContext,
 }
 
@@ -271,7 +279,9 @@ impl<'a> Seeder<'a> {
             ip: None,
             user_agent: Some("app seed-demo".to_owned()),
         };
-        Self { services, accounts: &services.accounts, ctx }
+        let secrets = Arc::new(KeptSecrets::default());
+        let accounts = services.accounts.with_secrets(secrets.clone());
+        Self { services, accounts, secrets, ctx }
     }
 
     async fn seed(&self, slug: Slug) -> anyhow::Result<SeedReport> {
@@ -307,7 +317,7 @@ impl<'a> Seeder<'a> {
                 .with_context(|| format!("registering {}", person.email))?;
             sessions.push(student.tokens);
         }
-        self.use_emailed_links(&admin).await?;
+        self.use_links(&tas).await?;
         self.set_availability(&admin, &tas).await?;
         let mut courses = self.create_courses(&admin, &tas, timezone).await?;
         courses.sort_by(|a, b| a.code.cmp(&b.code));
@@ -329,43 +339,39 @@ impl<'a> Seeder<'a> {
         Ok(self.accounts.authenticate(tokens.access_token.expose(), self.ctx.clone()).await?)
     }
 
-    /// Uses every link the academy's emails carry: TAs set the demo password with their
-    /// invitation, the others verify their address.
-    async fn use_emailed_links(&self, admin: &Actor) -> anyhow::Result<()> {
-        let mut after = None;
+    /// Uses every link the seeder's use cases mailed: TAs (`tas`, in the order of [`TAS`]) set
+    /// the demo password with their invitation, the others verify their address. The tokens
+    /// kept also include refresh tokens, which are not one-time tokens and are passed over.
+    async fn use_links(&self, tas: &[UserId]) -> anyhow::Result<()> {
         let mut invited = 0;
-        loop {
-            let page = valid("page", PageRequest::new(Some(u32::from(PageRequest::MAX_LIMIT)), after))?;
-            let jobs = self.services.outbox.list_jobs(admin, None, &page).await.context("reading the outbox")?;
-            for message in &jobs.items {
-                match &message.payload {
-                    EmailPayload::TaInvitation { token, .. } => {
-                        let person = TAS
-                            .iter()
-                            .find(|p| p.email == message.recipient.as_str())
-                            .with_context(|| format!("an invitation to {} is not the demo's", message.recipient))?;
-                        self.accounts
-                            .confirm_password_reset(token, &password_of(person)?, &self.ctx)
-                            .await
-                            .with_context(|| format!("accepting the invitation of {}", person.email))?;
-                        invited += 1;
-                    }
-                    EmailPayload::EmailVerification { token } => {
-                        self.accounts
-                            .verify_email(token, &self.ctx)
-                            .await
-                            .with_context(|| format!("verifying {}", message.recipient))?;
-                    }
-                    _ => {}
+        for (secret, hash) in self.secrets.take() {
+            let Some(token) = self.services.store.one_time_tokens().find(&hash).await? else {
+                continue;
+            };
+            match token.purpose {
+                TokenPurpose::TaInvitation => {
+                    let person = tas
+                        .iter()
+                        .position(|ta| *ta == token.user_id)
+                        .map(|i| &TAS[i])
+                        .with_context(|| format!("an invitation to user {} is not the demo's", token.user_id))?;
+                    self.accounts
+                        .confirm_password_reset(&secret, &password_of(person)?, &self.ctx)
+                        .await
+                        .with_context(|| format!("accepting the invitation of {}", person.email))?;
+                    invited += 1;
                 }
-            }
-            after = jobs.next;
-            if after.is_none() {
-                break;
+                TokenPurpose::EmailVerification => {
+                    self.accounts
+                        .verify_email(&secret, &self.ctx)
+                        .await
+                        .with_context(|| format!("verifying the address of user {}", token.user_id))?;
+                }
+                TokenPurpose::PasswordReset => {}
             }
         }
         if invited != TAS.len() {
-            bail!("found {invited} TA invitations in the outbox instead of {}", TAS.len());
+            bail!("made {invited} TA invitations instead of {}", TAS.len());
         }
         Ok(())
     }
@@ -520,6 +526,7 @@ mod tests {
             assert!(line.contains(login.role.as_str()) && line.contains(DEMO_PASSWORD), "{line}");
         }
         assert!(text.contains(&course.id.to_string()) && text.starts_with("Created"));
+        assert!(text.contains(r#""organizationSlug": "demo""#), "logins name the academy: {text}");
         let again = SeedReport { created: false, incomplete: true, ..report }.render();
         assert!(again.starts_with("The demo academy already exists") && again.contains("incomplete"));
     }

@@ -1,2 +1,2 @@
 //! The recorded outcomes of keyed requests (`Idempotency-Key`).
-crate::sql::sql_migration!("005_idempotency_keys");
+crate::sql::sql_migration!("007_idempotency_keys");

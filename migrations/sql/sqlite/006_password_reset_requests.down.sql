@@ -1,0 +1,2 @@
+DROP INDEX one_time_tokens_user_purpose_created_idx;
+DROP TABLE password_reset_requests;
