@@ -57,6 +57,7 @@ pub fn build(settings: &Settings, clock: &Arc<dyn Clock>, db: &Arc<SeaStore>) ->
     let Some(url) = &settings.redis_url else { return Ok(in_process(settings, clock, db)) };
     let mut config = RedisConfig::new(url.clone()).with_prefix(settings.redis_key_prefix.clone());
     config.command_timeout = Duration::from_millis(settings.redis_timeout_ms);
+    config.design = settings.redis_client;
     let store = RedisStore::connect(&config).with_context(|| format!("REDIS_URL `{}`", redact_url(url)))?;
     let copy = Arc::new(MemoryRevocationList::new(clock.clone()));
     Ok(EdgeStores {

@@ -7,6 +7,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use adapters_redis::redis::ClientDesign;
 use domain::shared::Secret;
 
 /// A refused variable.
@@ -46,9 +47,12 @@ pub struct Settings {
     pub database_url: String,
     /// Pool size (`DATABASE_MAX_CONNECTIONS`).
     pub database_max_connections: u32,
-    /// Redis for the cache, rate limits, idempotency keys and session revocation (`REDIS_URL`);
-    /// `None`: in-process stores (one instance only).
+    /// Redis for the cache, rate limits, the lockout and revocations' instant copy
+    /// (`REDIS_URL`); `None`: in-process stores.
     pub redis_url: Option<String>,
+    /// How the app talks to Redis (`REDIS_CLIENT`: `tracked`, the default, or `plain`, the
+    /// simplest design, kept to measure the default against).
+    pub redis_client: ClientDesign,
     /// Prefix of every Redis key (`REDIS_KEY_PREFIX`), so that deployments can share a Redis.
     pub redis_key_prefix: String,
     /// Bound on every Redis call (`REDIS_TIMEOUT_MS`).
@@ -205,6 +209,11 @@ impl Settings {
         if redis_key_prefix.len() > 64 || redis_key_prefix.chars().any(|c| c.is_whitespace() || "{}".contains(c)) {
             return Err(err("REDIS_KEY_PREFIX", "must be at most 64 characters, without spaces or braces".to_owned()));
         }
+        let redis_client = match v.raw("REDIS_CLIENT").unwrap_or("tracked") {
+            "tracked" => ClientDesign::Tracked,
+            "plain" => ClientDesign::Plain,
+            other => return Err(err("REDIS_CLIENT", format!("`{other}` must be `tracked` or `plain`"))),
+        };
         let jwt_secret = v.raw("JWT_SECRET").map(Secret::new);
         match &jwt_secret {
             Some(s) if s.expose().len() < 32 => return Err(err("JWT_SECRET", "must be at least 32 bytes".to_owned())),
@@ -261,6 +270,7 @@ impl Settings {
             database_url,
             database_max_connections: v.parse("DATABASE_MAX_CONNECTIONS", 20, 1..=1_000)?,
             redis_url,
+            redis_client,
             redis_key_prefix,
             redis_timeout_ms: v.parse("REDIS_TIMEOUT_MS", 500, 10..=60_000)?,
             cache_ttl_seconds: v.parse("CACHE_TTL_SECONDS", 60, 1..=86_400)?,

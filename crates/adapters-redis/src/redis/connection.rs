@@ -35,6 +35,23 @@ pub struct RedisConfig {
     /// How long calls fail fast after Redis stopped answering, before one tries again
     /// (default 1 s).
     pub breaker_cooldown: Duration,
+    /// How calls reach Redis (default [`ClientDesign::Tracked`]).
+    pub design: ClientDesign,
+}
+
+/// How a [`RedisStore`] talks to Redis. Both designs keep every guarantee of the ports (a read
+/// after a write sees it, on any instance); they differ in round trips per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientDesign {
+    /// One multiplexed connection per calling thread, client-side tracking of the revocation
+    /// and read-cache lookups (answered from the connection's copies until Redis reports a
+    /// change), and rate-limit leases for keys that send fast.
+    #[default]
+    Tracked,
+    /// The simplest correct design, kept to measure the other against (`REDIS_CLIENT=plain`,
+    /// `just bench --redis-client plain`): one multiplexed connection shared by every thread,
+    /// every lookup and every rate-limit check a round trip of its own.
+    Plain,
 }
 
 impl RedisConfig {
@@ -48,6 +65,7 @@ impl RedisConfig {
             key_prefix: Self::DEFAULT_PREFIX.to_owned(),
             command_timeout: Duration::from_millis(500),
             breaker_cooldown: Duration::from_secs(1),
+            design: ClientDesign::Tracked,
         }
     }
 
@@ -80,9 +98,10 @@ pub struct RedisStore {
 
 struct Inner {
     client: Client,
-    /// Each calling thread's connection. All are dropped when a call finds Redis unreachable;
-    /// each thread's next call opens a new one.
-    connections: std::sync::Mutex<HashMap<ThreadId, Connection>>,
+    /// Each calling thread's connection (the plain design's one shared connection under
+    /// `None`). All are dropped when a call finds Redis unreachable; the next call opens a new
+    /// one.
+    connections: std::sync::Mutex<HashMap<Option<ThreadId>, Connection>>,
     /// Each calling thread's `PING` generations (see [`RedisStore::sync`]).
     barriers: std::sync::Mutex<HashMap<ThreadId, Arc<Barrier>>>,
     /// Round trips attempted by every clone.
@@ -90,6 +109,7 @@ struct Inner {
     prefix: String,
     timeout: Duration,
     breaker: Breaker,
+    design: ClientDesign,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -180,6 +200,7 @@ impl RedisStore {
                 prefix: config.key_prefix.clone(),
                 timeout: config.command_timeout,
                 breaker,
+                design: config.design,
             }),
         })
     }
@@ -207,6 +228,10 @@ impl RedisStore {
     /// # Errors
     /// `StoreError::Unavailable` when Redis does not answer in time or the breaker is open.
     pub async fn sync(&self) -> Result<(), StoreError> {
+        if self.inner.design == ClientDesign::Plain {
+            // No copies to bring up to date: every read is a round trip of its own.
+            return Ok(());
+        }
         let barrier = {
             let mut barriers = self.inner.barriers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             Arc::clone(barriers.entry(std::thread::current().id()).or_default())
@@ -218,6 +243,11 @@ impl RedisStore {
     /// or refused by the open breaker), for tests and diagnostics.
     pub fn round_trips(&self) -> u64 {
         self.inner.round_trips.load(Ordering::Relaxed)
+    }
+
+    /// The design this store was built with.
+    pub fn design(&self) -> ClientDesign {
+        self.inner.design
     }
 
     /// `key_prefix` followed by `rest`.
@@ -238,6 +268,7 @@ impl RedisStore {
             let result = match op {
                 Op::Cmd(cmd) => cmd.query_async(&mut conn).await,
                 Op::Script(invocation) => invocation.invoke_async(&mut conn).await,
+                Op::Tracked(_, cmd) if inner.design == ClientDesign::Plain => cmd.query_async(&mut conn).await,
                 Op::Tracked(key, cmd) => tracked_read(&mut conn, &copies, key, cmd)
                     .await
                     .and_then(|value| T::from_redis_value(value).map_err(RedisError::from)),
@@ -287,13 +318,17 @@ async fn tracked_read(
 }
 
 impl Inner {
-    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<ThreadId, Connection>> {
+    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<Option<ThreadId>, Connection>> {
         self.connections.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// This thread's connection, opened when it has none, with client tracking on (`OPTIN`).
+    /// This thread's connection, opened when it has none, with client tracking on (`OPTIN`);
+    /// in the plain design, the one connection of every thread, without tracking.
     async fn connection(&self) -> Result<Connection, Failure> {
-        let thread = std::thread::current().id();
+        let thread = match self.design {
+            ClientDesign::Tracked => Some(std::thread::current().id()),
+            ClientDesign::Plain => None,
+        };
         if let Some(connection) = self.slots().get(&thread).cloned() {
             return Ok(connection);
         }
@@ -307,9 +342,11 @@ impl Inner {
         });
         let mut conn =
             self.client.get_multiplexed_async_connection_with_config(&config).await.map_err(Failure::redis)?;
-        let mut tracking = Cmd::new();
-        tracking.arg("CLIENT").arg("TRACKING").arg("ON").arg("OPTIN");
-        let () = tracking.query_async(&mut conn).await.map_err(Failure::redis)?;
+        if self.design == ClientDesign::Tracked {
+            let mut tracking = Cmd::new();
+            tracking.arg("CLIENT").arg("TRACKING").arg("ON").arg("OPTIN");
+            let () = tracking.query_async(&mut conn).await.map_err(Failure::redis)?;
+        }
         let connection = Connection { conn, copies };
         self.slots().insert(thread, connection.clone());
         Ok(connection)

@@ -19,7 +19,7 @@ mod tracking;
 use sha2::{Digest, Sha256};
 
 pub use cache::{GENERATION_TTL, RedisCache};
-pub use connection::{RedisConfig, RedisStore};
+pub use connection::{ClientDesign, RedisConfig, RedisStore};
 pub use rate_limit::RedisRateLimiter;
 pub use revocation::RedisRevocationList;
 pub use throttle::RedisLoginThrottle;

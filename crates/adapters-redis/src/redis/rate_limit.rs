@@ -9,6 +9,7 @@ use deadpool_redis::redis::Script;
 use domain::edge::{RateDecision, RateLimiter, RateQuota};
 use domain::store::StoreError;
 
+use super::connection::ClientDesign;
 use super::connection::Op;
 use super::lease::{Leases, Take};
 use super::{RedisStore, hashed};
@@ -70,7 +71,11 @@ fn micros(value: i64) -> Duration {
 #[async_trait]
 impl RateLimiter for RedisRateLimiter {
     async fn check(&self, key: &str, quota: RateQuota) -> Result<RateDecision, StoreError> {
-        let (leased, wanted) = match self.leases.take(key, quota, Instant::now()) {
+        let take = match self.store.design() {
+            ClientDesign::Tracked => self.leases.take(key, quota, Instant::now()),
+            ClientDesign::Plain => Take::Single,
+        };
+        let (leased, wanted) = match take {
             Take::Leased(decision) => {
                 self.store.sync().await?;
                 return Ok(decision);
