@@ -9,7 +9,7 @@ use crate::helpers::{PASSWORD, TestApp, spawn_with};
 
 /// Logs the admin of `slug` in with `X-Forwarded-For: forwarded`; the new session's IP.
 async fn session_ip(app: &TestApp, slug: &str, forwarded: &str) -> String {
-    let body = json!({"email": format!("admin@{slug}.test"), "password": PASSWORD});
+    let body = json!({"organizationSlug": slug, "email": format!("admin@{slug}.test"), "password": PASSWORD});
     let login =
         app.request_with(Method::POST, "/api/v1/auth/login", None, Some(body), &[("x-forwarded-for", forwarded)]).await;
     assert_eq!(login.status, 200, "{}", login.text);
