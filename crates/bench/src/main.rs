@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::cast_precision_loss, reason = "a report on stdout; ratios of counts")]
 
 mod child;
+mod fairness;
 mod limits;
 mod load;
 mod seed;
@@ -47,8 +48,8 @@ struct Cli {
     /// Run the app with its in-process stores instead of Redis (to see what Redis costs).
     #[arg(long)]
     no_redis: bool,
-    /// Run only these scenarios (e.g. `--only read` to profile one): read, search, booking,
-    /// join, login. All by default.
+    /// Run only these scenarios (e.g. `--only read` to profile one): read, search, fairness,
+    /// booking, join, login. All by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<Scenario>,
 }
@@ -60,6 +61,8 @@ enum Scenario {
     Read,
     /// The slot search.
     Search,
+    /// Other users' latency while one student runs the widest slot searches in parallel.
+    Fairness,
     /// Individual bookings, at peak and at half of it, with pgbench.
     Booking,
     /// Group joins.
@@ -214,6 +217,14 @@ async fn main() -> anyhow::Result<()> {
         rows.push(Row { name: "slot search (month, 5 TAs, 500 bookings)", outcome, limit: None });
     }
 
+    // Other users alone, then while one student runs the widest searches in parallel.
+    let mut fair = None;
+    if wanted(Scenario::Fairness) {
+        let http = client(c)?;
+        settle(&http, &base).await?;
+        fair = Some(fairness::fairness(&http, &seeded, &base, secs).await?);
+    }
+
     // Individual bookings on distinct slots: booking i is TA i % 10's half-hour slot i / 10
     // (08:00–20:00 from day 11), by student 100 + i % 10 (who books only with that TA).
     if wanted(Scenario::Booking) {
@@ -291,6 +302,9 @@ async fn main() -> anyhow::Result<()> {
 
     println!("\nconcurrency {c}, {} s per scenario; {}", cli.seconds, limits_line.join("; "));
     print(&rows);
+    if let Some(fair) = &fair {
+        fairness::print(fair);
+    }
     std::process::Command::new("psql")
         .args([&admin_url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")])
         .status()?;
