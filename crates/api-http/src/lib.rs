@@ -41,19 +41,20 @@ pub fn openapi() -> OpenApi {
     doc
 }
 
-/// What the application factory shares between worker threads, built once.
+/// What the application factory shares between worker threads, built once per instance.
 #[derive(Clone)]
 pub struct Shared {
     doc: Arc<OpenApi>,
     routes: Arc<RouteTable>,
+    slot_searches: Arc<handlers::slots::SlotSearches>,
 }
 
 impl Shared {
-    /// Builds the document and the route table.
+    /// Builds the document, the route table and slot search's per-instance state.
     pub fn new() -> Self {
         let doc = openapi();
         let routes = RouteTable::from_openapi(&doc);
-        Self { doc: Arc::new(doc), routes: Arc::new(routes) }
+        Self { doc: Arc::new(doc), routes: Arc::new(routes), slot_searches: Arc::default() }
     }
 }
 
@@ -94,7 +95,7 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let Shared { doc, routes } = shared;
+    let Shared { doc, routes, slot_searches } = shared;
     let cors = cors(&state.config.cors_origins);
     let query_errors = web::QueryConfig::default().error_handler(|e, _| {
         ApiError::new(ErrorCode::MalformedRequest).detail(format!("Bad query string: {e}.")).into()
@@ -112,6 +113,7 @@ pub fn app(
         .into_app()
         .app_data(web::Data::new(state))
         .app_data(web::Data::from(routes))
+        .app_data(web::Data::from(slot_searches))
         .app_data(query_errors)
         .app_data(path_errors)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", Arc::unwrap_or_clone(doc)))

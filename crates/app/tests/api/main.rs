@@ -29,6 +29,7 @@ mod redis_down;
 mod reset;
 mod seed;
 mod shared_state;
+mod slot_pages;
 mod slots;
 mod storm;
 mod tokens;
