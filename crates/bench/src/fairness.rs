@@ -32,6 +32,8 @@ pub struct Fairness {
     pub crowded: (Outcome, Outcome),
     /// The searches.
     pub searches: Searches,
+    /// One page's computation, in process.
+    pub page: crate::page_cost::PageCost,
 }
 
 /// The searching student's answers.
@@ -173,6 +175,7 @@ pub async fn fairness(
     base: &str,
     duration: Duration,
 ) -> anyhow::Result<Fairness> {
+    let page = crate::page_cost::page_cost()?;
     step(http, seeded, base, 5).await?;
     let alone = others(http, seeded, base, duration, 0).await;
     let offset = alone.1.requests + 10;
@@ -181,7 +184,7 @@ pub async fn fairness(
     let crowded = others(http, seeded, base, duration, offset).await;
     let searches = searcher.await?;
     step(http, seeded, base, 30).await?;
-    Ok(Fairness { alone, crowded, searches })
+    Ok(Fairness { alone, crowded, searches, page })
 }
 
 /// Prints the scenario's table.
@@ -197,6 +200,11 @@ pub fn print(f: &Fairness) {
         s.latency.value_at_quantile(0.5) as f64 / 1000.0,
         s.latency.value_at_quantile(0.99) as f64 / 1000.0,
         s.statuses,
+    );
+    println!(
+        "a page of 100 computed in process (11 TAs, 5-minute grid, a month): {:.2} ms when it fills at once, \
+         {:.2} ms when the whole month is scanned to fill it",
+        f.page.dense_ms, f.page.sparse_ms
     );
     println!(
         "\n| other users (open loop) | req/s | p50 ms alone | p99 ms alone | p50 ms with searches | p99 ms with searches | p99 ratio | errors |"

@@ -10,6 +10,7 @@ mod child;
 mod fairness;
 mod limits;
 mod load;
+mod page_cost;
 mod seed;
 
 use std::sync::Arc;
