@@ -42,16 +42,18 @@ pub fn openapi() -> OpenApi {
     doc
 }
 
-/// What the application factory shares between worker threads, built once.
+/// What the application factory shares between worker threads, built once per instance.
 #[derive(Clone)]
 pub struct Shared {
     doc: Arc<OpenApi>,
     routes: Arc<RouteTable>,
     invalidations: Arc<Invalidations>,
+    slot_searches: Arc<handlers::slots::SlotSearches>,
 }
 
 impl Shared {
-    /// Builds the document, the route table and the write routes' cache declarations.
+    /// Builds the document, the route table, the write routes' cache declarations and slot
+    /// search's per-instance state.
     ///
     /// # Errors
     /// When a write route does not declare the cache namespaces it dirties (a bug caught by
@@ -60,7 +62,12 @@ impl Shared {
         let doc = openapi();
         let routes = RouteTable::from_openapi(&doc);
         let invalidations = Invalidations::from_openapi(&doc)?;
-        Ok(Self { doc: Arc::new(doc), routes: Arc::new(routes), invalidations: Arc::new(invalidations) })
+        Ok(Self {
+            doc: Arc::new(doc),
+            routes: Arc::new(routes),
+            invalidations: Arc::new(invalidations),
+            slot_searches: Arc::default(),
+        })
     }
 }
 
@@ -95,7 +102,7 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let Shared { doc, routes, invalidations } = shared;
+    let Shared { doc, routes, invalidations, slot_searches } = shared;
     let cors = cors(&state.config.cors_origins);
     let query_errors = web::QueryConfig::default().error_handler(|e, _| {
         ApiError::new(ErrorCode::MalformedRequest).detail(format!("Bad query string: {e}.")).into()
@@ -114,6 +121,7 @@ pub fn app(
         .app_data(web::Data::new(state))
         .app_data(web::Data::from(routes))
         .app_data(web::Data::from(invalidations))
+        .app_data(web::Data::from(slot_searches))
         .app_data(query_errors)
         .app_data(path_errors)
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", Arc::unwrap_or_clone(doc)))

@@ -7,8 +7,10 @@
 #![allow(clippy::print_stdout, clippy::cast_precision_loss, reason = "a report on stdout; ratios of counts")]
 
 mod child;
+mod fairness;
 mod limits;
 mod load;
+mod page_cost;
 mod seed;
 
 use std::sync::Arc;
@@ -47,8 +49,8 @@ struct Cli {
     /// Run the app with its in-process stores instead of Redis (to see what Redis costs).
     #[arg(long)]
     no_redis: bool,
-    /// Run only these scenarios (e.g. `--only read` to profile one): read, search, booking,
-    /// join, login. All by default.
+    /// Run only these scenarios (e.g. `--only read` to profile one): read, search, fairness,
+    /// booking, join, login. All by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<Scenario>,
 }
@@ -60,6 +62,8 @@ enum Scenario {
     Read,
     /// The slot search.
     Search,
+    /// Other users' latency while one student runs the widest slot searches in parallel.
+    Fairness,
     /// Individual bookings, at peak and at half of it, with pgbench.
     Booking,
     /// Group joins.
@@ -197,7 +201,9 @@ async fn main() -> anyhow::Result<()> {
         });
     }
 
-    // Slot search: a month of the 5-TA course with 500 bookings.
+    // Slot search: a month of the 5-TA course with 500 bookings, its first page of 20, asked by
+    // 16 students (one student's identical searches at once would be refused past 2 computing:
+    // the fairness scenario is that case).
     if wanted(Scenario::Search) {
         let http = client(c)?;
         settle(&http, &base).await?;
@@ -209,9 +215,18 @@ async fn main() -> anyhow::Result<()> {
             window(berlin(1, 0)),
             window(berlin(32, 0))
         );
-        let search = maker(move |h, _| h.get(&url).bearer_auth(&s.students[0].token));
+        let search =
+            maker(move |h, i| h.get(&url).bearer_auth(&s.students[usize::try_from(i % 16).unwrap_or(0)].token));
         let outcome = run(&http, c, secs, None, &[200], &search).await;
-        rows.push(Row { name: "slot search (month, 5 TAs, 500 bookings)", outcome, limit: None });
+        rows.push(Row { name: "slot search (month, 5 TAs, 500 bookings, page of 20)", outcome, limit: None });
+    }
+
+    // Other users alone, then while one student runs the widest searches in parallel.
+    let mut fair = None;
+    if wanted(Scenario::Fairness) {
+        let http = client(c)?;
+        settle(&http, &base).await?;
+        fair = Some(fairness::fairness(&http, &seeded, &base, secs).await?);
     }
 
     // Individual bookings on distinct slots: booking i is TA i % 10's half-hour slot i / 10
@@ -292,6 +307,9 @@ async fn main() -> anyhow::Result<()> {
 
     println!("\nconcurrency {c}, {} s per scenario; {}", cli.seconds, limits_line.join("; "));
     print(&rows);
+    if let Some(fair) = &fair {
+        fairness::print(fair);
+    }
     std::process::Command::new("psql")
         .args([&admin_url, "-q", "-c", &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")])
         .status()?;

@@ -30,6 +30,8 @@ pub struct Member {
 /// What was seeded.
 pub struct Seeded {
     pub organization: String,
+    /// The academy's admin.
+    pub admin: Member,
     /// The booking course and its TAs.
     pub course: String,
     pub tas: Vec<Member>,
@@ -222,5 +224,14 @@ pub async fn seed(api: &Api, dir: &Path, students: usize, groups: usize) -> anyh
         let session = api.ok(reqwest::Method::POST, "/group-sessions", Some(&admin.token), Some(body), 201).await?;
         group_sessions.push(session["id"].as_str().context("no id")?.to_owned());
     }
-    Ok(Seeded { organization, course: course_id, tas, students: all_students, group_sessions, search_course, spare_ta })
+    Ok(Seeded {
+        organization,
+        admin,
+        course: course_id,
+        tas,
+        students: all_students,
+        group_sessions,
+        search_course,
+        spare_ta,
+    })
 }

@@ -67,9 +67,33 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<(T, Duration), ApiError>>,
 {
-    let cache = &state.edge.cache;
     let key = format!("{}:{}?{}", actor.role, req.path(), req.query_string());
-    let generation = match cache.get(namespace, &key).await {
+    let stored = key.clone();
+    cached_under(state, namespace, &key, || async move { read().await.map(|(value, ttl)| (value, ttl, stored)) }).await
+}
+
+/// 200 with the cached bytes under `key` in `namespace`, or with the value `read` returns,
+/// kept under the key `read` names for as long as it says (at most the configured
+/// time-to-live). The two keys differ when the key depends on what the read learns: a slot
+/// search is keyed by its query put on the organization's grid, which the read reads.
+///
+/// # Errors
+/// Those of `read` (never cached), and a 500 if the value cannot be serialized.
+pub async fn cached_under<T, F, Fut>(
+    state: &HttpState,
+    namespace: CacheNamespace,
+    key: &str,
+    read: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(T, Duration, String), ApiError>>,
+{
+    let cache = &state.edge.cache;
+    // The generation is learned before the read: whatever a write changes after this point
+    // advances it, and the value is then dropped rather than stored.
+    let generation = match cache.get(namespace, key).await {
         Ok(CacheLookup::Hit(body)) => return Ok(respond(body, "engify; hit")),
         Ok(CacheLookup::Miss(generation)) => Some(generation),
         Err(error) => {
@@ -77,7 +101,7 @@ where
             None
         }
     };
-    let (value, keep_for) = read().await?;
+    let (value, keep_for, key) = read().await?;
     let body = serde_json::to_vec(&value)
         .map_err(|e| ApiError::unexpected(ErrorCode::InternalError, anyhow::Error::new(e).context("serializing")))?;
     let ttl = keep_for.min(state.edge.cache_ttl);

@@ -4,8 +4,12 @@
 //! pattern, status, latency); and the request metrics (count and latency by method, route
 //! pattern and status), with the business counters that follow from a request's outcome.
 //!
-//! Routes are their patterns (`/api/v1/bookings/{id}`), never raw paths, so that label values
-//! stay few; requests that match no route are `unmatched`.
+//! Every label value comes from a closed set, so that no client can add series, whatever it
+//! sends (and whether or not it is refused): routes are their patterns
+//! (`/api/v1/bookings/{id}`), never raw paths, and `unmatched` when none matches; methods are
+//! the seven the API knows, any other `OTHER`; statuses are the registered codes, any other
+//! its class (`5xx`). The method in span names follows the same rule; the access log keeps the
+//! method as sent.
 
 use std::time::Instant;
 
@@ -37,6 +41,23 @@ pub const BOOKINGS_CREATED: &str = "engify_bookings_created_total";
 /// Bookings cancelled and seats left, by kind (`booking`, `group_seat`).
 pub const BOOKINGS_CANCELLED: &str = "engify_bookings_cancelled_total";
 
+/// The methods metrics and span names show by name.
+const KNOWN_METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// The method as metrics show it: one of the seven the API knows, else `OTHER`.
+pub fn method_label(method: &Method) -> &'static str {
+    KNOWN_METHODS.into_iter().find(|known| *known == method.as_str()).unwrap_or("OTHER")
+}
+
+/// The status as metrics show it: the code when it is a registered one, else its class.
+pub fn status_label(status: StatusCode) -> String {
+    if status.canonical_reason().is_some() {
+        status.as_u16().to_string()
+    } else {
+        format!("{}xx", status.as_u16() / 100)
+    }
+}
+
 /// Reads W3C trace context from request headers.
 struct Headers<'a>(&'a HeaderMap);
 
@@ -65,11 +86,12 @@ pub async fn observe(
     // The route table knows the pattern before routing; the span is named for it at once (an
     // exported span cannot be renamed once its context exists).
     let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let method_label = method_label(&method);
     let span = tracing::info_span!(
         "request",
-        otel.name = %format!("{method} {route}"),
+        otel.name = %format!("{method_label} {route}"),
         otel.kind = "server",
-        http.request.method = %method,
+        http.request.method = method_label,
         http.route = %route,
         http.response.status_code = tracing::field::Empty,
         request_id = %request_id,
@@ -94,7 +116,7 @@ pub async fn observe(
         latency_ms,
         "request"
     );
-    let labels = [("method", method.to_string()), ("route", route.clone()), ("status", status.as_u16().to_string())];
+    let labels = [("method", method_label.to_owned()), ("route", route.clone()), ("status", status_label(status))];
     metrics::counter!(REQUESTS, &labels).increment(1);
     metrics::histogram!(DURATION, &labels).record(latency.as_secs_f64());
     let replayed = response.headers().contains_key("idempotent-replayed");
@@ -125,5 +147,21 @@ fn outcome(method: &Method, route: &str, status: StatusCode) {
             metrics::counter!(BOOKINGS_CANCELLED, "kind" => "group_seat").increment(1);
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_come_from_closed_sets() {
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        assert_eq!(method_label(&Method::from_bytes(b"BREW").unwrap()), "OTHER");
+        assert_eq!(method_label(&Method::from_bytes(b"get").unwrap()), "OTHER", "methods are case-sensitive");
+        assert_eq!(method_label(&Method::CONNECT), "OTHER");
+        assert_eq!(status_label(StatusCode::TOO_MANY_REQUESTS), "429");
+        assert_eq!(status_label(StatusCode::from_u16(599).unwrap()), "5xx");
+        assert_eq!(status_label(StatusCode::from_u16(299).unwrap()), "2xx");
     }
 }

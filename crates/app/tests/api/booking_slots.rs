@@ -19,8 +19,11 @@ async fn slots(
     to: DateTime<Utc>,
     minutes: i64,
 ) -> Vec<(DateTime<Utc>, Vec<String>)> {
-    let path =
-        format!("/api/v1/courses/{course}/slots?from={}&to={}&durationMinutes={minutes}", rfc3339(from), rfc3339(to));
+    let path = format!(
+        "/api/v1/courses/{course}/slots?from={}&to={}&durationMinutes={minutes}&limit=100",
+        rfc3339(from),
+        rfc3339(to)
+    );
     let reply = app.get(&path, Some(token)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     reply.json()["data"]

@@ -38,6 +38,7 @@ mod reset_requests;
 mod revocation_outage;
 mod seed;
 mod shared_state;
+mod slot_pages;
 mod slots;
 mod slow_body;
 mod storm;

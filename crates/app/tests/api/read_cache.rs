@@ -177,3 +177,38 @@ async fn keyed_writes_show_in_the_next_read_and_refused_writes_keep_the_cache() 
         assert_eq!(after.json()["data"].as_array().unwrap().len(), 2, "{:?}", app.backend);
     }
 }
+
+#[tokio::test]
+async fn searches_of_one_grid_cell_share_their_cache_entry_and_answer() {
+    for app in every_edge().await {
+        let academy = Academy::new(&app, "acme").await;
+        let (course, _) = academy.course_with_tas("MATH-101", &["Tara"]).await;
+        let course = course["id"].as_str().unwrap().to_owned();
+        let sam = academy.student("Sam").await;
+        let search = |from: DateTime<Utc>, to: DateTime<Utc>| {
+            let path =
+                format!("/api/v1/courses/{course}/slots?from={}&to={}&durationMinutes=60", rfc3339(from), rfc3339(to));
+            let token = sam.access.clone();
+            let app = &app;
+            async move { app.get(&path, Some(&token)).await }
+        };
+        let minutes = |m| chrono::Duration::minutes(m);
+        let (ten, noon) = (berlin(2, 10, 0), berlin(2, 12, 0));
+
+        // 10:01 is in the half hour that ends at 10:30: the first slot is 10:30, not 10:00.
+        let first = search(ten + minutes(1), noon).await;
+        assert_eq!(first.status, 200, "{}", first.text);
+        assert!(!is_hit(&first));
+        assert_eq!(starts(&first.json()), vec![ten + minutes(30), ten + minutes(60), ten + minutes(90)]);
+        // Any `from` in (10:00, 10:30] and `to` in (11:30, 12:00] is the same search.
+        for (from, to) in [(2, 0), (29, -1), (30, -29), (17, -15)] {
+            let again = search(ten + minutes(from), noon + minutes(to)).await;
+            assert!(is_hit(&again), "{:?}: from +{from}, to {to}: {:?}", app.backend, again.header("cache-status"));
+            assert_eq!(again.text, first.text);
+        }
+        // The next cell is another search.
+        let next = search(ten + minutes(31), noon).await;
+        assert!(!is_hit(&next));
+        assert_eq!(starts(&next.json()), vec![ten + minutes(60), ten + minutes(90)]);
+    }
+}

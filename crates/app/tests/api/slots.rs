@@ -1,5 +1,6 @@
 //! `GET /courses/{id}/slots`: the grid starts inside the TAs' hours (weekly, overrides, their own
-//! time zone), the scheduling window, the one-TA filter, and every refused query.
+//! time zone), the scheduling window, the one-TA filter, and every refused query. Pages and the
+//! cost bound are in `slot_pages`.
 
 use chrono::{DateTime, Datelike, Duration as Span, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::America::New_York;
@@ -10,17 +11,26 @@ use serde_json::{Value, json};
 use crate::academy::{Academy, berlin, rfc3339};
 use crate::helpers::{Reply, TestApp, apps};
 
-/// The search, with `from` and `to` as instants.
-async fn search(app: &TestApp, token: &str, course: &str, from: DateTime<Utc>, to: DateTime<Utc>, rest: &str) -> Reply {
-    let path = format!("/api/v1/courses/{course}/slots?from={}&to={}&{rest}", rfc3339(from), rfc3339(to));
+/// The search, with `from` and `to` as instants, in pages of 100.
+pub async fn search(
+    app: &TestApp,
+    token: &str,
+    course: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    rest: &str,
+) -> Reply {
+    let path = format!("/api/v1/courses/{course}/slots?from={}&to={}&limit=100&{rest}", rfc3339(from), rfc3339(to));
     app.get(&path, Some(token)).await
 }
 
-/// The slots of a successful search: start and TAs, checking each end against `minutes`.
-fn slots(reply: &Reply, minutes: i64) -> Vec<(DateTime<Utc>, Vec<String>)> {
+/// The slots of a successful search that fits one page: start and TAs, checking each end
+/// against `minutes`.
+pub fn slots(reply: &Reply, minutes: i64) -> Vec<(DateTime<Utc>, Vec<String>)> {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let body = reply.json();
-    assert_eq!(body.as_object().unwrap().len(), 1, "only `data`: {body}");
+    assert_eq!(body.as_object().unwrap().len(), 2, "`data` and `nextCursor`: {body}");
+    assert_eq!(body["nextCursor"], Value::Null, "one page: {body}");
     body["data"]
         .as_array()
         .unwrap()
@@ -42,7 +52,7 @@ fn sorted(ids: &[&str]) -> Vec<String> {
     ids
 }
 
-fn refused(reply: &Reply) -> Vec<String> {
+pub fn refused(reply: &Reply) -> Vec<String> {
     let body = reply.problem(400, "validation_failed");
     body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect()
 }
@@ -193,7 +203,7 @@ async fn the_scheduling_window_and_the_course_state_bound_the_slots() {
         let path = format!("/api/v1/courses/{course}");
         app.patch(&path, Some(&admin.access), json!({"active": false})).await;
         let closed = search(&app, &admin.access, &course, berlin(0, 0, 0), berlin(6, 0, 0), "durationMinutes=60").await;
-        assert_eq!(closed.json(), json!({"data": []}), "an inactive course has no slots");
+        assert_eq!(closed.json(), json!({"data": [], "nextCursor": null}), "an inactive course has no slots");
         let closed_ta = format!("durationMinutes=60&taId={}", tas[0].id);
         assert_eq!(
             search(&app, &admin.access, &course, berlin(0, 0, 0), berlin(6, 0, 0), &closed_ta).await.json()["data"],
@@ -209,7 +219,7 @@ async fn the_scheduling_window_and_the_course_state_bound_the_slots() {
             berlin(6, 0, 0),
             "durationMinutes=60",
         );
-        assert_eq!(none.await.json(), json!({"data": []}), "a course without TAs has no slots");
+        assert_eq!(none.await.json(), json!({"data": [], "nextCursor": null}), "a course without TAs has no slots");
     }
 }
 

@@ -1,5 +1,6 @@
 //! Slot search with mocked ports: a fixed number of reads whatever the window, stored hours over
-//! the default, bookings and the buffer removing slots, the `taId` filter, inactive courses.
+//! the default, bookings and the buffer removing slots, pages on the grid, the `taId` filter,
+//! inactive courses.
 //!
 //! The organization is in UTC with the default settings (60 minutes' notice, 30-minute grid);
 //! the window is Wednesday 2026-12-02 09:00–12:00Z, a day after the fixtures' "now".
@@ -9,7 +10,7 @@ use chrono::{DateTime, TimeZone, Utc, Weekday};
 use super::*;
 use crate::catalog::Course;
 use crate::fixtures::*;
-use crate::scheduling::{Slot, SlotQuery};
+use crate::scheduling::{Slot, SlotGrid, SlotQuery};
 use crate::shared::time::minutes;
 use crate::shared::{Interval, Role, TimeZoneId, UserId};
 use crate::tenancy::{OrgSettings, OrgSettingsPatch, Organization, RawSettings};
@@ -74,19 +75,45 @@ async fn a_search_reads_each_repository_once_and_finds_what_the_rules_allow() {
         .bookings
         .expect_ta_busy()
         .withf(|o, tas, window| {
-            *o == org_id() && tas == [user_id(TA_2), user_id(TA_1)] && *window == query(None).calendar_span(minutes(0))
+            *o == org_id()
+                && tas == [user_id(TA_2), user_id(TA_1)]
+                && *window == query(None).calendar_span(minutes(0)).unwrap()
         })
         .times(1)
         .returning(|_, _, _| Ok(booked_10_to_11(TA_1)));
     let service = AvailabilityService::new(core(store));
 
-    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None)).await.unwrap();
+    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None), 100).await.unwrap();
 
     // TA 1 keeps the default 09:00–17:00 but is booked 10:00–11:00; TA 2 works 09:00–10:30.
     let expected = vec![slot(9, 0, &[TA_1, TA_2]), slot(9, 30, &[TA_2]), slot(11, 0, &[TA_1]), slot(11, 30, &[TA_1])];
     assert_eq!(found.slots, expected);
     // They hold until the 09:00 slot comes within the default hour of notice.
     assert_eq!(found.stable_until, Some(wed(8, 0)));
+}
+
+#[tokio::test]
+async fn a_page_holds_the_first_slots_of_the_query_put_on_the_grid_and_where_the_next_starts() {
+    let mut store = searchable(org(), true);
+    store.course_tas.expect_tas().times(1).returning(|_, _| Ok(vec![user(TA_1, Role::Ta)]));
+    store.availability.expect_get_many().times(1).returning(|_, _| Ok(vec![]));
+    store
+        .bookings
+        .expect_ta_busy()
+        .withf(|_, _, window| *window == Interval::new(wed(9, 0), wed(13, 30)).unwrap())
+        .times(1)
+        .returning(|_, _, _| Ok(booked_10_to_11(TA_1)));
+    let service = AvailabilityService::new(core(store));
+    // 08:31 and 12:01 are inside grid cells: the search runs on 09:00–12:30.
+    let off_grid = SlotQuery::new(wed(8, 31), wed(12, 1), 60, None).unwrap();
+
+    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &off_grid, 2).await.unwrap();
+
+    // TA 1 keeps the default 09:00–17:00 and is booked 10:00–11:00: 09:00, 11:00, 11:30, 12:00.
+    assert_eq!(found.slots, vec![slot(9, 0, &[TA_1]), slot(11, 0, &[TA_1])]);
+    assert_eq!(found.next, Some(wed(11, 30)));
+    assert_eq!((found.query.from(), found.query.to()), (wed(9, 0), wed(12, 30)));
+    assert_eq!(found.grid, SlotGrid::new(30, TimeZoneId::UTC));
 }
 
 #[tokio::test]
@@ -103,7 +130,7 @@ async fn the_buffer_widens_the_busy_read_and_keeps_slots_away_from_bookings() {
         .returning(|_, _, _| Ok(booked_10_to_11(TA_1)));
     let service = AvailabilityService::new(core(store));
 
-    let slots = service.search_slots(&actor(ADMIN, Role::Admin), id(COURSE), &query(None)).await.unwrap().slots;
+    let slots = service.search_slots(&actor(ADMIN, Role::Admin), id(COURSE), &query(None), 100).await.unwrap().slots;
 
     // Without the buffer 09:00 and 11:00 would be free too.
     assert_eq!(slots, vec![slot(11, 30, &[TA_1])]);
@@ -128,7 +155,7 @@ async fn asking_for_one_assigned_ta_considers_only_that_ta() {
     store.bookings.expect_ta_busy().withf(|_, tas, _| tas == [user_id(TA_2)]).times(1).returning(|_, _, _| Ok(vec![]));
     let service = AvailabilityService::new(core(store));
 
-    let slots = service.search_slots(&actor(TA_1, Role::Ta), id(COURSE), &query(Some(TA_2))).await.unwrap().slots;
+    let slots = service.search_slots(&actor(TA_1, Role::Ta), id(COURSE), &query(Some(TA_2)), 100).await.unwrap().slots;
 
     assert_eq!(slots.len(), 6);
     assert!(slots.iter().all(|s| s.ta_ids == [user_id(TA_2)]));
@@ -142,7 +169,7 @@ async fn a_ta_who_does_not_teach_the_course_is_refused() {
     store.availability.expect_get_many().never();
     store.bookings.expect_ta_busy().never();
     let service = AvailabilityService::new(core(store));
-    let err = service.search_slots(&actor(ADMIN, Role::Admin), id(COURSE), &query(Some(TA_2))).await.unwrap_err();
+    let err = service.search_slots(&actor(ADMIN, Role::Admin), id(COURSE), &query(Some(TA_2)), 100).await.unwrap_err();
     assert!(matches!(err, SearchSlotsError::TaNotAssignedToCourse));
 }
 
@@ -153,7 +180,8 @@ async fn a_ta_id_naming_no_ta_of_the_organization_is_not_found() {
         store.users.expect_get().returning(move |_, _| Ok(Some(user(target, role))));
         store.course_tas.expect_is_assigned().never();
         let service = AvailabilityService::new(core(store));
-        let err = service.search_slots(&actor(ADMIN, Role::Admin), id(COURSE), &query(Some(target))).await.unwrap_err();
+        let err =
+            service.search_slots(&actor(ADMIN, Role::Admin), id(COURSE), &query(Some(target)), 100).await.unwrap_err();
         assert!(matches!(err, SearchSlotsError::NotFound), "user {target}");
     }
 }
@@ -162,7 +190,7 @@ async fn a_ta_id_naming_no_ta_of_the_organization_is_not_found() {
 async fn an_inactive_course_has_no_slots_and_nothing_more_is_read() {
     let store = searchable(org(), false); // any call to TAs, availability or bookings would fail
     let service = AvailabilityService::new(core(store));
-    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None)).await.unwrap();
+    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None), 100).await.unwrap();
     assert!(found.slots.is_empty());
     assert_eq!(found.stable_until, None);
 }
@@ -172,7 +200,7 @@ async fn a_course_without_tas_has_no_slots() {
     let mut store = searchable(org(), true);
     store.course_tas.expect_tas().times(1).returning(|_, _| Ok(vec![]));
     let service = AvailabilityService::new(core(store));
-    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None)).await.unwrap();
+    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None), 100).await.unwrap();
     assert!(found.slots.is_empty());
     assert_eq!(found.stable_until, None);
 }
@@ -185,7 +213,7 @@ async fn unknown_and_foreign_courses_are_not_found() {
         store.organizations.expect_get().returning(|o| Ok(Some(Organization { id: o, ..org() })));
         store.courses.expect_get().returning(|o, c| Ok((o == org_id() && c == id(COURSE)).then(course)));
         let service = AvailabilityService::new(core(store));
-        let err = service.search_slots(&who, id(asked), &query(None)).await.unwrap_err();
+        let err = service.search_slots(&who, id(asked), &query(None), 100).await.unwrap_err();
         assert!(matches!(err, SearchSlotsError::NotFound), "course {asked}");
     }
 }

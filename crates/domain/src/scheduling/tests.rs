@@ -9,21 +9,21 @@ use crate::availability::{Availability, RawAvailability, RawWeeklyHours};
 use crate::shared::{Interval, TimeZoneId, UserId};
 use crate::tenancy::{OrgSettings, OrgSettingsPatch, RawSettings};
 
-const ZONES: [&str; 5] = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu"];
+pub(super) const ZONES: [&str; 5] = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu"];
 
-fn base() -> DateTime<Utc> {
+pub(super) fn base() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 27, 0, 0, 0).unwrap() // the weekend Europe moves to summer time
 }
 
-fn at(min: i64) -> DateTime<Utc> {
+pub(super) fn at(min: i64) -> DateTime<Utc> {
     base() + TimeDelta::minutes(min)
 }
 
-fn uid(n: u128) -> UserId {
+pub(super) fn uid(n: u128) -> UserId {
     UserId::from_uuid(Uuid::from_u128(n))
 }
 
-fn settings(step: i64, buffer: i64, notice: i64) -> OrgSettings {
+pub(super) fn settings(step: i64, buffer: i64, notice: i64) -> OrgSettings {
     let raw = RawSettings {
         slot_step_minutes: Some(step),
         buffer_minutes: Some(buffer),
@@ -34,7 +34,7 @@ fn settings(step: i64, buffer: i64, notice: i64) -> OrgSettings {
 }
 
 /// The definition, checked minute by minute with no cleverness.
-fn oracle(
+pub(super) fn oracle(
     window: (DateTime<Utc>, DateTime<Utc>),
     duration: i64,
     s: &OrgSettings,
@@ -76,7 +76,7 @@ fn oracle(
     out
 }
 
-fn intervals(raw: &[(i64, i64)]) -> Vec<Interval> {
+pub(super) fn intervals(raw: &[(i64, i64)]) -> Vec<Interval> {
     raw.iter().map(|&(s, l)| Interval::new(at(s), at(s + l)).unwrap()).collect()
 }
 
@@ -118,10 +118,11 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// Anything that caches a search for as long as `slots_stable_until` allows serves what a
-    /// fresh search would find at any instant before it.
+    /// Anything that caches a search (or a page of it) for as long as `slots_stable_until`
+    /// allows serves what a fresh search would find at any instant before it.
     #[test]
     fn slots_stay_the_same_until_the_instant_given(
+        limit in prop::sample::select(vec![1usize, 3, 10, usize::MAX]),
         step in prop::sample::select(vec![15i64, 30, 60]),
         notice in prop::sample::select(vec![0i64, 60, 600]),
         advance_days in prop::sample::select(vec![1i64, 2, 90]),
@@ -141,18 +142,18 @@ proptest! {
         let now = at(0);
         let calendars = [TaCalendar::new(uid(1), intervals(&[(-600, 9000)]), intervals(&busy))];
         let query = SlotQuery::new(at(window_start), at(window_start + window_len), 60, None).unwrap();
-        let slots = find_slots(&query, &s, zone, now, &calendars);
-        match slots_stable_until(&query, &s, zone, now, &slots) {
+        let page = find_slot_page(&query, &s, zone, now, &calendars, limit);
+        match slots_stable_until(&query, &s, zone, now, &page.slots) {
             None => {
                 let far = now + TimeDelta::days(400);
-                prop_assert_eq!(find_slots(&query, &s, zone, far, &calendars), slots);
+                prop_assert_eq!(find_slot_page(&query, &s, zone, far, &calendars, limit), page);
             }
             Some(until) => {
                 prop_assert!(until >= now, "the slots found now hold now");
                 let last = until - TimeDelta::seconds(1);
                 let between = now + (last - now).max(TimeDelta::zero()) / 1000 * (later * 1000.0) as i32;
                 for t in [between, last.max(now)] {
-                    prop_assert_eq!(&find_slots(&query, &s, zone, t, &calendars), &slots);
+                    prop_assert_eq!(&find_slot_page(&query, &s, zone, t, &calendars, limit), &page);
                 }
             }
         }
@@ -186,7 +187,7 @@ fn queries_are_validated() {
 #[test]
 fn calendar_span_covers_the_last_session_and_the_buffer() {
     let q = SlotQuery::new(at(0), at(600), 60, None).unwrap();
-    let span = q.calendar_span(TimeDelta::minutes(15));
+    let span = q.calendar_span(TimeDelta::minutes(15)).unwrap();
     assert_eq!(span.start(), at(-15));
     assert_eq!(span.end(), at(675));
 }
