@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::edge::{IdempotencyStore, KeyedUnit, Opening, RecordedOutcome, UnitWork};
 use domain::store::StoreError;
+use edge::{IdempotencyStore, KeyedUnit, Opening, RecordedOutcome, UnitWork};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{

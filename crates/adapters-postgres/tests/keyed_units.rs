@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use adapters_postgres::SqlIdempotencyStore;
 use chrono::{TimeDelta, TimeZone, Utc};
-use domain::edge::{IdempotencyStore, KeyedUnit, Opening, RecordedOutcome};
 use domain::shared::{Currency, OrganizationId, TimeZoneId};
 use domain::store::{Conflict, Repositories, Store};
 use domain::tenancy::{OrgName, OrgSettings, Organization, Slug};
+use edge::{IdempotencyStore, KeyedUnit, Opening, RecordedOutcome};
 use futures_util::future::join_all;
 use uuid::Uuid;
 
@@ -155,13 +155,27 @@ async fn of_many_concurrent_openings_of_a_scope_one_holds_it() {
         let fresh = openings.iter().filter(|o| matches!(o, Opening::Fresh(_))).count();
         let busy = openings.iter().filter(|o| matches!(o, Opening::InProgress)).count();
         assert_eq!((fresh, busy), (1, 7), "{:?}", t.backend);
+        // Dropping the holder frees the key: its transaction's rollback (queued on its
+        // connection by the drop, sent as the pool takes the connection back) ends the lock
+        // within moments.
         drop(openings);
-        drop(fresh_or_panic(&keys, SCOPE).await);
+        drop(fresh_soon(&keys, SCOPE).await);
     }
 }
 
-async fn fresh_or_panic(keys: &SqlIdempotencyStore, scope: &str) -> Box<dyn KeyedUnit> {
-    fresh(keys, scope).await
+/// A fresh unit of `scope` once a dropped holder's rollback has reached the database (at most
+/// two seconds).
+async fn fresh_soon(keys: &SqlIdempotencyStore, scope: &str) -> Box<dyn KeyedUnit> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match keys.open(scope, now()).await.unwrap() {
+            Opening::Fresh(unit) => return unit,
+            Opening::InProgress if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            other => panic!("the dropped holder still holds the key: {other:?}"),
+        }
+    }
 }
 
 #[tokio::test]

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::accounts::{FailureCounts, LoginThrottle, ThrottleScope, ThrottleSubject};
-use domain::edge::{RateDecision, RateLimiter, RateQuota};
 use domain::store::StoreError;
+use edge::{RateDecision, RateLimiter, RateQuota};
 
 /// At most one warning per this long about using the secondary store.
 const WARN_EVERY: Duration = Duration::from_secs(10);

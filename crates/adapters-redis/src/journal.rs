@@ -14,8 +14,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use domain::edge::{Cache, CacheLookup, CacheNamespace, Generation};
 use domain::store::StoreError;
+use edge::{Cache, CacheLookup, CacheNamespace, Generation};
 
 /// Wraps a cache with a journal of undelivered invalidations.
 pub struct JournaledCache<C> {

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use adapters_redis::memory::MemoryCache;
 use adapters_redis::redis::RedisCache;
-use domain::edge::{Cache, CacheLookup, CacheNamespace};
 use domain::shared::OrganizationId;
+use edge::{Cache, CacheLookup, CacheNamespace};
 
 /// Runs each named conformance test against the in-process and the Redis cache.
 macro_rules! conformance {

@@ -11,8 +11,8 @@ use std::time::Duration;
 use adapters_redis::memory::MemoryRateLimiter;
 use adapters_redis::redis::RedisRateLimiter;
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::edge::{Gcra, RateLimiter, RateQuota};
 use domain::shared::Clock;
+use edge::{Gcra, RateLimiter, RateQuota};
 
 mod memory {
     use super::*;

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use adapters_redis::redis::{RedisConfig, RedisRateLimiter, RedisRevocationList, RedisStore};
 use chrono::{TimeDelta, Utc};
 use domain::accounts::RevocationList;
-use domain::edge::{RateLimiter, RateQuota};
 use domain::shared::SessionId;
+use edge::{RateLimiter, RateQuota};
 
 use conformance::{redis_store, unique};
 

@@ -16,10 +16,10 @@ use adapters_redis::redis::{
 };
 use chrono::{TimeDelta, Utc};
 use domain::accounts::{LoginThrottle, RevocationList, ThrottleScope, ThrottleSubject};
-use domain::edge::{Cache, CacheNamespace, RateLimiter, RateQuota};
 use domain::shared::{Email, OrganizationId, SessionId};
 use domain::store::StoreError;
 use domain::tenancy::Slug;
+use edge::{Cache, CacheNamespace, RateLimiter, RateQuota};
 use test_support::proxy::TcpProxy;
 
 const TIMEOUT: Duration = Duration::from_millis(300);

@@ -10,8 +10,8 @@ use std::time::Duration;
 use adapters_redis::redis::{RedisCache, RedisConfig, RedisRevocationList, RedisStore};
 use chrono::{TimeDelta, Utc};
 use domain::accounts::RevocationList;
-use domain::edge::{Cache, CacheLookup, CacheNamespace};
 use domain::shared::{OrganizationId, SessionId};
+use edge::{Cache, CacheLookup, CacheNamespace};
 
 /// Two stores on one Redis with one key prefix: two instances of the app.
 fn two_instances() -> Option<(RedisStore, RedisStore)> {

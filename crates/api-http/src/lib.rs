@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod code;
 pub mod dto;
 pub mod extract;
 pub mod handlers;
@@ -18,6 +19,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpResponse, web};
 use domain::shared::ErrorCode;
+use edge::EdgeCode;
 use utoipa::openapi::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -105,7 +107,7 @@ pub fn app(
     let Shared { doc, routes, invalidations, slot_searches } = shared;
     let cors = cors(&state.config.cors_origins);
     let query_errors = web::QueryConfig::default().error_handler(|e, _| {
-        ApiError::new(ErrorCode::MalformedRequest).detail(format!("Bad query string: {e}.")).into()
+        ApiError::new(EdgeCode::MalformedRequest).detail(format!("Bad query string: {e}.")).into()
     });
     let path_errors = web::PathConfig::default().error_handler(|_, req| {
         ApiError::new(ErrorCode::NotFound).detail(format!("No resource at {}.", req.path())).into()

@@ -26,6 +26,7 @@ use domain::group_sessions::{
 use domain::notifications::{ListJobsError, RetryJobError};
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
+use edge::EdgeCode;
 use utoipa::openapi::Required;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
@@ -33,8 +34,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi as _};
 
+use crate::code::Code;
 use crate::dto::schemas::{CurrencyCode, TimeZoneName};
-use crate::problem::{PROBLEM_JSON, Problem, ProblemField, status_of, type_of};
+use crate::problem::{PROBLEM_JSON, Problem, ProblemField};
 
 /// The error codes each operation's use case can return, by operation id.
 pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
@@ -96,28 +98,29 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
 
 /// Codes the edge adds to an operation that takes a JSON body (`request_timeout`: the body
 /// did not arrive within `REQUEST_BODY_TIMEOUT_SECONDS`).
-const BODY_ERRORS: &[ErrorCode] = &[
-    ErrorCode::MalformedRequest,
-    ErrorCode::ValidationFailed,
-    ErrorCode::RequestTimeout,
-    ErrorCode::PayloadTooLarge,
-    ErrorCode::UnsupportedMediaType,
+const BODY_ERRORS: &[Code] = &[
+    Code::Edge(EdgeCode::MalformedRequest),
+    Code::Domain(ErrorCode::ValidationFailed),
+    Code::Edge(EdgeCode::RequestTimeout),
+    Code::Edge(EdgeCode::PayloadTooLarge),
+    Code::Edge(EdgeCode::UnsupportedMediaType),
 ];
 
 /// Codes the edge adds to an operation that takes a query string (a value of the wrong type,
 /// or one its parser refuses, naming the parameter).
-const QUERY_ERRORS: &[ErrorCode] = &[ErrorCode::MalformedRequest, ErrorCode::ValidationFailed];
+const QUERY_ERRORS: &[Code] = &[Code::Edge(EdgeCode::MalformedRequest), Code::Domain(ErrorCode::ValidationFailed)];
 
 /// Codes the edge adds to every operation of `/api/v1` (rate limits).
-const LIMITED_ERRORS: &[ErrorCode] = &[ErrorCode::RateLimited];
+const LIMITED_ERRORS: &[Code] = &[Code::Edge(EdgeCode::RateLimited)];
 
 /// Codes the edge adds to every `POST` of `/api/v1` (the `Idempotency-Key` header: malformed,
-/// reused with another body, still running, or not checkable while Redis is down).
-const IDEMPOTENCY_ERRORS: &[ErrorCode] = &[
-    ErrorCode::ValidationFailed,
-    ErrorCode::IdempotencyKeyReused,
-    ErrorCode::IdempotencyKeyInProgress,
-    ErrorCode::ServiceUnavailable,
+/// reused with another body, still running, or its outcome not recordable because the
+/// database failed at the commit).
+const IDEMPOTENCY_ERRORS: &[Code] = &[
+    Code::Domain(ErrorCode::ValidationFailed),
+    Code::Edge(EdgeCode::IdempotencyKeyReused),
+    Code::Edge(EdgeCode::IdempotencyKeyInProgress),
+    Code::Domain(ErrorCode::ServiceUnavailable),
 ];
 
 const EDGE_DESCRIPTION: &str = "\n\n**Rate limits.** Every response of `/api/v1` carries `RateLimit-Policy` (e.g. `\"default\";q=600;w=60`) and `RateLimit` (`\"default\";r=<remaining>;t=<seconds to reset>`): per client IP on `/auth/*` and `POST /organizations` (policy `auth`), per user elsewhere (per IP when anonymous). Past the limit: 429 `rate_limited` with `Retry-After`.\n\n**Idempotency.** Every `POST` accepts `Idempotency-Key` (1–255 printable ASCII). Within 24 h, a retry with the same key and body from the same user (or IP) to the same path gets the first response again, byte for byte, with `Idempotent-Replayed: true`, and nothing runs twice; another body is 422 `idempotency_key_reused`; a retry while the first runs is 409 `idempotency_key_in_progress`. The answer is recorded in the same database transaction as the change it reports, so a retry after any failure, on any instance, gets the committed outcome or runs a request that never happened. 5xx, 401 and 429 answers are not kept (a 5xx changed nothing).\n\n**Caching.** Catalog reads (courses, products, TAs, templates, availability) may come from a cache shared by every instance, marked `Cache-Status: engify; hit`; any write to them is visible to the next read. Each write operation lists the cached reads it refreshes in `x-invalidates` (`catalog`, `schedule`). Slot searches are cached the same way: any booking, cancellation, group session or catalog change of the organization is visible to the next search, and a result is never kept past the moment time alone would change it. Every response of `/api/v1`, and every response to a request carrying `Authorization`, is `Cache-Control: no-store`: the shared cache is the server's, never an HTTP cache.\n\n**Timeouts.** A request body must arrive within 10 s of the request's head (`REQUEST_BODY_TIMEOUT_SECONDS`), else 408 `request_timeout` and the connection is closed. A request not answered within 30 s is 503 `service_unavailable`. Every 503 carries `Retry-After`.\n\n**Cursors.** A `nextCursor` is read back only by the list that issued it; any other cursor is 400 `validation_failed` on `cursor`.";
@@ -159,9 +162,11 @@ pub fn base() -> OpenApi {
 }
 
 fn describe_codes(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
-    let table: String = ErrorCode::ALL
+    let mut codes: Vec<Code> = Code::all().collect();
+    codes.sort_by_key(|c| c.status());
+    let table: String = codes
         .iter()
-        .map(|c| format!("\n| `{}` | `{}` | {} | {} |", c.as_str(), type_of(*c), status_of(*c).as_u16(), c.title()))
+        .map(|c| format!("\n| `{}` | `{}` | {} | {} |", c.as_str(), c.type_uri(), c.status().as_u16(), c.title()))
         .collect();
     if let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(object)) = schema {
         object.description =
@@ -240,8 +245,11 @@ fn add_idempotency_key(operation: &mut Operation) {
 
 fn add_errors(operation: &mut Operation, api: bool) {
     let id = operation.operation_id.clone().unwrap_or_default();
-    let mut codes: Vec<ErrorCode> =
-        OPERATION_ERRORS.iter().find(|(op, _)| *op == id).map(|(_, c)| c.to_vec()).unwrap_or_default();
+    let mut codes: Vec<Code> = OPERATION_ERRORS
+        .iter()
+        .find(|(op, _)| *op == id)
+        .map(|(_, c)| c.iter().copied().map(Code::Domain).collect())
+        .unwrap_or_default();
     if api {
         codes.extend_from_slice(LIMITED_ERRORS);
     }
@@ -255,12 +263,12 @@ fn add_errors(operation: &mut Operation, api: bool) {
         codes.extend_from_slice(QUERY_ERRORS);
     }
     if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
-        codes.extend_from_slice(AuthenticateError::CODES);
-        codes.push(ErrorCode::Unauthenticated);
+        codes.extend(AuthenticateError::CODES.iter().copied().map(Code::Domain));
+        codes.push(Code::Domain(ErrorCode::Unauthenticated));
     }
-    let mut by_status: BTreeMap<u16, Vec<ErrorCode>> = BTreeMap::new();
+    let mut by_status: BTreeMap<u16, Vec<Code>> = BTreeMap::new();
     for code in codes {
-        let entry = by_status.entry(status_of(code).as_u16()).or_default();
+        let entry = by_status.entry(code.status().as_u16()).or_default();
         if !entry.contains(&code) {
             entry.push(code);
         }

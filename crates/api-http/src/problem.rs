@@ -10,10 +10,12 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use domain::shared::{ErrorCategory, ErrorCode, FieldError, UseCaseError, ValidationErrors};
+use domain::shared::{ErrorCode, FieldError, UseCaseError, ValidationErrors};
+use edge::EdgeCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::code::Code;
 use crate::middleware::request_id::current_request_id;
 
 /// The media type of every error.
@@ -54,34 +56,10 @@ pub struct Problem {
     pub errors: Option<Vec<ProblemField>>,
 }
 
-/// The HTTP status of a code's category.
-pub fn status_of(code: ErrorCode) -> StatusCode {
-    match code.category() {
-        ErrorCategory::BadRequest => StatusCode::BAD_REQUEST,
-        ErrorCategory::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCategory::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCategory::NotFound => StatusCode::NOT_FOUND,
-        ErrorCategory::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-        ErrorCategory::Conflict => StatusCode::CONFLICT,
-        ErrorCategory::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        ErrorCategory::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        ErrorCategory::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCategory::Locked => StatusCode::LOCKED,
-        ErrorCategory::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCategory::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorCategory::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-    }
-}
-
-/// The `type` URI of a code: `/problems/` and the code with dashes.
-pub fn type_of(code: ErrorCode) -> String {
-    format!("/problems/{}", code.as_str().replace('_', "-"))
-}
-
 /// An error on its way to becoming a problem+json response.
 #[derive(Debug)]
 pub struct ApiError {
-    code: ErrorCode,
+    code: Code,
     detail: Option<String>,
     fields: Option<Vec<FieldError>>,
     retry_after: Option<u64>,
@@ -91,8 +69,8 @@ pub struct ApiError {
 
 impl ApiError {
     /// An error with the code's default detail.
-    pub fn new(code: ErrorCode) -> Self {
-        Self { code, detail: None, fields: None, retry_after: None, allow: None, cause: None }
+    pub fn new(code: impl Into<Code>) -> Self {
+        Self { code: code.into(), detail: None, fields: None, retry_after: None, allow: None, cause: None }
     }
 
     /// The same error with a detail for the client.
@@ -116,9 +94,9 @@ impl ApiError {
         self
     }
 
-    /// A 405 naming the methods the path allows.
+    /// A 405 naming the methods the path allows (its `Allow` header).
     pub fn method_not_allowed(allow: &[String]) -> Self {
-        let mut e = Self::new(ErrorCode::NotFound);
+        let mut e = Self::new(EdgeCode::MethodNotAllowed);
         e.allow = Some(allow.join(", "));
         e
     }
@@ -132,24 +110,18 @@ impl ApiError {
     }
 
     /// The error code.
-    pub fn code(&self) -> ErrorCode {
+    pub fn code(&self) -> Code {
         self.code
     }
 
     /// The response body.
     pub fn problem(&self) -> Problem {
-        let status = self.status_code();
-        let (kind, title) = if self.allow.is_some() {
-            ("/problems/method-not-allowed".to_owned(), "Method not allowed".to_owned())
-        } else {
-            (type_of(self.code), self.code.title().to_owned())
-        };
         Problem {
-            kind,
-            title,
-            status: status.as_u16(),
+            kind: self.code.type_uri(),
+            title: self.code.title().to_owned(),
+            status: self.code.status().as_u16(),
             detail: self.detail.clone().unwrap_or_else(|| default_detail(self.code, self.allow.as_deref())),
-            code: if self.allow.is_some() { "method_not_allowed".to_owned() } else { self.code.as_str().to_owned() },
+            code: self.code.as_str().to_owned(),
             request_id: current_request_id(),
             errors: self.fields.as_ref().map(|fields| {
                 fields.iter().map(|f| ProblemField { field: f.field.clone(), message: f.message.to_string() }).collect()
@@ -158,14 +130,14 @@ impl ApiError {
     }
 }
 
-fn default_detail(code: ErrorCode, allow: Option<&str>) -> String {
-    if let Some(allow) = allow {
-        return format!("This path does not accept this method; allowed: {allow}.");
-    }
-    match code {
-        ErrorCode::InternalError => "An unexpected error occurred; it has been logged.".to_owned(),
-        ErrorCode::ServiceUnavailable => "A dependency is unavailable; try again shortly.".to_owned(),
-        other => format!("{}.", other.title()),
+fn default_detail(code: Code, allow: Option<&str>) -> String {
+    match (code, allow) {
+        (_, Some(allow)) => format!("This path does not accept this method; allowed: {allow}."),
+        (Code::Domain(ErrorCode::InternalError), _) => "An unexpected error occurred; it has been logged.".to_owned(),
+        (Code::Domain(ErrorCode::ServiceUnavailable), _) => {
+            "A dependency is unavailable; try again shortly.".to_owned()
+        }
+        (other, None) => format!("{}.", other.title()),
     }
 }
 
@@ -181,7 +153,7 @@ impl fmt::Display for ApiError {
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        if self.allow.is_some() { StatusCode::METHOD_NOT_ALLOWED } else { status_of(self.code) }
+        self.code.status()
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -190,14 +162,13 @@ impl ResponseError for ApiError {
         }
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
-        let retry_after = self.retry_after.or_else(|| {
-            (self.code == ErrorCode::ServiceUnavailable && self.allow.is_none())
-                .then_some(UNAVAILABLE_RETRY_AFTER_SECONDS)
-        });
+        let retry_after = self
+            .retry_after
+            .or_else(|| (self.code == ErrorCode::ServiceUnavailable).then_some(UNAVAILABLE_RETRY_AFTER_SECONDS));
         if let Some(seconds) = retry_after {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
-        if self.code == ErrorCode::RequestTimeout {
+        if self.code == EdgeCode::RequestTimeout {
             // The rest of the body may still be on its way: the connection cannot be reused.
             response.force_close();
         }
@@ -208,9 +179,12 @@ impl ResponseError for ApiError {
     }
 }
 
-/// Any use-case error becomes the problem of its code; unexpected errors keep their cause for
-/// the log.
+/// Any use-case error becomes the problem of its code, a validation failure with its refused
+/// fields; unexpected errors keep their cause for the log.
 pub fn from_use_case<E: UseCaseError>(error: E) -> ApiError {
+    if let Some(fields) = error.field_errors() {
+        return ApiError::validation(fields);
+    }
     let code = error.code();
     match code {
         ErrorCode::InternalError | ErrorCode::ServiceUnavailable => {
@@ -285,6 +259,8 @@ impl<T, E: UseCaseError + Locked> LockedResultExt<T> for Result<T, E> {
 
 #[cfg(test)]
 mod tests {
+    use domain::booking::BookIndividualError;
+
     use super::*;
 
     fn header(response: &HttpResponse, name: header::HeaderName) -> Option<&str> {
@@ -299,8 +275,29 @@ mod tests {
         assert_eq!(header(&own, header::RETRY_AFTER), Some("1"));
         let other = ApiError::new(ErrorCode::InternalError).error_response();
         assert_eq!(header(&other, header::RETRY_AFTER), None);
-        let late = ApiError::new(ErrorCode::RequestTimeout).error_response();
+        let late = ApiError::new(EdgeCode::RequestTimeout).error_response();
         assert_eq!(late.status(), StatusCode::REQUEST_TIMEOUT);
         assert!(!late.head().keep_alive(), "408 closes the connection");
+    }
+
+    #[test]
+    fn a_405_is_its_own_problem_with_allow() {
+        let error = ApiError::method_not_allowed(&["GET".to_owned(), "POST".to_owned()]);
+        let problem = error.problem();
+        assert_eq!((problem.status, problem.code.as_str()), (405, "method_not_allowed"));
+        assert_eq!(problem.kind, "/problems/method-not-allowed");
+        let response = error.error_response();
+        assert_eq!(header(&response, header::ALLOW), Some("GET, POST"));
+        assert_eq!(header(&response, header::RETRY_AFTER), None);
+    }
+
+    #[test]
+    fn a_use_case_validation_failure_keeps_its_fields() {
+        let fields = ValidationErrors::single("startsAt", domain::shared::InvalidValue::new("is not on the grid"));
+        let problem = from_use_case(BookIndividualError::ValidationFailed(fields)).problem();
+        assert_eq!((problem.status, problem.code.as_str()), (400, "validation_failed"));
+        let listed = problem.errors.expect("fields listed");
+        assert_eq!((listed[0].field.as_str(), listed[0].message.as_str()), ("startsAt", "is not on the grid"));
+        assert!(from_use_case(BookIndividualError::TaUnavailable).problem().errors.is_none());
     }
 }

@@ -10,11 +10,11 @@ use domain::availability::AvailabilityService;
 use domain::booking::BookingService;
 use domain::bundles::BundleService;
 use domain::catalog::CatalogService;
-use domain::edge::{Cache, IdempotencyStore, RateLimiter, RateQuota};
 use domain::group_sessions::GroupSessionService;
 use domain::notifications::OutboxService;
 use domain::store::Store;
 use domain::tenancy::OrganizationService;
+use edge::{Cache, IdempotencyStore, RateLimiter, RateQuota};
 
 use crate::middleware::idempotency::IdempotencySecret;
 

@@ -28,13 +28,13 @@ use domain::store::Store;
 use domain::tenancy::OrganizationService;
 use sea_orm::DatabaseConnection;
 
-use crate::edge::EdgeStores;
 use crate::housekeeping::Housekeeping;
 use crate::migrate::MigrationStatus;
 use crate::revocation_sync::RevocationSync;
 use crate::settings::Settings;
+use crate::shared_stores::SharedStores;
 use crate::worker::{IDLE_POLL, Worker, WorkerConfig};
-use crate::{edge, embedded, migrate};
+use crate::{embedded, migrate, shared_stores};
 
 /// The issuer and audience of Engify's access tokens.
 pub const TOKEN_ISSUER: &str = "engify";
@@ -53,8 +53,8 @@ pub struct Services {
     pub outbox: OutboxService,
     /// The ports every service shares.
     pub core: Core,
-    /// Rate limits, the read cache and session revocation, for the HTTP edge.
-    pub edge: EdgeStores,
+    /// Rate limits, the read cache, the login throttle and session revocation.
+    pub shared: SharedStores,
     /// Keyed requests' units and outcomes.
     pub idempotency: Arc<SqlIdempotencyStore>,
     /// The secret keyed requests' digests and sealed responses derive from.
@@ -76,16 +76,17 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
     let sea_store = Arc::new(SeaStore::new(db.clone()));
     let store: Arc<dyn Store> = sea_store.clone();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let edge = edge::build(settings, &clock, &sea_store)?;
-    let core = Core::new(store.clone(), clock.clone(), Arc::new(UuidV7Generator));
+    let shared = shared_stores::build(settings, &clock, &sea_store)?;
+    let core = Core::new(store.clone(), clock.clone(), Arc::new(UuidV7Generator))
+        .with_metrics(Arc::new(crate::metrics::PrometheusBusinessMetrics));
 
     let secret = embedded::jwt_secret(settings)?;
     let security = SecurityPorts {
         hasher: Arc::new(Argon2Hasher::new().context("preparing the password hasher")?),
         signer: Arc::new(JwtSigner::new(secret.expose().as_bytes(), TOKEN_ISSUER, TOKEN_AUDIENCE)?),
         secrets: Arc::new(RandomTokens),
-        revocations: edge.revocations.clone(),
-        throttle: edge.throttle.clone(),
+        revocations: shared.revocations.clone(),
+        throttle: shared.throttle.clone(),
     };
     let auth = AuthConfig {
         access_ttl: TimeDelta::seconds(i64::from(settings.access_token_ttl_seconds)),
@@ -107,7 +108,7 @@ pub async fn services(settings: &Settings) -> anyhow::Result<Services> {
     };
     let outbox = OutboxService::new(store.clone(), mailer, clock.clone(), policy);
     let idempotency = Arc::new(SqlIdempotencyStore::new(db.clone()));
-    Ok(Services { db, store, accounts, outbox, core, edge, idempotency, idempotency_secret, clock })
+    Ok(Services { db, store, accounts, outbox, core, shared, idempotency, idempotency_secret, clock })
 }
 
 /// The mailer the settings ask for: SMTP with `SMTP_URL`, else `.eml` files under
@@ -161,7 +162,7 @@ impl Application {
     pub async fn build_with(settings: Settings, worker_poll: Duration) -> anyhow::Result<Self> {
         let draining = Arc::new(AtomicBool::new(false));
         let services = services(&settings).await?;
-        let revocation_sync = match &services.edge.revocation_copy {
+        let revocation_sync = match &services.shared.revocation_copy {
             Some(copy) => Some(
                 RevocationSync::start(services.accounts.clone(), copy.clone(), services.clock.clone())
                     .await
@@ -183,16 +184,16 @@ impl Application {
             schema: Arc::new(MigrationStatus { db: services.db.clone() }),
             metrics: Arc::new(crate::metrics::AppMetrics::new(services.db.clone(), settings.database_max_connections)),
             edge: api_http::state::Edge {
-                limiter: services.edge.limiter.clone(),
+                limiter: services.shared.limiter.clone(),
                 limits: api_http::state::Limits::per_minute(
                     settings.rate_limit_per_minute,
                     settings.auth_rate_limit_per_minute,
                 ),
                 idempotency: services.idempotency.clone(),
                 idempotency_secret: services.idempotency_secret.clone(),
-                cache: services.edge.cache.clone(),
+                cache: services.shared.cache.clone(),
                 cache_ttl: Duration::from_secs(u64::from(settings.cache_ttl_seconds)),
-                health: services.edge.health.clone(),
+                health: services.shared.health.clone(),
             },
             config: api_http::state::HttpConfig {
                 trusted_proxy_hops: settings.trusted_proxy_hops as usize,

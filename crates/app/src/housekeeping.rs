@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::edge::IdempotencyStore;
 use domain::shared::Clock;
+use edge::IdempotencyStore;
 use tokio::task::JoinHandle;
 
 /// How often expired outcomes are looked for.
@@ -64,9 +64,9 @@ mod tests {
 
     use async_trait::async_trait;
     use chrono::{DateTime, Utc};
-    use domain::edge::Opening;
     use domain::shared::SystemClock;
     use domain::store::StoreError;
+    use edge::Opening;
 
     use super::*;
 

@@ -3,7 +3,6 @@
 
 pub mod application;
 pub mod cli;
-pub mod edge;
 pub mod embedded;
 pub mod housekeeping;
 pub mod metrics;
@@ -11,6 +10,7 @@ pub mod migrate;
 pub mod revocation_sync;
 pub mod seed;
 pub mod settings;
+pub mod shared_stores;
 pub mod telemetry;
 pub mod worker;
 

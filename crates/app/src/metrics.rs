@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use api_http::middleware::observe::DURATION;
 use api_http::state::MetricsSource;
+use domain::shared::{BusinessEvent, BusinessMetrics};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use sea_orm::{DatabaseConnection, DatabaseConnectionType};
 
@@ -34,6 +35,34 @@ pub fn handle() -> PrometheusHandle {
             handle
         })
         .clone()
+}
+
+/// Logins refused for their credentials (wrong password, unknown email or academy).
+pub const LOGIN_FAILURES: &str = "engify_login_failures_total";
+/// Logins refused because the email is locked.
+pub const LOGIN_LOCKED: &str = "engify_login_locked_total";
+/// Bookings and seats created, by kind (`individual`, `group_seat`).
+pub const BOOKINGS_CREATED: &str = "engify_bookings_created_total";
+/// Bookings cancelled and seats left, by kind (`booking`, `group_seat`).
+pub const BOOKINGS_CANCELLED: &str = "engify_bookings_cancelled_total";
+
+/// The use cases' business events as Prometheus counters (on the process's recorder).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrometheusBusinessMetrics;
+
+impl BusinessMetrics for PrometheusBusinessMetrics {
+    fn record(&self, event: BusinessEvent) {
+        match event {
+            BusinessEvent::LoginFailed => metrics::counter!(LOGIN_FAILURES).increment(1),
+            BusinessEvent::LoginLocked => metrics::counter!(LOGIN_LOCKED).increment(1),
+            BusinessEvent::BookingCreated => metrics::counter!(BOOKINGS_CREATED, "kind" => "individual").increment(1),
+            BusinessEvent::SeatTaken => metrics::counter!(BOOKINGS_CREATED, "kind" => "group_seat").increment(1),
+            BusinessEvent::BookingCancelled => {
+                metrics::counter!(BOOKINGS_CANCELLED, "kind" => "booking").increment(1);
+            }
+            BusinessEvent::SeatLeft => metrics::counter!(BOOKINGS_CANCELLED, "kind" => "group_seat").increment(1),
+        }
+    }
 }
 
 /// `/metrics`' view of this process.

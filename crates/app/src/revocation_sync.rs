@@ -1,4 +1,4 @@
-//! Keeps this instance's copy of the revocation list (`EdgeStores::revocation_copy`) up to date
+//! Keeps this instance's copy of the revocation list (`SharedStores::revocation_copy`) up to date
 //! from the database, the revocations' truth: filled at start-up with the sessions revoked
 //! within the last access-token lifetime, then every [`POLL`] with those revoked since the last
 //! poll. A revocation that Redis never heard of (its instance could not reach it, or Redis

@@ -1,5 +1,5 @@
-//! [`Core`]: the ports every use-case service needs (store, clock, id generator), and the
-//! recorders built from them for the audit trail and the email outbox.
+//! [`Core`]: the ports every use-case service needs (store, clock, id generator, business
+//! metrics), and the recorders built from them for the audit trail and the email outbox.
 
 use std::sync::Arc;
 
@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::audit::AuditRecorder;
 use crate::notifications::OutboxWriter;
-use crate::shared::{Clock, IdGenerator};
+use crate::shared::{BusinessEvent, BusinessMetrics, Clock, IdGenerator, NoMetrics};
 use crate::store::Store;
 
 /// The ports shared by every service. Cheap to clone.
@@ -20,12 +20,26 @@ pub struct Core {
     pub clock: Arc<dyn Clock>,
     /// Fresh ids.
     pub ids: Arc<dyn IdGenerator>,
+    /// Where business events are counted ([`NoMetrics`] unless [`Core::with_metrics`]).
+    pub metrics: Arc<dyn BusinessMetrics>,
 }
 
 impl Core {
-    /// Bundles the three ports.
+    /// Bundles the three ports, counting no business events.
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGenerator>) -> Self {
-        Self { store, clock, ids }
+        Self { store, clock, ids, metrics: Arc::new(NoMetrics) }
+    }
+
+    /// The same ports, counting business events in `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<dyn BusinessMetrics>) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// Counts a business event (call it after the change's commit).
+    pub fn count(&self, event: BusinessEvent) {
+        self.metrics.record(event);
     }
 
     /// Now.

@@ -9,7 +9,6 @@ pub mod booking;
 pub mod bundles;
 pub mod catalog;
 pub mod core;
-pub mod edge;
 pub mod group_sessions;
 pub mod notifications;
 pub mod scheduling;

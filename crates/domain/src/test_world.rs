@@ -15,7 +15,9 @@ use crate::core::Core;
 use crate::fixtures::{self, *};
 use crate::group_sessions::{GroupSessionTemplate, WaitlistEntry, WaitlistPosition};
 use crate::notifications::{EmailKind, OutboxMessage};
-use crate::shared::{BookingId, BundlePurchaseId, FixedClock, Interval, Role, UserId, WaitlistEntryId};
+use crate::shared::{
+    BookingId, BundlePurchaseId, BusinessEvent, BusinessMetrics, FixedClock, Interval, Role, UserId, WaitlistEntryId,
+};
 use crate::store::{Conflict, Store, StoreError};
 use crate::tenancy::Organization;
 use crate::testing::{MockStore, SequentialIds};
@@ -129,12 +131,35 @@ pub struct Harness {
     pub written: Arc<Mutex<Written>>,
     pub store: Arc<MockStore>,
     pub core: Core,
+    counted: Arc<Counted>,
+}
+
+/// The business events a harness's use cases counted.
+#[derive(Default)]
+pub struct Counted(Mutex<Vec<BusinessEvent>>);
+
+impl Counted {
+    /// The events counted so far, in order.
+    pub fn events(&self) -> Vec<BusinessEvent> {
+        lock(&self.0).clone()
+    }
+}
+
+impl BusinessMetrics for Counted {
+    fn record(&self, event: BusinessEvent) {
+        lock(&self.0).push(event);
+    }
 }
 
 impl Harness {
     /// What was written so far.
     pub fn written(&self) -> MutexGuard<'_, Written> {
         self.written.lock().unwrap()
+    }
+
+    /// The business events counted so far.
+    pub fn counted(&self) -> Vec<BusinessEvent> {
+        self.counted.events()
     }
 
     /// Commits so far.
@@ -162,8 +187,10 @@ pub fn harness_at(world: World, at: chrono::DateTime<chrono::Utc>) -> Harness {
     other_writes(&mut s, &w, &out);
     let store = Arc::new(s);
     let dyn_store: Arc<dyn Store> = store.clone();
-    let core = Core::new(dyn_store, Arc::new(FixedClock(at)), Arc::new(SequentialIds::default()));
-    Harness { world: w, written: out, store, core }
+    let counted = Arc::new(Counted::default());
+    let core = Core::new(dyn_store, Arc::new(FixedClock(at)), Arc::new(SequentialIds::default()))
+        .with_metrics(counted.clone());
+    Harness { world: w, written: out, store, core, counted }
 }
 
 fn reads(s: &mut MockStore, w: &Arc<Mutex<World>>) {

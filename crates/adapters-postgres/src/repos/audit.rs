@@ -9,10 +9,9 @@ use domain::audit::{AuditAction, AuditEvent, AuditFilter, AuditRepository, Targe
 use domain::shared::{AuditEventId, OrganizationId, PageRequest, UserId};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::cursors::instant_after;
-use super::{before, fetch_limit, ts};
+use super::{keyset, ts};
 use crate::entities::audit_events::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;
@@ -80,13 +79,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> AuditRepository for Repos<C> {
         if let Some(to) = filter.to {
             query = query.filter(Column::At.lt(ts(to)));
         }
-        if let Some((at, id)) = instant_after(page)? {
-            query = query.filter(before(Column::At, Column::Id, at, id));
-        }
-        query
-            .order_by_desc(Column::At)
-            .order_by_desc(Column::Id)
-            .limit(fetch_limit(page))
+        keyset::newest_first(query, Column::At, Column::Id, page)?
             .all(&self.conn)
             .await
             .store()?

@@ -14,14 +14,12 @@ use domain::shared::{BookingId, Interval, OrganizationId, PageRequest, UserId};
 use domain::store::{Conflict, StoreError};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::booking_rows::{seat_row, to_row, with_seats};
-use super::cursors::instant_after;
-use super::{after, fetch_limit, ts};
+use super::{keyset, ts};
 use crate::entities::{booking_seats as seats, bookings};
 use crate::errors::DbResultExt;
 use crate::store::{Repos, Scope};
@@ -116,16 +114,7 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
                 .to_owned();
             query = query.filter(B::Id.in_subquery(seated));
         }
-        if let Some((at, id)) = instant_after(page)? {
-            query = query.filter(after(B::StartsAt, B::Id, at, id));
-        }
-        let rows = query
-            .order_by_asc(B::StartsAt)
-            .order_by_asc(B::Id)
-            .limit(fetch_limit(page))
-            .all(&self.conn)
-            .await
-            .store()?;
+        let rows = keyset::earliest_first(query, B::StartsAt, B::Id, page)?.all(&self.conn).await.store()?;
         with_seats(&self.conn, rows).await
     }
 
@@ -136,23 +125,9 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
         tas: &[UserId],
         window: Interval,
     ) -> Result<Vec<(UserId, Interval)>, StoreError> {
-        if tas.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> = bookings::Entity::find()
-            .select_only()
-            .columns([bookings::Column::TaId, bookings::Column::StartsAt, bookings::Column::EndsAt])
-            .filter(bookings::Column::OrganizationId.eq(org.as_uuid()))
-            .filter(bookings::Column::TaId.is_in(uuids(tas)))
-            .filter(bookings::Column::Status.ne(CANCELLED))
-            .filter(bookings::Column::StartsAt.lt(ts(window.end())))
-            .filter(bookings::Column::EndsAt.gt(ts(window.start())))
-            .filter(bookings::Column::StartsAt.gt(ts(earliest_overlapping_start(window))))
-            .into_tuple()
-            .all(&self.conn)
-            .await
-            .store()?;
-        busy(rows)
+        use bookings::Column as B;
+        let live = bookings::Entity::find().filter(B::OrganizationId.eq(org.as_uuid())).filter(B::Status.ne(CANCELLED));
+        busy(&self.conn, live, [B::TaId, B::StartsAt, B::EndsAt], tas, window).await
     }
 
     #[tracing::instrument(skip_all, name = "db.bookings.student_busy")]
@@ -162,23 +137,9 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
         students: &[UserId],
         window: Interval,
     ) -> Result<Vec<(UserId, Interval)>, StoreError> {
-        if students.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> = seats::Entity::find()
-            .select_only()
-            .columns([seats::Column::StudentId, seats::Column::StartsAt, seats::Column::EndsAt])
-            .filter(seats::Column::OrganizationId.eq(org.as_uuid()))
-            .filter(seats::Column::StudentId.is_in(uuids(students)))
-            .filter(seats::Column::Active.eq(true))
-            .filter(seats::Column::StartsAt.lt(ts(window.end())))
-            .filter(seats::Column::EndsAt.gt(ts(window.start())))
-            .filter(seats::Column::StartsAt.gt(ts(earliest_overlapping_start(window))))
-            .into_tuple()
-            .all(&self.conn)
-            .await
-            .store()?;
-        busy(rows)
+        use seats::Column as S;
+        let live = seats::Entity::find().filter(S::OrganizationId.eq(org.as_uuid())).filter(S::Active.eq(true));
+        busy(&self.conn, live, [S::StudentId, S::StartsAt, S::EndsAt], students, window).await
     }
 
     #[tracing::instrument(skip_all, name = "db.bookings.count_starting_in")]
@@ -258,7 +219,30 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
     }
 }
 
-fn busy(rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)>) -> Result<Vec<(UserId, Interval)>, StoreError> {
+/// The sessions of `people` overlapping `window` among the live rows of `live` (bookings of
+/// TAs, seats of students), read through the `(person, starts_at)` index: `columns` are the
+/// person, start and end columns.
+async fn busy<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    live: Select<E>,
+    [person, starts, ends]: [E::Column; 3],
+    people: &[UserId],
+    window: Interval,
+) -> Result<Vec<(UserId, Interval)>, StoreError> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(Uuid, DateTime<Utc>, DateTime<Utc>)> = live
+        .select_only()
+        .columns([person, starts, ends])
+        .filter(person.is_in(uuids(people)))
+        .filter(starts.lt(ts(window.end())))
+        .filter(ends.gt(ts(window.start())))
+        .filter(starts.gt(ts(earliest_overlapping_start(window))))
+        .into_tuple()
+        .all(conn)
+        .await
+        .store()?;
     rows.into_iter()
         .map(|(who, start, end)| {
             Interval::new(start, end)

@@ -9,10 +9,9 @@ use domain::shared::{BundlePurchaseId, Cents, Currency, OrganizationId, PageRequ
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::cursors::instant_after;
-use super::{before, fetch_limit, ts};
+use super::{keyset, ts};
 use crate::entities::{bundle_purchases as bundles, ledger_entries as ledger};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;
@@ -134,13 +133,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> BundleRepository for Repos<C> {
         if let Some(student) = filter.student_id {
             query = query.filter(bundles::Column::StudentId.eq(student.as_uuid()));
         }
-        if let Some((at, id)) = instant_after(page)? {
-            query = query.filter(before(bundles::Column::CreatedAt, bundles::Column::Id, at, id));
-        }
-        query
-            .order_by_desc(bundles::Column::CreatedAt)
-            .order_by_desc(bundles::Column::Id)
-            .limit(fetch_limit(page))
+        keyset::newest_first(query, bundles::Column::CreatedAt, bundles::Column::Id, page)?
             .all(&self.conn)
             .await
             .store()?

@@ -7,10 +7,9 @@ use domain::shared::{CourseId, OrganizationId, PageRequest};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::cursors::text_after;
-use super::{after, fetch_limit, ts};
+use super::{keyset, ts};
 use crate::entities::courses::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;
@@ -63,14 +62,8 @@ impl<C: ConnectionTrait + Send + Sync + 'static> CourseRepository for Repos<C> {
 
     #[tracing::instrument(skip_all, name = "db.courses.list")]
     async fn list(&self, organization: OrganizationId, page: &PageRequest) -> Result<Vec<Course>, StoreError> {
-        let mut query = Entity::find().filter(Column::OrganizationId.eq(organization.as_uuid()));
-        if let Some((code, id)) = text_after(page)? {
-            query = query.filter(after(Column::Code, Column::Id, code, id));
-        }
-        query
-            .order_by_asc(Column::Code)
-            .order_by_asc(Column::Id)
-            .limit(fetch_limit(page))
+        let query = Entity::find().filter(Column::OrganizationId.eq(organization.as_uuid()));
+        keyset::by_text(query, Column::Code, Column::Id, page)?
             .all(&self.conn)
             .await
             .store()?

@@ -16,8 +16,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
-use super::cursors::instant_after;
-use super::{before, fetch_limit, outbox_payload, ts};
+use super::{keyset, outbox_payload, ts};
 use crate::entities::outbox_messages::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;
@@ -182,13 +181,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> OutboxRepository for Repos<C> {
         if let Some(status) = status {
             query = query.filter(Column::Status.eq(status.as_str()));
         }
-        if let Some((at, id)) = instant_after(page)? {
-            query = query.filter(before(Column::CreatedAt, Column::Id, at, id));
-        }
-        query
-            .order_by_desc(Column::CreatedAt)
-            .order_by_desc(Column::Id)
-            .limit(fetch_limit(page))
+        keyset::newest_first(query, Column::CreatedAt, Column::Id, page)?
             .all(&self.conn)
             .await
             .store()?

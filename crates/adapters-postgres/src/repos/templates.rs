@@ -6,10 +6,9 @@ use domain::scheduling::SessionDuration;
 use domain::shared::{Cents, CourseId, Currency, OrganizationId, PageRequest, TemplateId, UserId};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::cursors::text_after;
-use super::{after, fetch_limit, ts};
+use super::{keyset, ts};
 use crate::entities::group_session_templates::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;
@@ -74,13 +73,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> TemplateRepository for Repos<C>
         if let Some(course) = course {
             query = query.filter(Column::CourseId.eq(course.as_uuid()));
         }
-        if let Some((title, id)) = text_after(page)? {
-            query = query.filter(after(Column::Title, Column::Id, title, id));
-        }
-        query
-            .order_by_asc(Column::Title)
-            .order_by_asc(Column::Id)
-            .limit(fetch_limit(page))
+        keyset::by_text(query, Column::Title, Column::Id, page)?
             .all(&self.conn)
             .await
             .store()?

@@ -10,10 +10,9 @@ use domain::store::StoreError;
 use domain::tenancy::Slug;
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
-use super::cursors::text_after;
-use super::{after, fetch_limit, ts};
+use super::{keyset, ts};
 use crate::entities::organizations;
 use crate::entities::users::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
@@ -139,16 +138,10 @@ impl<C: ConnectionTrait + Send + Sync + 'static> UserRepository for Repos<C> {
         role: Role,
         page: &PageRequest,
     ) -> Result<Vec<User>, StoreError> {
-        let mut query = Entity::find()
+        let query = Entity::find()
             .filter(Column::OrganizationId.eq(organization.as_uuid()))
             .filter(Column::Role.eq(role.as_str()));
-        if let Some((name, id)) = text_after(page)? {
-            query = query.filter(after(Column::Name, Column::Id, name, id));
-        }
-        query
-            .order_by_asc(Column::Name)
-            .order_by_asc(Column::Id)
-            .limit(fetch_limit(page))
+        keyset::by_text(query, Column::Name, Column::Id, page)?
             .all(&self.conn)
             .await
             .store()?

@@ -6,9 +6,10 @@ use domain::group_sessions::{WaitlistEntry, WaitlistPosition, WaitlistRepository
 use domain::shared::{BookingId, OrganizationId, UserId, WaitlistEntryId};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use super::{before, ts};
+use super::ts;
 use crate::entities::waitlist_entries::{ActiveModel, Column, Entity, Model};
 use crate::errors::DbResultExt;
 use crate::store::Repos;
@@ -73,7 +74,11 @@ impl<C: ConnectionTrait + Send + Sync + 'static> WaitlistRepository for Repos<C>
         };
         let ahead = Entity::find()
             .filter(Column::BookingId.eq(booking.as_uuid()))
-            .filter(before(Column::CreatedAt, Column::Id, row.created_at, row.id))
+            // Entries ahead in the queue: earlier `(created_at, id)`.
+            .filter(
+                Expr::tuple([Expr::col(Column::CreatedAt), Expr::col(Column::Id)])
+                    .lt(Expr::tuple([Expr::val(row.created_at), Expr::val(row.id)])),
+            )
             .count(&self.conn)
             .await
             .store()?;

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use domain::edge::{Cache, CacheLookup, CacheNamespace, Generation};
 use domain::store::StoreError;
+use edge::{Cache, CacheLookup, CacheNamespace, Generation};
 use moka::Expiry;
 
 use super::lock;

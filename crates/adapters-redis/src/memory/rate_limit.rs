@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use domain::edge::{Gcra, RateDecision, RateLimiter, RateQuota};
 use domain::shared::{Clock, SystemClock};
 use domain::store::StoreError;
+use edge::{Gcra, RateDecision, RateLimiter, RateQuota};
 
 use super::{lock, micros_since_epoch};
 

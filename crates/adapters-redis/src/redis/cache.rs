@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::anyhow;
 use async_trait::async_trait;
 use deadpool_redis::redis::{Script, cmd};
-use domain::edge::{Cache, CacheLookup, CacheNamespace, Generation};
 use domain::store::StoreError;
+use edge::{Cache, CacheLookup, CacheNamespace, Generation};
 
 use super::connection::Op;
 use super::{RedisStore, millis};

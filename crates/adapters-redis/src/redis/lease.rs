@@ -17,7 +17,7 @@ use std::collections::hash_map::Entry;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use domain::edge::{RateDecision, RateQuota};
+use edge::{RateDecision, RateQuota};
 
 /// How long leased units stay usable.
 pub(crate) const LEASE_TTL: Duration = Duration::from_millis(20);

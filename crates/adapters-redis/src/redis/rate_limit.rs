@@ -1,4 +1,4 @@
-//! Request rate limits in Redis: the GCRA step of [`domain::edge::Gcra::decide`] as a Lua
+//! Request rate limits in Redis: the GCRA step of [`edge::Gcra::decide`] as a Lua
 //! script, on Redis's clock, with leases of units for keys that send fast.
 
 use std::sync::{Arc, LazyLock};
@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use deadpool_redis::redis::Script;
-use domain::edge::{RateDecision, RateLimiter, RateQuota};
 use domain::store::StoreError;
+use edge::{RateDecision, RateLimiter, RateQuota};
 
 use super::connection::ClientDesign;
 use super::connection::Op;

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use domain::edge::{Cache, CacheLookup, CacheNamespace};
 use domain::shared::OrganizationId;
+use edge::{Cache, CacheLookup, CacheNamespace};
 
 const TTL: Duration = Duration::from_secs(60);
 

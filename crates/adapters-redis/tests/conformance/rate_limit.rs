@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::edge::{RateLimiter, RateQuota};
+use edge::{RateLimiter, RateQuota};
 
 use super::unique;
 

@@ -10,7 +10,8 @@ use std::pin::Pin;
 
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web::BytesMut};
-use domain::shared::{ErrorCode, FieldError, InvalidValue, ValidationErrors};
+use domain::shared::{FieldError, InvalidValue, ValidationErrors};
+use edge::EdgeCode;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
@@ -35,7 +36,7 @@ fn is_json(req: &HttpRequest) -> bool {
 /// the body timeout, see [`crate::middleware::timeout`]).
 pub(crate) async fn read_limited(payload: &mut Payload, declared: Option<usize>) -> Result<BytesMut, ApiError> {
     let too_large =
-        || ApiError::new(ErrorCode::PayloadTooLarge).detail(format!("The body is larger than {MAX_BODY} bytes."));
+        || ApiError::new(EdgeCode::PayloadTooLarge).detail(format!("The body is larger than {MAX_BODY} bytes."));
     if declared.is_some_and(|n| n > MAX_BODY) {
         return Err(too_large());
     }
@@ -43,9 +44,9 @@ pub(crate) async fn read_limited(payload: &mut Payload, declared: Option<usize>)
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
             if is_late_body(&e) {
-                ApiError::new(ErrorCode::RequestTimeout).detail("The body did not arrive in time; send it at once.")
+                ApiError::new(EdgeCode::RequestTimeout).detail("The body did not arrive in time; send it at once.")
             } else {
-                ApiError::new(ErrorCode::MalformedRequest).detail(format!("The body could not be read: {e}."))
+                ApiError::new(EdgeCode::MalformedRequest).detail(format!("The body could not be read: {e}."))
             }
         })?;
         if body.len() + chunk.len() > MAX_BODY {
@@ -78,7 +79,7 @@ fn parse_error(err: &serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     } else {
         format!("The body is not valid JSON: {message}.")
     };
-    ApiError::new(ErrorCode::MalformedRequest).detail(detail)
+    ApiError::new(EdgeCode::MalformedRequest).detail(detail)
 }
 
 fn fields(field: String, why: &'static str) -> ValidationErrors {
@@ -136,7 +137,7 @@ where
         let mut payload = payload.take();
         Box::pin(async move {
             if !json {
-                return Err(ApiError::new(ErrorCode::UnsupportedMediaType).detail("Send the body as application/json."));
+                return Err(ApiError::new(EdgeCode::UnsupportedMediaType).detail("Send the body as application/json."));
             }
             let body = read_limited(&mut payload, declared).await?;
             let mut deserializer = serde_json::Deserializer::from_slice(&body);
@@ -144,7 +145,7 @@ where
             let Object(value): Object<T> =
                 serde_path_to_error::deserialize(&mut deserializer).map_err(|e| parse_error(&e))?;
             deserializer.end().map_err(|e| {
-                ApiError::new(ErrorCode::MalformedRequest).detail(format!("The body is not valid JSON: {e}."))
+                ApiError::new(EdgeCode::MalformedRequest).detail(format!("The body is not valid JSON: {e}."))
             })?;
             value
                 .validate_with(&T::Context::default())

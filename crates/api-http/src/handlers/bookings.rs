@@ -2,7 +2,6 @@
 //! one booking, and a cancellation.
 
 use actix_web::{HttpResponse, get, post, web};
-use domain::booking::BookIndividualError;
 use domain::shared::BookingId;
 use uuid::Uuid;
 
@@ -27,12 +26,7 @@ pub async fn book_individual(
     JsonBody(body): JsonBody<BookIndividualRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let cmd = body.try_into_domain()?;
-    let booking = match state.bookings.book_individual(&actor, &cmd).await {
-        Ok(booking) => booking,
-        // The use case's own field errors (an admin without `studentId`) keep their fields.
-        Err(BookIndividualError::ValidationFailed(errors)) => return Err(ApiError::validation(&errors)),
-        Err(e) => return Err(crate::problem::from_use_case(e)),
-    };
+    let booking = state.bookings.book_individual(&actor, &cmd).await.api()?;
     let location = format!("/api/v1/bookings/{}", booking.id);
     Ok(created(&location, &BookingResponse::for_actor(booking, &actor)))
 }

@@ -1,6 +1,6 @@
 //! Catalog reads through the shared read cache: the serialized response of a read, per
 //! organization, role, path and query, under the catalog namespace's current generation (see
-//! `domain::edge::Cache`). Every catalog write advances the generation after it commits, so a
+//! `edge::Cache`). Every catalog write advances the generation after it commits, so a
 //! read after a write — on any instance — never sees the old value. `Cache-Status` (RFC 9211)
 //! says whether the response came from the cache.
 //!
@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse};
-use domain::edge::{CacheLookup, CacheNamespace};
 use domain::shared::{Actor, ErrorCode};
+use edge::{CacheLookup, CacheNamespace};
 use serde::Serialize;
 
 use crate::problem::ApiError;

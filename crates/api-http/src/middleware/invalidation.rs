@@ -21,8 +21,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage as _, HttpRequest, web};
-use domain::edge::CacheNamespace;
 use domain::shared::OrganizationId;
+use edge::CacheNamespace;
 use utoipa::openapi::OpenApi;
 use utoipa::openapi::path::Operation;
 

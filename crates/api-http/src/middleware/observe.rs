@@ -2,7 +2,8 @@
 //! continues the caller's W3C `traceparent` and carries the request id (and, once known, the
 //! user id) to every log line and child span; one access-log line per request (method, route
 //! pattern, status, latency); and the request metrics (count and latency by method, route
-//! pattern and status), with the business counters that follow from a request's outcome.
+//! pattern and status). Business counters (bookings, logins, seats) are the use cases' own,
+//! through the domain's `BusinessMetrics` port.
 //!
 //! Every label value comes from a closed set, so that no client can add series, whatever it
 //! sends (and whether or not it is refused): routes are their patterns
@@ -32,14 +33,6 @@ pub const DURATION: &str = "http_request_duration_seconds";
 /// Requests refused by a rate limit, by policy (counted where they are refused, in
 /// `middleware::rate_limit`).
 pub const RATE_LIMITED: &str = "engify_rate_limited_total";
-/// Logins refused for a wrong password or unknown email.
-pub const LOGIN_FAILURES: &str = "engify_login_failures_total";
-/// Logins refused because the account is locked.
-pub const LOGIN_LOCKED: &str = "engify_login_locked_total";
-/// Bookings and seats created, by kind (`individual`, `group_seat`).
-pub const BOOKINGS_CREATED: &str = "engify_bookings_created_total";
-/// Bookings cancelled and seats left, by kind (`booking`, `group_seat`).
-pub const BOOKINGS_CANCELLED: &str = "engify_bookings_cancelled_total";
 
 /// The methods metrics and span names show by name.
 const KNOWN_METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -119,35 +112,7 @@ pub async fn observe(
     let labels = [("method", method_label.to_owned()), ("route", route.clone()), ("status", status_label(status))];
     metrics::counter!(REQUESTS, &labels).increment(1);
     metrics::histogram!(DURATION, &labels).record(latency.as_secs_f64());
-    let replayed = response.headers().contains_key("idempotent-replayed");
-    if !replayed {
-        outcome(&method, &route, status);
-    }
     Ok(response)
-}
-
-/// The business counters a request's outcome implies.
-fn outcome(method: &Method, route: &str, status: StatusCode) {
-    if method != Method::POST {
-        return;
-    }
-    match (route, status.as_u16()) {
-        ("/api/v1/auth/login", 401) => metrics::counter!(LOGIN_FAILURES).increment(1),
-        ("/api/v1/auth/login", 423) => metrics::counter!(LOGIN_LOCKED).increment(1),
-        ("/api/v1/bookings/individual", 201) => {
-            metrics::counter!(BOOKINGS_CREATED, "kind" => "individual").increment(1);
-        }
-        ("/api/v1/group-sessions/{id}/join", 200 | 201) => {
-            metrics::counter!(BOOKINGS_CREATED, "kind" => "group_seat").increment(1);
-        }
-        ("/api/v1/bookings/{id}/cancel", 200) => {
-            metrics::counter!(BOOKINGS_CANCELLED, "kind" => "booking").increment(1);
-        }
-        ("/api/v1/group-sessions/{id}/leave", 200) => {
-            metrics::counter!(BOOKINGS_CANCELLED, "kind" => "group_seat").increment(1);
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -10,21 +10,24 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError};
 use domain::shared::ErrorCode;
+use edge::EdgeCode;
 
+use crate::code::Code;
 use crate::problem::{ApiError, PROBLEM_JSON};
 
 /// The code of a status that reached the client without a problem body.
-fn code_of(status: StatusCode) -> ErrorCode {
+fn code_of(status: StatusCode) -> Code {
     match status {
-        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ErrorCode::NotFound,
-        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
-        StatusCode::UNAUTHORIZED => ErrorCode::Unauthenticated,
-        StatusCode::FORBIDDEN => ErrorCode::Forbidden,
-        StatusCode::TOO_MANY_REQUESTS => ErrorCode::RateLimited,
-        StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => ErrorCode::ServiceUnavailable,
-        s if s.is_client_error() => ErrorCode::MalformedRequest,
-        _ => ErrorCode::InternalError,
+        StatusCode::NOT_FOUND => ErrorCode::NotFound.into(),
+        StatusCode::METHOD_NOT_ALLOWED => EdgeCode::MethodNotAllowed.into(),
+        StatusCode::PAYLOAD_TOO_LARGE => EdgeCode::PayloadTooLarge.into(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => EdgeCode::UnsupportedMediaType.into(),
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthenticated.into(),
+        StatusCode::FORBIDDEN => ErrorCode::Forbidden.into(),
+        StatusCode::TOO_MANY_REQUESTS => EdgeCode::RateLimited.into(),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => ErrorCode::ServiceUnavailable.into(),
+        s if s.is_client_error() => EdgeCode::MalformedRequest.into(),
+        _ => ErrorCode::InternalError.into(),
     }
 }
 

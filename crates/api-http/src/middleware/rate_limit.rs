@@ -16,8 +16,8 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, ResponseError, web};
-use domain::edge::{RateDecision, RateQuota};
-use domain::shared::ErrorCode;
+use edge::EdgeCode;
+use edge::{RateDecision, RateQuota};
 
 use crate::extract::context::client_ip;
 use crate::extract::token_subject;
@@ -85,7 +85,7 @@ pub async fn rate_limit(
     } else {
         metrics::counter!(RATE_LIMITED, "policy" => quota.name).increment(1);
         let seconds = decision.reset_seconds();
-        let error = ApiError::new(ErrorCode::RateLimited)
+        let error = ApiError::new(EdgeCode::RateLimited)
             .detail(format!("Too many requests; retry in {seconds} s."))
             .retry_after(seconds);
         debug_assert_eq!(error.status_code(), StatusCode::TOO_MANY_REQUESTS);

@@ -20,12 +20,15 @@
 //! admin is not `admin@demo.test`, it fails. A run interrupted halfway leaves part of the
 //! academy; a later run reports it as incomplete (start again from an empty database).
 
+mod demo_data;
 mod kept_secrets;
+mod report;
 
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
+use demo_data::{ADMIN, BUNDLE, COURSES, GROUP, Person, SATURDAY_HOURS, SESSION_PRICE, STUDENTS, TAS, WEEKDAY_HOURS};
 use domain::accounts::{
     AccountService, InviteTa, IssuedTokens, NewAccount, NewPassword, RegisterStudent, SignUp, TokenPurpose,
 };
@@ -36,12 +39,12 @@ use domain::catalog::{
 use domain::group_sessions::{GroupSessionService, NewTemplate};
 use domain::shared::zone::Fold;
 use domain::shared::{
-    Actor, Cents, CourseId, Currency, Email, InvalidValue, OrganizationId, PageRequest, PersonName, RequestContext,
-    Role, TimeZoneId, UserId,
+    Actor, Cents, Currency, Email, InvalidValue, PageRequest, PersonName, RequestContext, Role, TimeZoneId, UserId,
 };
 use domain::store::Store;
 use domain::tenancy::{OrgName, Organization, Slug};
 use kept_secrets::KeptSecrets;
+pub use report::{DemoCourseId, DemoLogin, SeedReport};
 
 use crate::application::{self, Services};
 use crate::settings::Settings;
@@ -54,140 +57,6 @@ pub const DEMO_NAME: &str = "Demo Academy";
 pub const DEMO_TIMEZONE: &str = "Europe/Berlin";
 /// The password of every demo account (it passes the password policy).
 pub const DEMO_PASSWORD: &str = "demo-academy-2026!";
-
-/// A demo account.
-struct Person {
-    email: &'static str,
-    name: &'static str,
-}
-
-const ADMIN: Person = Person { email: "admin@demo.test", name: "Ada Admin" };
-
-const TAS: [Person; 3] = [
-    Person { email: "tara@demo.test", name: "Tara Novak" },
-    Person { email: "theo@demo.test", name: "Theo Brandt" },
-    Person { email: "tina@demo.test", name: "Tina Okafor" },
-];
-
-const STUDENTS: [Person; 2] =
-    [Person { email: "sam@demo.test", name: "Sam Fischer" }, Person { email: "sky@demo.test", name: "Sky Larsen" }];
-
-/// The hours of every TA from Monday to Friday (start, end).
-const WEEKDAY_HOURS: (&str, &str) = ("09:00", "18:00");
-/// The Saturday hours of the first TA.
-const SATURDAY_HOURS: (&str, &str) = ("10:00", "14:00");
-
-/// A demo course: its TAs (indices in [`TAS`]), the TA of its group sessions, and the local
-/// hour at which they start.
-struct DemoCourse {
-    code: &'static str,
-    title: &'static str,
-    description: &'static str,
-    tas: [usize; 2],
-    group_ta: usize,
-    group_hour: u32,
-}
-
-const COURSES: [DemoCourse; 3] = [
-    DemoCourse {
-        code: "MATH-101",
-        title: "Calculus I",
-        description: "Limits, derivatives and integrals of functions of one variable.",
-        tas: [0, 1],
-        group_ta: 0,
-        group_hour: 10,
-    },
-    DemoCourse {
-        code: "PHYS-101",
-        title: "Mechanics",
-        description: "Motion, forces, energy and momentum.",
-        tas: [1, 2],
-        group_ta: 1,
-        group_hour: 14,
-    },
-    DemoCourse {
-        code: "CHEM-101",
-        title: "General Chemistry",
-        description: "Atoms, bonds, reactions and stoichiometry.",
-        tas: [2, 0],
-        group_ta: 2,
-        group_hour: 16,
-    },
-];
-
-/// Price of a single session, in cents.
-const SESSION_PRICE: i64 = 4_500;
-/// The bundle: sessions, validity in days, price in cents.
-const BUNDLE: (u32, u32, i64) = (5, 90, 20_000);
-/// Group templates: capacity, minutes, price per student in cents.
-const GROUP: (i64, i64, i64) = (6, 60, 1_500);
-
-/// One login of the demo academy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoLogin {
-    /// The email to log in with.
-    pub email: String,
-    /// The account's role.
-    pub role: Role,
-    /// The account's name.
-    pub name: String,
-}
-
-/// One course of the demo academy.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DemoCourseId {
-    /// Its code.
-    pub code: String,
-    /// Its title.
-    pub title: String,
-    /// Its id.
-    pub id: CourseId,
-}
-
-/// What `seed-demo` did, and what it prints.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeedReport {
-    /// Whether this run created the academy (false: it already existed and nothing changed).
-    pub created: bool,
-    /// The academy.
-    pub organization_id: OrganizationId,
-    /// Every demo login; they all have [`DEMO_PASSWORD`].
-    pub logins: Vec<DemoLogin>,
-    /// The academy's courses, ordered by code.
-    pub courses: Vec<DemoCourseId>,
-    /// Whether demo courses are missing from an existing academy (an interrupted run).
-    pub incomplete: bool,
-}
-
-impl SeedReport {
-    /// The text `seed-demo` prints.
-    pub fn render(&self) -> String {
-        let mut out = Vec::new();
-        if self.created {
-            out.push(format!("Created the demo academy \"{DEMO_NAME}\" (slug {DEMO_SLUG}, {DEMO_TIMEZONE})."));
-        } else {
-            out.push(format!("The demo academy already exists (slug {DEMO_SLUG}); nothing was changed."));
-        }
-        if self.incomplete {
-            out.push(
-                "It is incomplete (an earlier run was interrupted): seed an empty database to get all of it."
-                    .to_owned(),
-            );
-        }
-        out.push(String::new());
-        out.push(format!("Logins (POST /api/v1/auth/login with \"organizationSlug\": \"{DEMO_SLUG}\"):"));
-        out.push(format!("  {:<8} {:<18} {}", "role", "email", "password"));
-        for login in &self.logins {
-            out.push(format!("  {:<8} {:<18} {DEMO_PASSWORD}", login.role.as_str(), login.email));
-        }
-        out.push(String::new());
-        out.push("Courses:".to_owned());
-        for course in &self.courses {
-            out.push(format!("  {:<9} {}  {}", course.code, course.id, course.title));
-        }
-        out.join("\n")
-    }
-}
 
 /// Seeds the demo academy into the database of `settings` (migrating it first, as `serve`
 /// does), or finds it there.
@@ -504,30 +373,5 @@ mod tests {
             }
             assert_eq!((second - first).num_days(), 7);
         }
-    }
-
-    #[test]
-    fn the_report_prints_every_login_with_the_password_and_every_course_id() {
-        let course = DemoCourseId {
-            code: "MATH-101".to_owned(),
-            title: "Calculus I".to_owned(),
-            id: CourseId::from_uuid(uuid::Uuid::now_v7()),
-        };
-        let report = SeedReport {
-            created: true,
-            organization_id: OrganizationId::from_uuid(uuid::Uuid::now_v7()),
-            logins: logins(),
-            courses: vec![course.clone()],
-            incomplete: false,
-        };
-        let text = report.render();
-        for login in logins() {
-            let line = text.lines().find(|l| l.contains(&login.email)).unwrap();
-            assert!(line.contains(login.role.as_str()) && line.contains(DEMO_PASSWORD), "{line}");
-        }
-        assert!(text.contains(&course.id.to_string()) && text.starts_with("Created"));
-        assert!(text.contains(r#""organizationSlug": "demo""#), "logins name the academy: {text}");
-        let again = SeedReport { created: false, incomplete: true, ..report }.render();
-        assert!(again.starts_with("The demo academy already exists") && again.contains("incomplete"));
     }
 }

@@ -81,7 +81,12 @@ async fn revocations_made_while_redis_is_cut_are_refused_on_every_instance() {
         refused_within(&a, &token, "the other instance").await;
     }
 
-    // Redis loses everything (a restart without persistence): still refused everywhere.
+    // Redis loses everything (a restart without persistence): still refused everywhere. A
+    // failed login first leaves keys that outlive the test (the throttle's, for an hour), so
+    // that the deletion is seen to reach this test's keys; rate-limit buckets may already have
+    // expired.
+    let wrong = json!({"organizationSlug": "acme", "email": "admin@acme.test", "password": "not the password"});
+    b.post("/api/v1/auth/login", None, wrong).await.problem(401, "invalid_credentials");
     let deleted = test_support::redis::delete_prefixed(&redis.url, &redis.prefix).await.unwrap();
     assert!(deleted > 0, "the test's keys were in Redis");
     for app in [&a, &b] {

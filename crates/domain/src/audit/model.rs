@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::shared::error::InvalidValue;
+use crate::shared::validation::InvalidValue;
 use crate::shared::{AuditEventId, OrganizationId, RequestContext, UserId};
 
 macro_rules! audit_actions {

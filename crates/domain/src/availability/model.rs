@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::{NaiveDate, Weekday};
 
-use crate::shared::error::{InvalidValue, ValidationErrors, Validator};
+use crate::shared::validation::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::{TimeZoneId, UserId};
 
 /// A time of day in whole minutes, `00:00..=24:00` (`24:00` ends a range at midnight).

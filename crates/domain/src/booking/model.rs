@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::shared::error::InvalidValue;
 use crate::shared::text::bounded_text;
+use crate::shared::validation::InvalidValue;
 use crate::shared::{
     BookingId, BundlePurchaseId, Cents, CourseId, Currency, Interval, OrganizationId, TemplateId, UserId,
 };

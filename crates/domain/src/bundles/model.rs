@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::catalog::{Product, ProductKind};
-use crate::shared::error::InvalidValue;
+use crate::shared::validation::InvalidValue;
 use crate::shared::{
     BookingId, BundlePurchaseId, Cents, CourseId, Currency, LedgerEntryId, OrganizationId, ProductId, UserId,
 };

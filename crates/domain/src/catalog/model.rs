@@ -4,8 +4,8 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::shared::error::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::text::bounded_text;
+use crate::shared::validation::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::{Cents, CourseId, Currency, OrganizationId, ProductId};
 
 /// A course code, unique per organization: 1..=32 characters of letters, digits, `.`, `_` and

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 
 use crate::booking::{Booking, BookingStatus, SessionType};
 use crate::scheduling::SessionDuration;
-use crate::shared::error::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::text::bounded_text;
+use crate::shared::validation::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::{
     BookingId, BundlePurchaseId, Cents, CourseId, Currency, Interval, OrganizationId, TemplateId, UserId,
     WaitlistEntryId,

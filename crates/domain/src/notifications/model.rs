@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::shared::error::InvalidValue;
+use crate::shared::validation::InvalidValue;
 use crate::shared::{BookingId, Cents, Currency, Email, OrganizationId, OutboxMessageId, Secret, TimeZoneId};
 
 /// Delivery state of an outbox message (a "job" in the admin API).

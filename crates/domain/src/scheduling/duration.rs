@@ -2,7 +2,7 @@
 
 use chrono::TimeDelta;
 
-use crate::shared::error::InvalidValue;
+use crate::shared::validation::InvalidValue;
 
 /// How long a session lasts: a multiple of 15 minutes in `15..=240`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

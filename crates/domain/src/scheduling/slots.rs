@@ -10,8 +10,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::duration::SessionDuration;
 use super::grid::SlotGrid;
 use super::rules::{TaCalendar, check_window};
-use crate::shared::error::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::time::minutes;
+use crate::shared::validation::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::{Interval, TimeZoneId, UserId};
 use crate::tenancy::OrgSettings;
 

@@ -4,8 +4,8 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use super::error::InvalidValue;
 use super::ids::{OrganizationId, SessionId, UserId};
+use super::validation::InvalidValue;
 
 /// The role of a user inside their organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use super::error::InvalidValue;
 use super::text::bounded_text;
+use super::validation::InvalidValue;
 
 bounded_text!(
     /// A person's display name (1..=120 characters).

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::error::InvalidValue;
+use super::validation::InvalidValue;
 
 /// A non-negative amount in the smallest unit of a currency (cents), at most 100,000,000
 /// (one million units): prices of tutoring sessions and bundles.

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::error::InvalidValue;
+use super::validation::InvalidValue;
 
 /// The leading sort key of a cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]

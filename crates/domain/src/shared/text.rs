@@ -1,7 +1,7 @@
 //! Bounded text value objects (names, titles, descriptions): trimmed, length-checked in
 //! characters, free of control characters (multi-line kinds allow line breaks and tabs).
 
-use super::error::InvalidValue;
+use super::validation::InvalidValue;
 
 /// Whether a text may span several lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ macro_rules! bounded_text {
             ///
             /// # Errors
             /// When the trimmed text is too short, too long, or contains control characters.
-            pub fn parse(raw: &str) -> Result<Self, $crate::shared::error::InvalidValue> {
+            pub fn parse(raw: &str) -> Result<Self, $crate::shared::validation::InvalidValue> {
                 $crate::shared::text::check_text(raw, $min, $max, $crate::shared::text::Lines::$lines).map(Self)
             }
 

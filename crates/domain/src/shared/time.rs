@@ -7,7 +7,7 @@ use std::fmt;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::error::InvalidValue;
+use super::validation::InvalidValue;
 
 /// The current instant. Inject a fixed clock in tests.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]

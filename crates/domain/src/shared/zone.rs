@@ -11,7 +11,7 @@ use std::fmt;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::error::InvalidValue;
+use super::validation::InvalidValue;
 
 /// An IANA time zone such as `Europe/Berlin`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::shared::error::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::text::bounded_text;
+use crate::shared::validation::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::{Currency, OrganizationId, TimeZoneId};
 
 bounded_text!(

@@ -16,8 +16,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use domain::edge::RateQuota;
-use domain::shared::{ErrorCode, UserId};
+use domain::shared::UserId;
+use edge::EdgeCode;
+use edge::RateQuota;
 
 use crate::problem::ApiError;
 use crate::state::HttpState;
@@ -68,7 +69,7 @@ impl Drop for Ticket<'_> {
 }
 
 fn refused(detail: &str, seconds: u64) -> ApiError {
-    ApiError::new(ErrorCode::RateLimited).detail(format!("{detail}; retry in {seconds} s.")).retry_after(seconds)
+    ApiError::new(EdgeCode::RateLimited).detail(format!("{detail}; retry in {seconds} s.")).retry_after(seconds)
 }
 
 /// Lets one computed search of `user` start, or refuses it with 429.

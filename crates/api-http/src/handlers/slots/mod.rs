@@ -7,8 +7,8 @@ mod limits;
 use std::time::Duration;
 
 use actix_web::{HttpResponse, get, web};
-use domain::edge::CacheNamespace;
 use domain::shared::CourseId;
+use edge::CacheNamespace;
 use uuid::Uuid;
 
 pub use grids::GridHints;

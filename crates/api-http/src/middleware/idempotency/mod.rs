@@ -6,7 +6,7 @@
 //! endpoints), the method and the path, and kept 24 hours.
 //!
 //! A keyed request runs inside a *unit* the database holds for its scope (see
-//! `domain::edge::IdempotencyStore`): everything it reads and writes goes through the unit's
+//! `edge::IdempotencyStore`): everything it reads and writes goes through the unit's
 //! transaction, and its response is recorded in that transaction before it commits. So the
 //! change and the recorded answer commit together: a retry after a crash at any point gets the
 //! committed outcome, or runs a request that never happened — never a second execution, never
@@ -29,8 +29,9 @@ use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpMessage as _, HttpResponse, ResponseError, web};
 use chrono::{TimeDelta, Utc};
-use domain::edge::{IdempotencyKey, Opening, RecordedOutcome, StoredResponse};
 use domain::shared::{ErrorCode, InvalidValue, ValidationErrors};
+use edge::EdgeCode;
+use edge::{IdempotencyKey, Opening, RecordedOutcome, StoredResponse};
 
 pub use sealing::{IdempotencySecret, ScopeParts, Unsealable};
 
@@ -95,7 +96,7 @@ pub async fn idempotency(
     let unit = match state.edge.idempotency.open(&scope, now).await {
         Ok(Opening::Fresh(unit)) => unit,
         Ok(Opening::Done(outcome)) if outcome.fingerprint != fingerprint => {
-            let error = ApiError::new(ErrorCode::IdempotencyKeyReused)
+            let error = ApiError::new(EdgeCode::IdempotencyKeyReused)
                 .detail("This Idempotency-Key was used with another request body.");
             return Ok(refuse(req, &error));
         }
@@ -109,7 +110,7 @@ pub async fn idempotency(
             });
         }
         Ok(Opening::InProgress) => {
-            let error = ApiError::new(ErrorCode::IdempotencyKeyInProgress)
+            let error = ApiError::new(EdgeCode::IdempotencyKeyInProgress)
                 .detail("A request with this Idempotency-Key is still running; retry shortly.")
                 .retry_after(1);
             return Ok(refuse(req, &error));

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::shared::Secret;
-use crate::shared::error::InvalidValue;
+use crate::shared::validation::InvalidValue;
 
 /// A password as typed at login: 1..=1024 characters (the bound keeps hashing cost bounded;
 /// the stricter policy applies only to new passwords).

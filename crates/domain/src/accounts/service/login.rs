@@ -7,7 +7,7 @@ use crate::accounts::model::{AuthSession, LockScope, Password, ThrottleScope, Th
 use crate::audit::{AuditAction, TargetType};
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
-use crate::shared::{Email, RequestContext, Secret};
+use crate::shared::{BusinessEvent, Email, RequestContext, Secret};
 use crate::tenancy::Slug;
 
 /// Credentials as typed at login (`POST /auth/login`).
@@ -59,6 +59,7 @@ impl AccountService {
         let now = self.core.now();
         let subject = cmd.subject();
         if let Some(wait) = self.lock_in_force(ThrottleScope::Login, &subject, ctx.ip, now).await {
+            self.core.count(BusinessEvent::LoginLocked);
             return Err(LoginError::AccountLocked(wait));
         }
         let credentials = self.core.store.users().find_credentials(&cmd.organization_slug, &cmd.email).await?;
@@ -70,6 +71,7 @@ impl AccountService {
             Some(user) if verified && has_password => user,
             user => {
                 self.login_failed(cmd, user.as_ref(), ctx, now).await?;
+                self.core.count(BusinessEvent::LoginFailed);
                 return Err(LoginError::InvalidCredentials);
             }
         };

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::audit::AuditAction;
-use crate::shared::ErrorCode;
 use crate::shared::UseCaseError;
+use crate::shared::{BusinessEvent, ErrorCode};
 use crate::store::StoreError;
 
 fn login(n: u128, password: &str) -> Login {
@@ -56,11 +56,13 @@ async fn the_right_password_opens_an_audited_session_and_resets_the_failure_coun
         })
         .times(1)
         .returning(|_| Ok(()));
+    let counted = m.counted.clone();
     let (service, store) = m.build();
 
     let logged_in = service.login(&login(STUDENT_1, RIGHT_PASSWORD), &ctx()).await.unwrap();
 
     assert_eq!(store.commits(), 1);
+    assert!(counted.events().is_empty(), "a login that succeeds is not a failure");
     assert_eq!(logged_in.user, user(STUDENT_1, Role::Student));
     let session = opened.lock().unwrap().clone().unwrap();
     assert_eq!(logged_in.tokens.access_token.expose(), format!("jwt:{}", session.id));
@@ -89,10 +91,12 @@ async fn a_wrong_password_is_counted_audited_and_refused() {
         .times(1)
         .returning(|_| Ok(()));
     m.expect_no_writes();
+    let counted = m.counted.clone();
     let (service, store) = m.build();
     let err = service.login(&login(STUDENT_1, "wrong password"), &ctx()).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidCredentials);
     assert_eq!(store.commits(), 0);
+    assert_eq!(counted.events(), vec![BusinessEvent::LoginFailed]);
 }
 
 #[tokio::test]
@@ -176,9 +180,11 @@ async fn a_locked_email_is_refused_before_any_lookup_with_the_wait_rounded_up() 
     m.hasher.expect_verify().never();
     m.throttle.expect_record_failure().never();
     m.expect_no_writes();
+    let counted = m.counted.clone();
     let (service, _) = m.build();
     let err = service.login(&login(STUDENT_1, RIGHT_PASSWORD), &ctx()).await.unwrap_err();
     assert!(matches!(err, LoginError::AccountLocked(RetryAfter { seconds: 91 })), "{err:?}");
+    assert_eq!(counted.events(), vec![BusinessEvent::LoginLocked]);
     assert_eq!(err.code(), ErrorCode::AccountLocked);
 }
 

@@ -28,6 +28,7 @@ use crate::shared::{
 };
 use crate::store::Store;
 use crate::tenancy::Slug;
+use crate::test_world::Counted;
 use crate::testing::{MockStore, SequentialIds};
 
 /// The password every test user has.
@@ -112,6 +113,7 @@ struct Mocks {
     secrets: MockSecretGenerator,
     revocations: MockRevocationList,
     throttle: MockLoginThrottle,
+    counted: Arc<Counted>,
 }
 
 impl Mocks {
@@ -119,7 +121,8 @@ impl Mocks {
     fn build(self) -> (AccountService, Arc<MockStore>) {
         let store = Arc::new(self.store);
         let core =
-            Core::new(store.clone() as Arc<dyn Store>, Arc::new(FixedClock(now())), Arc::new(SequentialIds::default()));
+            Core::new(store.clone() as Arc<dyn Store>, Arc::new(FixedClock(now())), Arc::new(SequentialIds::default()))
+                .with_metrics(self.counted);
         let security = SecurityPorts {
             hasher: Arc::new(self.hasher),
             signer: Arc::new(self.signer),

@@ -12,10 +12,13 @@ use crate::booking::{Booking, NewIndividualBooking, Payment};
 use crate::bundles::{LedgerEntry, LedgerKind};
 use crate::notifications::{Audience, EmailPayload};
 use crate::scheduling::SessionDuration;
-use crate::shared::error::{InvalidValue, ValidationErrors, use_case_error};
+use crate::shared::error::use_case_error;
 use crate::shared::retry::MAX_ATTEMPTS;
 use crate::shared::time::minutes;
-use crate::shared::{Actor, BundlePurchaseId, CourseId, Interval, Operation, Role, UseCaseError, UserId};
+use crate::shared::validation::{InvalidValue, ValidationErrors};
+use crate::shared::{
+    Actor, BundlePurchaseId, BusinessEvent, CourseId, Interval, Operation, Role, UseCaseError, UserId,
+};
 use crate::store::{Conflict, StoreError};
 
 /// `POST /bookings/individual`.
@@ -112,7 +115,10 @@ impl BookingService {
         loop {
             runs += 1;
             match self.try_book(actor, cmd, student).await {
-                Ok(booking) => return Ok(booking),
+                Ok(booking) => {
+                    self.core.count(BusinessEvent::BookingCreated);
+                    return Ok(booking);
+                }
                 Err(Attempt::ChosenTaTaken) if runs < MAX_ATTEMPTS => {}
                 Err(Attempt::ChosenTaTaken) => return Err(BookIndividualError::NoTaAvailable),
                 Err(Attempt::Failed(e)) if e.is_transient() && runs < MAX_ATTEMPTS => {}

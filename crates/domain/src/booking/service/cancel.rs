@@ -11,7 +11,7 @@ use crate::booking::{
 use crate::notifications::EmailPayload;
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
-use crate::shared::{Actor, BookingId, Operation, UserId};
+use crate::shared::{Actor, BookingId, BusinessEvent, Operation, UserId};
 
 use_case_error! {
     /// Errors of [`BookingService::cancel`], in the order the checks run.
@@ -36,7 +36,9 @@ impl BookingService {
         if !actor.may(Operation::CancelBooking) {
             return Err(CancelBookingError::Forbidden);
         }
-        retry_transient(|| self.try_cancel(actor, id, reason.clone())).await
+        let cancelled = retry_transient(|| self.try_cancel(actor, id, reason.clone())).await?;
+        self.core.count(BusinessEvent::BookingCancelled);
+        Ok(cancelled)
     }
 
     async fn try_cancel(

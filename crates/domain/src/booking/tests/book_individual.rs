@@ -49,6 +49,7 @@ async fn refused(world: World, who: &Actor, c: &BookIndividual) -> ErrorCode {
     let (result, h) = book(world, who, c).await;
     assert!(h.written().is_empty(), "a refused booking writes nothing: {:?}", *h.written());
     assert_eq!(h.commits(), 0);
+    assert!(h.counted().is_empty(), "a refused booking is not counted");
     result.expect_err("the booking should be refused")
 }
 
@@ -71,6 +72,7 @@ async fn books_the_named_ta_at_the_session_price_with_emails_and_audit() {
     assert_eq!(w.actions(), vec![AuditAction::BookingCreated]);
     assert!(w.ledger.is_empty() && w.debits.is_empty());
     assert_eq!(h.commits(), 1);
+    assert_eq!(h.counted(), vec![crate::shared::BusinessEvent::BookingCreated]);
 }
 
 #[tokio::test]

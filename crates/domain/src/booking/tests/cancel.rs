@@ -57,6 +57,7 @@ async fn a_student_cancelling_early_gets_the_credit_back() {
     assert_eq!(refunded_flag(&h, "user13@example.com"), Some(Some(true)));
     assert_eq!(refunded_flag(&h, "user11@example.com"), Some(None), "the TA's email says nothing of money");
     assert_eq!(h.commits(), 1);
+    assert_eq!(h.counted(), vec![crate::shared::BusinessEvent::BookingCancelled]);
 }
 
 #[tokio::test]
@@ -106,6 +107,7 @@ async fn only_those_who_see_it_may_cancel() {
         let (result, h) = cancel(world.clone(), &who, b).await;
         assert_eq!(result.unwrap_err(), ErrorCode::NotFound, "{:?}", who.role);
         assert!(h.written().is_empty());
+        assert!(h.counted().is_empty());
     }
 }
 

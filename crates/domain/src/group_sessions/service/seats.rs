@@ -12,7 +12,7 @@ use crate::bundles::{LedgerEntry, LedgerKind};
 use crate::notifications::EmailPayload;
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
-use crate::shared::{Actor, BookingId, BundlePurchaseId, Operation, Role};
+use crate::shared::{Actor, BookingId, BundlePurchaseId, BusinessEvent, Operation, Role};
 use crate::store::{Conflict, Repositories, StoreError};
 
 use_case_error! {
@@ -56,7 +56,9 @@ impl GroupSessionService {
         if !actor.may(Operation::JoinGroupSession) {
             return Err(JoinGroupSessionError::Forbidden);
         }
-        retry_transient(|| self.try_join(actor, id, bundle)).await
+        let session = retry_transient(|| self.try_join(actor, id, bundle)).await?;
+        self.core.count(BusinessEvent::SeatTaken);
+        Ok(session)
     }
 
     async fn try_join(
@@ -139,7 +141,9 @@ impl GroupSessionService {
         if !actor.may(Operation::LeaveGroupSession) {
             return Err(LeaveGroupSessionError::Forbidden);
         }
-        retry_transient(|| self.try_leave(actor, id)).await
+        let session = retry_transient(|| self.try_leave(actor, id)).await?;
+        self.core.count(BusinessEvent::SeatLeft);
+        Ok(session)
     }
 
     async fn try_leave(&self, actor: &Actor, id: BookingId) -> Result<Booking, LeaveGroupSessionError> {

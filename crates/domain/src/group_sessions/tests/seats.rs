@@ -28,6 +28,7 @@ async fn join_refused(world: World, who: &Actor, bundle: Option<u128>) -> ErrorC
     let (result, h) = join(world, who, bundle).await;
     assert!(h.written().is_empty(), "{:?}", *h.written());
     assert_eq!(h.commits(), 0);
+    assert!(h.counted().is_empty());
     result.unwrap_err()
 }
 
@@ -49,6 +50,7 @@ async fn a_student_joins_at_the_session_price() {
     assert_eq!(w.emails(EmailKind::GroupJoinConfirmation), vec!["user13@example.com"]);
     assert_eq!(w.actions(), vec![AuditAction::GroupJoined]);
     assert_eq!(h.commits(), 1);
+    assert_eq!(h.counted(), vec![crate::shared::BusinessEvent::SeatTaken]);
 }
 
 #[tokio::test]
@@ -182,6 +184,7 @@ async fn leaving_early_refunds_and_reopens_the_session() {
     assert_eq!(w.refunds, vec![id(100)]);
     assert_eq!(w.ledger[0].kind, LedgerKind::Refund);
     assert_eq!(w.actions(), vec![AuditAction::LedgerRefund, AuditAction::GroupLeft]);
+    assert_eq!(h.counted(), vec![crate::shared::BusinessEvent::SeatLeft]);
 }
 
 #[tokio::test]
@@ -198,6 +201,7 @@ async fn leave_refusals() {
     let (result, h) = leave(bundle_seat_world(48), &student(16)).await;
     assert_eq!(result.unwrap_err(), ErrorCode::NotFound, "not seated");
     assert!(h.written().is_empty());
+    assert!(h.counted().is_empty());
     let mut world = bundle_seat_world(48);
     world.bookings[0].status = BookingStatus::Cancelled;
     assert_eq!(leave(world, &student(STUDENT_1)).await.0.unwrap_err(), ErrorCode::AlreadyCancelled);

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::store::StoreError;
+use domain::store::StoreError;
 
 /// A limit: `limit` requests per `window`, under a policy name shown to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

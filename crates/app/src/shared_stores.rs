@@ -1,4 +1,4 @@
-//! The edge's shared short-lived state, chosen by `REDIS_URL`: Redis (shared by every
+//! The short-lived state every instance shares, chosen by `REDIS_URL`: Redis (shared by every
 //! instance) when set, in-process stores (one instance: the embedded default) when not.
 //!
 //! With Redis, what happens when it stops answering (see `docs/redis.md`): rate limits and the
@@ -26,13 +26,13 @@ use adapters_redis::{Fallback, JournaledCache, LayeredRevocations};
 use anyhow::Context as _;
 use api_http::state::{InProcess, SharedStateHealth};
 use domain::accounts::{LoginThrottle, RevocationList};
-use domain::edge::{Cache, RateLimiter};
 use domain::shared::Clock;
+use edge::{Cache, RateLimiter};
 
 use crate::settings::{Settings, redact_url};
 
 /// Every shared store, behind its port.
-pub struct EdgeStores {
+pub struct SharedStores {
     /// Revoked sessions.
     pub revocations: Arc<dyn RevocationList>,
     /// This instance's copy of the recent revocations, kept up to date from the database
@@ -53,14 +53,14 @@ pub struct EdgeStores {
 ///
 /// # Errors
 /// When `REDIS_URL` cannot be used (not a Redis URL).
-pub fn build(settings: &Settings, clock: &Arc<dyn Clock>, db: &Arc<SeaStore>) -> anyhow::Result<EdgeStores> {
+pub fn build(settings: &Settings, clock: &Arc<dyn Clock>, db: &Arc<SeaStore>) -> anyhow::Result<SharedStores> {
     let Some(url) = &settings.redis_url else { return Ok(in_process(settings, clock, db)) };
     let mut config = RedisConfig::new(url.clone()).with_prefix(settings.redis_key_prefix.clone());
     config.command_timeout = Duration::from_millis(settings.redis_timeout_ms);
     config.design = settings.redis_client;
     let store = RedisStore::connect(&config).with_context(|| format!("REDIS_URL `{}`", redact_url(url)))?;
     let copy = Arc::new(MemoryRevocationList::new(clock.clone()));
-    Ok(EdgeStores {
+    Ok(SharedStores {
         revocations: Arc::new(LayeredRevocations::new(copy.clone(), RedisRevocationList::new(store.clone()))),
         revocation_copy: Some(copy),
         throttle: Arc::new(Fallback::new(
@@ -78,14 +78,14 @@ pub fn build(settings: &Settings, clock: &Arc<dyn Clock>, db: &Arc<SeaStore>) ->
     })
 }
 
-fn in_process(settings: &Settings, clock: &Arc<dyn Clock>, db: &Arc<SeaStore>) -> EdgeStores {
+fn in_process(settings: &Settings, clock: &Arc<dyn Clock>, db: &Arc<SeaStore>) -> SharedStores {
     let (revocations, revocation_copy): (Arc<dyn RevocationList>, _) = if settings.database_url.starts_with("sqlite:") {
         let list = Arc::new(MemoryRevocationList::new(clock.clone()));
         (list.clone(), Some(list))
     } else {
         (db.clone(), None)
     };
-    EdgeStores {
+    SharedStores {
         revocations,
         revocation_copy,
         throttle: Arc::new(MemoryLoginThrottle::new()),

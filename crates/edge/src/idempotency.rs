@@ -13,7 +13,7 @@ use std::pin::Pin;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::store::StoreError;
+use domain::store::StoreError;
 
 /// The longest key accepted.
 pub const MAX_KEY_LENGTH: usize = 255;

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::shared::OrganizationId;
-use crate::store::StoreError;
+use domain::shared::OrganizationId;
+use domain::store::StoreError;
 
 /// What a cached value belongs to: one organization's reads of one kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,18 +1,16 @@
-//! The edge context: short-lived state shared by every instance in front of the use cases —
-//! request rate limits, idempotency keys and the read cache — as ports with the pure rules
-//! (GCRA arithmetic, key validation, cache namespaces) their implementations share.
-//!
-//! Two implementations stand behind each port: Redis (`REDIS_URL` set; shared by every
-//! instance) and in-process (the embedded default). Both follow the contracts written on the
-//! traits, and one conformance suite runs against both.
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod cache;
+mod codes;
 mod idempotency;
 mod rate_limit;
 #[cfg(test)]
 mod tests;
 
 pub use cache::{Cache, CacheLookup, CacheNamespace, Generation, NoCache};
+pub use codes::EdgeCode;
 pub use idempotency::{
     IdempotencyKey, IdempotencyStore, InvalidIdempotencyKey, KeyedUnit, MAX_KEY_LENGTH, Opening, RecordedOutcome,
     StoredResponse, UnitWork,
