@@ -9,7 +9,7 @@ use domain::shared::{Email, OrganizationId, PageRequest, PersonName, Role, UserI
 use domain::store::StoreError;
 use domain::tenancy::Slug;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 
 use super::{keyset, ts};
@@ -52,6 +52,26 @@ fn to_row(user: &User, password_hash: Option<PasswordHash>) -> ActiveModel {
 /// The user `id` of `organization`: other organizations' users are invisible.
 fn of_org(organization: OrganizationId, id: UserId) -> Select<Entity> {
     Entity::find().filter(Column::OrganizationId.eq(organization.as_uuid())).filter(Column::Id.eq(id.as_uuid()))
+}
+
+impl<C: ConnectionTrait> Repos<C> {
+    /// Sets one column of the user `id` of `organization` (nothing when there is no such user).
+    async fn set_column(
+        &self,
+        organization: OrganizationId,
+        id: UserId,
+        column: Column,
+        value: SimpleExpr,
+    ) -> Result<(), StoreError> {
+        Entity::update_many()
+            .col_expr(column, value)
+            .filter(Column::OrganizationId.eq(organization.as_uuid()))
+            .filter(Column::Id.eq(id.as_uuid()))
+            .exec(&self.conn)
+            .await
+            .store()?;
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -109,26 +129,12 @@ impl<C: ConnectionTrait + Send + Sync + 'static> UserRepository for Repos<C> {
         id: UserId,
         hash: &PasswordHash,
     ) -> Result<(), StoreError> {
-        Entity::update_many()
-            .col_expr(Column::PasswordHash, Expr::value(hash.as_str()))
-            .filter(Column::OrganizationId.eq(organization.as_uuid()))
-            .filter(Column::Id.eq(id.as_uuid()))
-            .exec(&self.conn)
-            .await
-            .store()?;
-        Ok(())
+        self.set_column(organization, id, Column::PasswordHash, Expr::value(hash.as_str())).await
     }
 
     #[tracing::instrument(skip_all, name = "db.users.mark_email_verified")]
     async fn mark_email_verified(&self, organization: OrganizationId, id: UserId) -> Result<(), StoreError> {
-        Entity::update_many()
-            .col_expr(Column::EmailVerified, Expr::value(true))
-            .filter(Column::OrganizationId.eq(organization.as_uuid()))
-            .filter(Column::Id.eq(id.as_uuid()))
-            .exec(&self.conn)
-            .await
-            .store()?;
-        Ok(())
+        self.set_column(organization, id, Column::EmailVerified, Expr::value(true)).await
     }
 
     #[tracing::instrument(skip_all, name = "db.users.list_by_role")]

@@ -84,6 +84,17 @@ impl<'a> Academy<'a> {
         }
     }
 
+    /// `count` registered students named `<prefix> 1`, `<prefix> 2`, ..., registered eight at
+    /// a time (password hashing is memory-hard).
+    pub async fn students(&self, prefix: &str, count: usize) -> Vec<Member> {
+        let mut all = Vec::with_capacity(count);
+        let names: Vec<String> = (1..=count).map(|i| format!("{prefix} {i}")).collect();
+        for chunk in names.chunks(8) {
+            all.extend(futures_util::future::join_all(chunk.iter().map(|name| self.student(name))).await);
+        }
+        all
+    }
+
     /// Creates an active course; returns it.
     pub async fn course(&self, code: &str, title: &str) -> Value {
         let reply =

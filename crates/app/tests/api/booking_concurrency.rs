@@ -12,23 +12,7 @@ use serde_json::json;
 use crate::academy::{Academy, Member, berlin};
 use crate::bookings::{book, session, with};
 use crate::bundles::{bought, ledger, remaining};
-use crate::helpers::{Reply, TestApp, spawn_app};
-
-/// The application over a fresh PostgreSQL database, or `None` (the skip is reported once by
-/// `test_support`).
-async fn postgres_app() -> Option<TestApp> {
-    Some(spawn_app(test_support::postgres::database().await?).await)
-}
-
-/// `n` students, registered a few at a time (password hashing is memory-hard).
-async fn students(academy: &Academy<'_>, n: usize) -> Vec<Member> {
-    let mut all = Vec::new();
-    let names: Vec<String> = (0..n).map(|i| format!("Student{i:03}")).collect();
-    for chunk in names.chunks(8) {
-        all.extend(join_all(chunk.iter().map(|name| academy.student(name))).await);
-    }
-    all
-}
+use crate::helpers::{Reply, TestApp, postgres_app};
 
 /// How many replies had each status and code (`201` or `409 ta_unavailable`).
 fn outcomes(replies: &[Reply]) -> BTreeMap<String, usize> {
@@ -52,7 +36,7 @@ async fn a_slot_wanted_by_a_hundred_students_at_once_is_booked_once_per_ta() {
     let academy = Academy::new(&app, "acme").await;
     let (course, tas) = academy.course_with_tas("MATH-101", &["Tara", "Theo"]).await;
     let course = course["id"].as_str().unwrap().to_owned();
-    let students = students(&academy, 100).await;
+    let students = academy.students("Student", 100).await;
 
     // One named TA: exactly one booking, every other request sees the TA taken.
     let body = with(session(&course, berlin(2, 10, 0), 60), &json!({"taId": tas[0].id}));

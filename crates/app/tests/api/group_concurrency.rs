@@ -14,23 +14,7 @@ use serde_json::{Value, json};
 use crate::academy::{Member, berlin};
 use crate::bookings::cancel;
 use crate::group_fixture::{Groups, join, leave, listed, ok, wait};
-use crate::helpers::{Reply, TestApp, spawn_app};
-
-/// The application over a fresh PostgreSQL database, or `None` (the skip is reported once by
-/// `test_support`).
-async fn postgres_app() -> Option<TestApp> {
-    Some(spawn_app(test_support::postgres::database().await?).await)
-}
-
-/// `n` students, registered a few at a time (password hashing is memory-hard).
-async fn students(groups: &Groups<'_>, n: usize) -> Vec<Member> {
-    let mut all = Vec::new();
-    let names: Vec<String> = (0..n).map(|i| format!("Student{i:03}")).collect();
-    for chunk in names.chunks(8) {
-        all.extend(join_all(chunk.iter().map(|name| groups.academy.student(name))).await);
-    }
-    all
-}
+use crate::helpers::{Reply, TestApp, postgres_app};
 
 /// How many replies had each status and code (`200` or `409 session_full`).
 fn outcomes<'r>(replies: impl IntoIterator<Item = &'r Reply>) -> BTreeMap<String, usize> {
@@ -87,7 +71,7 @@ async fn fifty_students_joining_a_ten_seat_session_at_once_get_exactly_ten_seats
     let groups = Groups::new(&app, "acme").await;
     let template = groups.template(&groups.tara, "Exam prep", 10).await;
     let session = groups.session(&template, berlin(2, 10, 0)).await;
-    let students = students(&groups, 50).await;
+    let students = groups.students("Student", 50).await;
 
     let replies = join_all(students.iter().map(|s| join(&app, &session, s))).await;
     let counts = outcomes(&replies);
@@ -112,7 +96,7 @@ async fn leaves_racing_with_joins_waitlists_promotions_and_a_cancellation_never_
     };
     let groups = Groups::new(&app, "acme").await;
     let template = groups.template(&groups.tara, "Exam prep", 10).await;
-    let everyone = students(&groups, 45).await;
+    let everyone = groups.students("Student", 45).await;
     let seated = &everyone[0..10];
     let waiting = &everyone[10..20];
     let joiners = &everyone[20..40];

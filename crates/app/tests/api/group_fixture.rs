@@ -70,11 +70,7 @@ impl<'a> Groups<'a> {
 
     /// `count` registered students named `<prefix> 1`, `<prefix> 2`, ...
     pub async fn students(&self, prefix: &str, count: usize) -> Vec<Member> {
-        let mut students = Vec::with_capacity(count);
-        for i in 1..=count {
-            students.push(self.academy.student(&format!("{prefix} {i}")).await);
-        }
-        students
+        self.academy.students(prefix, count).await
     }
 }
 

@@ -100,6 +100,12 @@ pub fn settings(db: &TestDatabase, data_dir: &Path) -> Settings {
     settings
 }
 
+/// The application over a fresh PostgreSQL database, or `None` (the skip is reported once by
+/// `test_support`).
+pub async fn postgres_app() -> Option<TestApp> {
+    Some(spawn_app(test_support::postgres::database().await?).await)
+}
+
 /// Starts the application over `db`.
 pub async fn spawn_app(db: TestDatabase) -> TestApp {
     spawn_with(Arc::new(db), |_| {}).await

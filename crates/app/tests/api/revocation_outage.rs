@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TestApp};
+use test_support::proxy::TcpProxy;
+
 use crate::shared_state::{TestRedis, instances};
 
 /// How long an instance may take to refuse a revocation it did not make (the bound).
@@ -27,16 +29,11 @@ async fn refused_within(app: &TestApp, token: &str, what: &str) -> Duration {
     }
 }
 
-fn access(login: &Value) -> String {
-    login["accessToken"].as_str().unwrap().to_owned()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn revocations_made_while_redis_is_cut_are_refused_on_every_instance() {
-    let Some(redis) = TestRedis::new() else { return };
+/// Two instances of one academy (`acme`): `a` on Redis directly, `b` through a proxy the test
+/// cuts (without an email worker, so that `a`'s sends every email).
+async fn two_instances(redis: &TestRedis) -> Option<(TcpProxy, TestApp, TestApp)> {
     let (proxy, through_proxy) = redis.behind_proxy().await;
-    let Some(mut direct) = instances(&redis, 1, |_| {}).await else { return };
-    let a = direct.remove(0);
+    let a = instances(redis, 1, |_| {}).await?.remove(0);
     let b = a
         .another(|s| {
             through_proxy.apply(s);
@@ -44,6 +41,17 @@ async fn revocations_made_while_redis_is_cut_are_refused_on_every_instance() {
         })
         .await;
     a.sign_up("acme").await;
+    Some((proxy, a, b))
+}
+
+fn access(login: &Value) -> String {
+    login["accessToken"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn revocations_made_while_redis_is_cut_are_refused_on_every_instance() {
+    let Some(redis) = TestRedis::new() else { return };
+    let Some((proxy, a, b)) = two_instances(&redis).await else { return };
     let logged_out = a.login("acme", "admin@acme.test", PASSWORD).await.json();
     let revoked = a.login("acme", "admin@acme.test", PASSWORD).await.json();
     let kept = a.login("acme", "admin@acme.test", PASSWORD).await.json();
@@ -100,16 +108,7 @@ async fn revocations_made_while_redis_is_cut_are_refused_on_every_instance() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_password_reset_confirmed_while_redis_is_cut_ends_every_session_everywhere() {
     let Some(redis) = TestRedis::new() else { return };
-    let (proxy, through_proxy) = redis.behind_proxy().await;
-    let Some(mut direct) = instances(&redis, 1, |_| {}).await else { return };
-    let a = direct.remove(0);
-    let b = a
-        .another(|s| {
-            through_proxy.apply(s);
-            s.worker_enabled = false;
-        })
-        .await;
-    a.sign_up("acme").await;
+    let Some((proxy, a, b)) = two_instances(&redis).await else { return };
     let before = a.login("acme", "admin@acme.test", PASSWORD).await.json();
     assert_eq!(a.get("/api/v1/me", Some(&access(&before))).await.status, 200);
     let reply = a
