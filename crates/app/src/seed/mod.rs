@@ -11,7 +11,7 @@
 //! admin's and the students' addresses are verified the same way with their verification
 //! links. The outbox keeps a link's token only until its email is sent (a running server's
 //! worker may send it at once), so the seeder does not read links back from emails: its account
-//! service generates tokens through [`KeptSecrets`], which remembers each token it makes, and
+//! service generates tokens through `KeptSecrets`, which remembers each token it makes, and
 //! the seeder uses those that turn out to be invitation or verification links. No use case
 //! exists only for seeding. The emails are delivered like any other, with links already used.
 //!

@@ -9,10 +9,10 @@ use chrono::Duration as Span;
 use futures_util::future::join_all;
 use serde_json::json;
 
-use crate::academy::{Academy, Member, berlin};
+use crate::academy::{Academy, berlin};
 use crate::bookings::{book, session, with};
 use crate::bundles::{bought, ledger, remaining};
-use crate::helpers::{Reply, TestApp, postgres_app};
+use crate::helpers::{Reply, postgres_app};
 
 /// How many replies had each status and code (`201` or `409 ta_unavailable`).
 fn outcomes(replies: &[Reply]) -> BTreeMap<String, usize> {

@@ -11,7 +11,7 @@ use futures_util::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::academy::{Member, berlin};
+use crate::academy::berlin;
 use crate::bookings::cancel;
 use crate::group_fixture::{Groups, join, leave, listed, ok, wait};
 use crate::helpers::{Reply, TestApp, postgres_app};
