@@ -1,6 +1,6 @@
 //! Bodies and query strings of the group-session endpoints: templates, scheduling a session from
 //! one, joining with an optional bundle, and waitlist entries. The sessions themselves are
-//! answered as [`crate::dto::booking::BookingResponse`].
+//! answered as [`crate::dto::booking_resource::BookingResponse`].
 
 use chrono::{DateTime, Utc};
 use domain::group_sessions::{GroupSessionFilter, GroupSessionTemplate, NewTemplate, WaitlistPosition};

@@ -5,8 +5,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod availability;
-pub mod booking;
-pub mod bookings;
+pub mod booking_requests;
+pub mod booking_resource;
 pub mod bundles;
 pub mod courses;
 pub mod cursor;

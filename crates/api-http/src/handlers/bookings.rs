@@ -6,8 +6,8 @@ use domain::shared::BookingId;
 use uuid::Uuid;
 
 use super::respond::{created, ok};
-use crate::dto::booking::BookingResponse;
-use crate::dto::bookings::{BookIndividualRequest, BookingListQuery, CancelBookingRequest};
+use crate::dto::booking_requests::{BookIndividualRequest, BookingListQuery, CancelBookingRequest};
+use crate::dto::booking_resource::BookingResponse;
 use crate::dto::cursor::PagedList;
 use crate::dto::paging::{PageResponse, page_request};
 use crate::extract::{Authenticated, JsonBody, OptionalJsonBody};

@@ -7,7 +7,7 @@ use domain::shared::BookingId;
 use uuid::Uuid;
 
 use super::respond::{created, ok};
-use crate::dto::booking::BookingResponse;
+use crate::dto::booking_resource::BookingResponse;
 use crate::dto::cursor::PagedList;
 use crate::dto::group_sessions::{GroupSessionQuery, ScheduleGroupSessionRequest, SeatPaymentRequest};
 use crate::dto::paging::PageResponse;

@@ -1,5 +1,5 @@
 //! Requests of the `/bookings` endpoints: booking an individual session, the list's filters,
-//! and a cancellation. The Booking resource they answer with is in [`super::booking`].
+//! and a cancellation. The Booking resource they answer with is in [`super::booking_resource`].
 
 use domain::booking::{BookIndividual, BookingFilter, BookingStatus, CancellationReason, SessionType};
 use domain::scheduling::SessionDuration;
