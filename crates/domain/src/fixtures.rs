@@ -126,6 +126,7 @@ pub fn course() -> Course {
         title: CourseTitle::parse("Algebra").unwrap(),
         description: CourseDescription::parse("").unwrap(),
         active: true,
+        policy: crate::booking::PolicyTerms::default(),
         created_at: now() - TimeDelta::days(40),
     }
 }
@@ -183,6 +184,7 @@ pub fn individual(n: u128, ta: u128, student: u128, at: Interval) -> Booking {
             payment: Payment::PerSession(Cents::new(5_000).unwrap()),
             currency: Currency::EUR,
             created_by: id(student),
+            policy: crate::booking::BookingPolicy::default(),
         },
         now() - TimeDelta::days(2),
     )
@@ -207,7 +209,7 @@ pub fn template() -> GroupSessionTemplate {
 
 /// An open group session of the template, with no seats.
 pub fn group_session(n: u128, at: Interval) -> Booking {
-    template().session(id(n), at, id(ADMIN), now() - TimeDelta::days(2))
+    template().session(id(n), at, crate::booking::BookingPolicy::default(), id(ADMIN), now() - TimeDelta::days(2))
 }
 
 /// The product ids, for matching.

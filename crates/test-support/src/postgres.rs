@@ -5,7 +5,6 @@
 //! from it are serialized across processes with an advisory lock. Each test's database is
 //! dropped (`WITH (FORCE)`) when its [`TestDatabase`] is dropped.
 
-use std::sync::OnceLock;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
@@ -142,20 +141,17 @@ impl Drop for Dropper {
     }
 }
 
-/// A new migrated PostgreSQL database, or `None` (after one printed line) when no server is
-/// available and services are not required.
+/// A new migrated PostgreSQL database, or `None` (after a line naming the test that skips its
+/// PostgreSQL part) when no server is available and services are not required.
 ///
 /// # Panics
 /// When services are required (`ENGIFY_REQUIRE_SERVICES=1`) and no server is available, or
 /// when the server is there but the database cannot be created.
 pub async fn database() -> Option<TestDatabase> {
-    static WARNED: OnceLock<()> = OnceLock::new();
     let url = match server_url().await {
         Ok(url) => url,
         Err(why) => {
-            if services::required() || WARNED.set(()).is_ok() {
-                services::missing("PostgreSQL", &why);
-            }
+            services::missing("PostgreSQL", &why);
             return None;
         }
     };

@@ -4,6 +4,7 @@
 mod model;
 mod policy;
 mod ports;
+mod terms;
 pub(crate) mod service;
 #[cfg(test)]
 mod tests;
@@ -11,6 +12,7 @@ mod tests;
 pub use model::*;
 pub use policy::*;
 pub use ports::*;
+pub use terms::*;
 pub use service::{
     BookIndividual, BookIndividualError, BookingService, CancelBookingError, GetBookingError, ListBookingsError,
 };

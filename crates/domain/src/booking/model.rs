@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::terms::BookingPolicy;
 use crate::shared::text::bounded_text;
 use crate::shared::validation::InvalidValue;
 use crate::shared::{
@@ -186,6 +187,13 @@ pub struct Booking {
     pub created_at: DateTime<Utc>,
     /// Its seats, in the order they were taken.
     pub seats: Vec<Seat>,
+    /// The policy of its course when it was created: its cancellations, reschedules and
+    /// no-shows follow these terms, whatever the course's policy says later.
+    pub policy: BookingPolicy,
+    /// How many times it was moved (0 at first): the `SEQUENCE` of its calendar invitations.
+    pub sequence: u32,
+    /// How many of those moves its students made (bounded by `policy.max_reschedules`).
+    pub reschedule_count: u32,
 }
 
 /// Everything an individual booking is made of, once every rule passed.
@@ -209,6 +217,8 @@ pub struct NewIndividualBooking {
     pub currency: Currency,
     /// Who booked (the student or an admin).
     pub created_by: UserId,
+    /// The course's effective policy, copied onto the booking.
+    pub policy: BookingPolicy,
 }
 
 impl Booking {
@@ -234,6 +244,9 @@ impl Booking {
             cancellation_reason: None,
             created_at: now,
             seats: vec![seat],
+            policy: new.policy,
+            sequence: 0,
+            reschedule_count: 0,
         }
     }
 

@@ -4,6 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::model::{Booking, SessionType};
+use super::terms::{BookingPolicy, LateOutcome};
 use crate::shared::{Actor, Role};
 
 impl Booking {
@@ -73,9 +74,21 @@ pub enum CreditOutcome {
     Forfeit,
 }
 
-/// The refund rule: a TA or an admin cancelling always refunds; a student refunds only when
-/// giving the seat up at least `window_hours` before the start.
-pub fn credit_outcome(by_role: Role, starts_at: DateTime<Utc>, now: DateTime<Utc>, window_hours: u32) -> CreditOutcome {
-    let early_enough = starts_at - now >= TimeDelta::hours(i64::from(window_hours));
-    if by_role != Role::Student || early_enough { CreditOutcome::Refund } else { CreditOutcome::Forfeit }
+/// The refund rule, under the booking's own policy: a TA or an admin cancelling always
+/// refunds; a student giving the seat up at least `cancellation_window_hours` before the start
+/// is refunded, later the policy's `late_cancellation` decides.
+pub fn credit_outcome(
+    by_role: Role,
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    policy: &BookingPolicy,
+) -> CreditOutcome {
+    let early_enough = starts_at - now >= TimeDelta::hours(i64::from(policy.cancellation_window_hours));
+    if by_role != Role::Student || early_enough {
+        return CreditOutcome::Refund;
+    }
+    match policy.late_cancellation {
+        LateOutcome::Refund => CreditOutcome::Refund,
+        LateOutcome::Forfeit => CreditOutcome::Forfeit,
+    }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
+use crate::booking::{PolicyTerms, PolicyTermsPatch};
 use crate::shared::text::bounded_text;
 use crate::shared::validation::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::{Cents, CourseId, Currency, OrganizationId, ProductId};
@@ -70,6 +71,8 @@ pub struct Course {
     pub description: CourseDescription,
     /// Whether sessions can be booked or scheduled for it.
     pub active: bool,
+    /// The policy terms it sets for its bookings (unset: the organization's).
+    pub policy: PolicyTerms,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
@@ -83,6 +86,8 @@ pub struct NewCourse {
     pub title: CourseTitle,
     /// The description, empty if not given.
     pub description: CourseDescription,
+    /// The policy terms it overrides.
+    pub policy: PolicyTerms,
 }
 
 /// A change to a course (`PATCH /courses/{id}`).
@@ -94,6 +99,8 @@ pub struct CoursePatch {
     pub description: Option<CourseDescription>,
     /// Activate or deactivate.
     pub active: Option<bool>,
+    /// Policy terms set or cleared (bookings already made keep theirs).
+    pub policy: PolicyTermsPatch,
 }
 
 impl Course {
@@ -109,6 +116,7 @@ impl Course {
         if let Some(a) = patch.active {
             self.active = a;
         }
+        self.policy = self.policy.apply(&patch.policy);
         self
     }
 }
@@ -330,10 +338,20 @@ mod tests {
             title: CourseTitle::parse("Algebra").unwrap(),
             description: CourseDescription::parse("").unwrap(),
             active: true,
+            policy: PolicyTerms { max_reschedules: Some(1), ..PolicyTerms::default() },
             created_at: base,
         };
         let patched = c.clone().patched(&CoursePatch { active: Some(false), ..CoursePatch::default() });
         assert!(!patched.active);
+        assert_eq!(patched.policy, c.policy, "terms the patch does not name stay");
+        let terms = PolicyTermsPatch {
+            max_reschedules: Some(None),
+            no_show: Some(Some(crate::booking::LateOutcome::Refund)),
+            ..PolicyTermsPatch::default()
+        };
+        let repoliced = c.clone().patched(&CoursePatch { policy: terms, ..CoursePatch::default() });
+        assert_eq!(repoliced.policy.max_reschedules, None, "null clears a term");
+        assert_eq!(repoliced.policy.no_show, Some(crate::booking::LateOutcome::Refund));
         assert_eq!(patched.title, c.title);
     }
 }

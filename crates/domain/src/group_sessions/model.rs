@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::booking::{Booking, BookingStatus, SessionType};
+use crate::booking::{Booking, BookingPolicy, BookingStatus, SessionType};
 use crate::scheduling::SessionDuration;
 use crate::shared::text::bounded_text;
 use crate::shared::validation::{InvalidValue, ValidationErrors, Validator};
@@ -112,7 +112,14 @@ impl NewTemplate {
 
 impl GroupSessionTemplate {
     /// An open group session of this template over `interval`, with no seat taken.
-    pub fn session(&self, id: BookingId, interval: Interval, created_by: UserId, now: DateTime<Utc>) -> Booking {
+    pub fn session(
+        &self,
+        id: BookingId,
+        interval: Interval,
+        policy: BookingPolicy,
+        created_by: UserId,
+        now: DateTime<Utc>,
+    ) -> Booking {
         Booking {
             id,
             organization_id: self.organization_id,
@@ -132,6 +139,9 @@ impl GroupSessionTemplate {
             cancellation_reason: None,
             created_at: now,
             seats: Vec::new(),
+            policy,
+            sequence: 0,
+            reschedule_count: 0,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::booking::{BookingPolicy, PolicyTerms, PolicyTermsPatch};
 use crate::shared::text::bounded_text;
 use crate::shared::validation::{InvalidValue, ValidationErrors, Validator};
 use crate::shared::{Currency, OrganizationId, TimeZoneId};
@@ -44,6 +45,9 @@ pub struct OrgSettings {
     max_advance_days: u32,
     buffer_minutes: u32,
     slot_step_minutes: u32,
+    /// The other terms of the default booking policy (its cancellation window is the field
+    /// above, so this one's is always unset); unset terms take the built-in defaults.
+    policy: PolicyTerms,
 }
 
 /// The allowed slot steps, in minutes.
@@ -57,6 +61,7 @@ impl Default for OrgSettings {
             max_advance_days: 90,
             buffer_minutes: 0,
             slot_step_minutes: 30,
+            policy: PolicyTerms::default(),
         }
     }
 }
@@ -65,6 +70,26 @@ impl OrgSettings {
     /// How long before a session a student may still cancel with a refund.
     pub const fn cancellation_window_hours(&self) -> u32 {
         self.cancellation_window_hours
+    }
+    /// The terms the organization sets for its courses' bookings (the cancellation window
+    /// included); unset ones take the built-in defaults.
+    pub const fn policy_defaults(&self) -> PolicyTerms {
+        PolicyTerms { cancellation_window_hours: Some(self.cancellation_window_hours), ..self.policy }
+    }
+    /// The policy of a booking of a course with `overrides`.
+    pub fn policy_for(&self, overrides: &PolicyTerms) -> BookingPolicy {
+        BookingPolicy::resolve(&self.policy_defaults(), overrides)
+    }
+    /// These settings with the other terms of the default policy (`terms`' cancellation
+    /// window is ignored: it is [`OrgSettings::cancellation_window_hours`]).
+    #[must_use]
+    pub const fn with_policy(mut self, terms: PolicyTerms) -> Self {
+        self.policy = PolicyTerms { cancellation_window_hours: None, ..terms };
+        self
+    }
+    /// The policy terms set beyond the cancellation window (unset: built-in defaults).
+    pub const fn policy_terms(&self) -> PolicyTerms {
+        self.policy
     }
     /// The least notice a new session needs.
     pub const fn min_notice_minutes(&self) -> u32 {
@@ -92,6 +117,7 @@ impl OrgSettings {
             max_advance_days: patch.max_advance_days.unwrap_or(self.max_advance_days),
             buffer_minutes: patch.buffer_minutes.unwrap_or(self.buffer_minutes),
             slot_step_minutes: patch.slot_step_minutes.unwrap_or(self.slot_step_minutes),
+            policy: self.policy.apply(&patch.policy),
         }
     }
 }
@@ -104,6 +130,7 @@ pub struct OrgSettingsPatch {
     max_advance_days: Option<u32>,
     buffer_minutes: Option<u32>,
     slot_step_minutes: Option<u32>,
+    policy: PolicyTermsPatch,
 }
 
 /// Raw values of a settings change, as a client sent them.
@@ -157,9 +184,18 @@ impl OrgSettingsPatch {
                 max_advance_days: c,
                 buffer_minutes: d,
                 slot_step_minutes: e,
+                policy: PolicyTermsPatch::default(),
             }),
             _ => Err(v.into_errors()),
         }
+    }
+
+    /// The same patch, also changing the other terms of the default policy (`policy`'s
+    /// cancellation window is ignored: it is `cancellationWindowHours`).
+    #[must_use]
+    pub const fn with_policy(mut self, policy: PolicyTermsPatch) -> Self {
+        self.policy = PolicyTermsPatch { cancellation_window_hours: None, ..policy };
+        self
     }
 
     /// Whether the patch changes nothing.

@@ -171,6 +171,7 @@ impl BookingService {
                 payment,
                 currency: org.currency,
                 created_by: actor.user_id,
+                policy: org.settings.policy_for(&course.policy),
             },
             now,
         );

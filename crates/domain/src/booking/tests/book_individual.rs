@@ -76,6 +76,30 @@ async fn books_the_named_ta_at_the_session_price_with_emails_and_audit() {
 }
 
 #[tokio::test]
+async fn the_booking_copies_its_courses_policy_over_the_organizations() {
+    use crate::booking::{BookingPolicy, LateOutcome, PolicyTerms};
+    let mut world = World::standard();
+    let org_terms = PolicyTerms { max_reschedules: Some(5), no_show: Some(LateOutcome::Refund), ..PolicyTerms::default() };
+    world.org.settings = world.org.settings.with_policy(org_terms);
+    world.courses[0].policy = PolicyTerms {
+        cancellation_window_hours: Some(6),
+        late_cancellation: Some(LateOutcome::Refund),
+        ..PolicyTerms::default()
+    };
+    let (result, h) = book(world, &student(), &cmd(wednesday(10, 0), Some(TA_1))).await;
+    let expected = BookingPolicy {
+        cancellation_window_hours: 6,
+        reschedule_window_hours: 6,
+        max_reschedules: 5,
+        late_cancellation: LateOutcome::Refund,
+        no_show: LateOutcome::Refund,
+    };
+    assert_eq!(result.unwrap().policy, expected);
+    assert_eq!(h.written().inserted[0].policy, expected, "the stored copy");
+    assert_eq!(h.written().inserted[0].sequence, 0);
+}
+
+#[tokio::test]
 async fn a_bundle_pays_one_credit_with_a_debit_entry() {
     let mut world = World::standard();
     world.bundles.push(bundle(100, STUDENT_1));

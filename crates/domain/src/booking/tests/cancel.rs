@@ -74,6 +74,24 @@ async fn a_student_cancelling_inside_the_window_forfeits_the_credit() {
 }
 
 #[tokio::test]
+async fn a_cancellation_follows_the_bookings_own_terms_not_todays_settings() {
+    use crate::booking::{BookingPolicy, LateOutcome};
+    // Booked under 48 h and a refund for late cancellations; the organization now says 24 h
+    // and forfeit (its defaults): 30 h before is late under the booking's terms, and refunded.
+    let (mut world, b) = bundle_paid(30);
+    world.bookings[0].policy =
+        BookingPolicy { cancellation_window_hours: 48, late_cancellation: LateOutcome::Refund, ..BookingPolicy::default() };
+    let (result, h) = cancel(world.clone(), &actor(STUDENT_1, Role::Student), b).await;
+    assert!(result.unwrap().seats[0].refunded, "late, but the booking's terms refund");
+    assert_eq!(h.written().ledger[0].kind, LedgerKind::Refund);
+    // The same terms with forfeit: 30 h before a 48 h window forfeits, although the
+    // organization's 24 h window would have refunded.
+    world.bookings[0].policy.late_cancellation = LateOutcome::Forfeit;
+    let (_, h) = cancel(world, &actor(STUDENT_1, Role::Student), b).await;
+    assert_eq!(h.written().ledger[0].kind, LedgerKind::Forfeit);
+}
+
+#[tokio::test]
 async fn the_window_boundary_still_refunds() {
     let (world, b) = bundle_paid(24);
     let (_, h) = cancel(world, &actor(STUDENT_1, Role::Student), b).await;

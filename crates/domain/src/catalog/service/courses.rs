@@ -45,6 +45,7 @@ impl CatalogService {
             title: new.title.clone(),
             description: new.description.clone(),
             active: true,
+            policy: new.policy,
             created_at: self.core.now(),
         };
         self.core

@@ -9,6 +9,7 @@ fn new_course() -> NewCourse {
         code: CourseCode::parse("phys-201").unwrap(),
         title: CourseTitle::parse("Mechanics").unwrap(),
         description: CourseDescription::parse("Forces.").unwrap(),
+        policy: crate::booking::PolicyTerms::default(),
     }
 }
 

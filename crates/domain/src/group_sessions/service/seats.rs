@@ -154,9 +154,8 @@ impl GroupSessionService {
         let mut session = lock_group_session(&*tx, actor, id).await?.map_err(E::from)?;
         let seat = session.seat_of(actor.user_id).cloned().ok_or(E::NotFound)?;
         check_bookable(&session, now).map_err(E::from)?;
-        let org = tx.organizations().get(org_id).await?.ok_or(E::NotFound)?;
         let outcome =
-            credit_outcome(Role::Student, session.interval.start(), now, org.settings.cancellation_window_hours());
+            credit_outcome(Role::Student, session.interval.start(), now, &session.policy);
         if !tx.bookings().remove_seat(org_id, session.id, actor.user_id).await? {
             return Err(E::NotFound);
         }

@@ -142,7 +142,8 @@ impl GroupSessionService {
         let course = active_course(&*tx, org_id, template.course_id).await?.ok_or(E::NotFound)?;
         let interval = Interval::starting_at(starts_at, template.duration.as_delta()).map_err(|_| E::BookingTooSoon)?;
         schedule_ta(&*tx, &org, &course, Some(template.ta_id), interval, now).await?.map_err(E::from)?;
-        let session = template.session(self.core.new_id(), interval, actor.user_id, now);
+        let policy = org.settings.policy_for(&course.policy);
+        let session = template.session(self.core.new_id(), interval, policy, actor.user_id, now);
         let buffer = minutes(org.settings.buffer_minutes());
         tx.bookings().insert(&session, buffer).await.on_conflict(Conflict::TaOverlap, E::TaUnavailable)?;
         let detail = format!("template={} ta={}", template.id, template.ta_id);

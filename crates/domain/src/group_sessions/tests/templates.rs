@@ -106,6 +106,18 @@ async fn admins_and_the_templates_ta_schedule_open_sessions() {
 }
 
 #[tokio::test]
+async fn a_scheduled_session_copies_its_courses_policy() {
+    use crate::booking::{LateOutcome, PolicyTerms};
+    let mut world = World::standard();
+    world.courses[0].policy =
+        PolicyTerms { reschedule_window_hours: Some(3), no_show: Some(LateOutcome::Refund), ..PolicyTerms::default() };
+    let (result, _) = schedule(world, &actor(ADMIN, Role::Admin), 26).await;
+    let policy = result.unwrap().policy;
+    assert_eq!((policy.cancellation_window_hours, policy.reschedule_window_hours), (24, 3));
+    assert_eq!(policy.no_show, LateOutcome::Refund);
+}
+
+#[tokio::test]
 async fn scheduling_refusals_in_order() {
     let refused = |world: World, who: Actor, hours: i64| async move {
         let (result, h) = schedule(world, &who, hours).await;
