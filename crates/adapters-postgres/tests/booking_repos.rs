@@ -27,6 +27,7 @@ fn individual(a: &Academy, ta: usize, student: UserId, start: chrono::DateTime<c
             payment: Payment::PerSession(Cents::new(5_000).unwrap()),
             currency: Currency::EUR,
             created_by: student,
+            policy: domain::booking::BookingPolicy::default(),
         },
         now(),
     )
@@ -36,6 +37,7 @@ fn group(a: &Academy, start: chrono::DateTime<chrono::Utc>) -> Booking {
     a.template.session(
         Uuid::now_v7().into(),
         Interval::new(start, start + TimeDelta::minutes(60)).unwrap(),
+        domain::booking::BookingPolicy::default(),
         a.admin.id,
         now(),
     )
@@ -45,7 +47,14 @@ fn group(a: &Academy, start: chrono::DateTime<chrono::Utc>) -> Booking {
 async fn bookings_round_trip_with_their_seats() {
     for t in common::stores().await {
         let a = academy(&t.store, 1).await;
-        let booking = individual(&a, 0, a.students[0].id, wednesday(10, 0));
+        let mut booking = individual(&a, 0, a.students[0].id, wednesday(10, 0));
+        booking.policy = domain::booking::BookingPolicy {
+            cancellation_window_hours: 720,
+            reschedule_window_hours: 0,
+            max_reschedules: 10,
+            late_cancellation: domain::booking::LateOutcome::Refund,
+            no_show: domain::booking::LateOutcome::Refund,
+        };
         t.store.bookings().insert(&booking, NO_BUFFER).await.unwrap();
         assert_eq!(
             t.store.bookings().get(a.org.id, booking.id).await.unwrap(),

@@ -24,6 +24,13 @@ async fn courses_round_trip_and_update_what_may_change() {
             title: CourseTitle::parse("Abstract algebra").unwrap(),
             description: CourseDescription::parse("").unwrap(),
             active: false,
+            policy: domain::booking::PolicyTerms {
+                cancellation_window_hours: Some(0),
+                reschedule_window_hours: Some(720),
+                max_reschedules: Some(10),
+                late_cancellation: Some(domain::booking::LateOutcome::Refund),
+                no_show: None,
+            },
             ..algebra.clone()
         };
         repos.courses().update(&changed).await.unwrap();

@@ -28,6 +28,7 @@ fn individual(a: &Academy, ta: usize, student: UserId, start: chrono::DateTime<c
             payment: Payment::PerSession(Cents::new(5_000).unwrap()),
             currency: Currency::EUR,
             created_by: student,
+            policy: domain::booking::BookingPolicy::default(),
         },
         now(),
     )
@@ -102,6 +103,7 @@ async fn seats_above_capacity_and_duplicate_seats_are_refused() {
         let session = a.template.session(
             Uuid::now_v7().into(),
             Interval::new(wednesday(14, 0), wednesday(15, 0)).unwrap(),
+            domain::booking::BookingPolicy::default(),
             a.admin.id,
             now(),
         );
@@ -238,6 +240,7 @@ async fn one_active_session_price_per_course_and_one_waitlist_entry_per_student(
         let session = a.template.session(
             Uuid::now_v7().into(),
             Interval::new(wednesday(14, 0), wednesday(15, 0)).unwrap(),
+            domain::booking::BookingPolicy::default(),
             a.admin.id,
             now(),
         );

@@ -39,13 +39,13 @@ async fn migrations_step_down_one_at_a_time() {
     for test_db in test_support::all_backends().await {
         let db = Database::connect(test_db.url()).await.unwrap();
         let mut tables = vec![table_count(&db).await];
-        for _ in 0..7 {
+        for _ in 0..8 {
             Migrator::down(&db, Some(1)).await.unwrap();
             tables.push(table_count(&db).await);
         }
-        // 007 drops the idempotency keys, 006 the reset queue; 005 rebuilds `users` (SQLite)
-        // or swaps its key in place.
-        assert_eq!(tables, vec![19, 18, 17, 17, 15, 9, 5, 0], "{:?}", test_db.backend());
+        // 008 drops policy columns, 007 the idempotency keys, 006 the reset queue; 005 rebuilds
+        // `users` (SQLite) or swaps its key in place.
+        assert_eq!(tables, vec![19, 19, 18, 17, 17, 15, 9, 5, 0], "{:?}", test_db.backend());
         db.close().await.unwrap();
     }
 }

@@ -36,7 +36,13 @@ async fn organizations_round_trip_and_update() {
         changed.timezone = TimeZoneId::parse("Asia/Kolkata").unwrap();
         let patch =
             OrgSettingsPatch::parse(RawSettings { buffer_minutes: Some(15), ..RawSettings::default() }).unwrap();
-        changed.settings = changed.settings.apply(&patch);
+        changed.settings = changed.settings.apply(&patch).with_policy(domain::booking::PolicyTerms {
+            cancellation_window_hours: None,
+            reschedule_window_hours: Some(6),
+            max_reschedules: Some(0),
+            late_cancellation: None,
+            no_show: Some(domain::booking::LateOutcome::Refund),
+        });
         repos.organizations().update(&changed).await.unwrap();
         assert_eq!(repos.organizations().get(org.id).await.unwrap(), Some(changed), "{:?}", t.backend);
     }

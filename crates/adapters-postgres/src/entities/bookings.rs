@@ -27,6 +27,13 @@ pub struct Model {
     pub cancelled_by: Option<Uuid>,
     pub cancellation_reason: Option<String>,
     pub created_at: DateTimeUtc,
+    pub policy_cancellation_window_hours: i32,
+    pub policy_reschedule_window_hours: i32,
+    pub policy_max_reschedules: i32,
+    pub policy_late_cancellation: String,
+    pub policy_no_show: String,
+    pub sequence: i32,
+    pub reschedule_count: i32,
 }
 
 /// No relations: queries join explicitly.

@@ -14,6 +14,11 @@ pub struct Model {
     pub description: String,
     pub active: bool,
     pub created_at: DateTimeUtc,
+    pub cancellation_window_hours: Option<i32>,
+    pub reschedule_window_hours: Option<i32>,
+    pub max_reschedules: Option<i32>,
+    pub late_cancellation: Option<String>,
+    pub no_show: Option<String>,
 }
 
 /// No relations: queries join explicitly.

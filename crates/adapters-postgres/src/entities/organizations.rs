@@ -18,6 +18,10 @@ pub struct Model {
     pub buffer_minutes: i32,
     pub slot_step_minutes: i32,
     pub created_at: DateTimeUtc,
+    pub reschedule_window_hours: Option<i32>,
+    pub max_reschedules: Option<i32>,
+    pub late_cancellation: Option<String>,
+    pub no_show: Option<String>,
 }
 
 /// No relations: queries join explicitly.

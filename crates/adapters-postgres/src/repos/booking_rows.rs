@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use super::ts;
+use super::policy_columns::{policy_columns, policy_from};
 use crate::entities::{booking_seats as seats, bookings};
 use crate::errors::{DbResultExt, corrupt};
 
@@ -53,12 +54,23 @@ pub(super) fn to_domain(m: &bookings::Model, seat_rows: &[seats::Model]) -> Resu
             .map_err(|e| bad(&e))?,
         created_at: m.created_at,
         seats: seat_rows.iter().map(seat_to_domain).collect::<Result<_, _>>()?,
+        policy: policy_from(
+            m.policy_cancellation_window_hours,
+            m.policy_reschedule_window_hours,
+            m.policy_max_reschedules,
+            &m.policy_late_cancellation,
+            &m.policy_no_show,
+        )
+        .map_err(|e| bad(&e))?,
+        sequence: count(m.sequence)?,
+        reschedule_count: count(m.reschedule_count)?,
     })
 }
 
 /// The row of a new booking; `blocked_until` is its end plus the organization's buffer.
 pub(super) fn to_row(b: &Booking, blocked_until: chrono::DateTime<chrono::Utc>) -> bookings::ActiveModel {
     let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    let (cancel, reschedule, max, late, no_show) = policy_columns(&b.policy);
     bookings::ActiveModel {
         id: Set(b.id.as_uuid()),
         organization_id: Set(b.organization_id.as_uuid()),
@@ -79,6 +91,13 @@ pub(super) fn to_row(b: &Booking, blocked_until: chrono::DateTime<chrono::Utc>) 
         cancelled_by: Set(b.cancelled_by.map(|u| u.as_uuid())),
         cancellation_reason: Set(b.cancellation_reason.as_ref().map(ToString::to_string)),
         created_at: Set(ts(b.created_at)),
+        policy_cancellation_window_hours: Set(cancel),
+        policy_reschedule_window_hours: Set(reschedule),
+        policy_max_reschedules: Set(max),
+        policy_late_cancellation: Set(late),
+        policy_no_show: Set(no_show),
+        sequence: Set(count(b.sequence)),
+        reschedule_count: Set(count(b.reschedule_count)),
         ..Default::default()
     }
 }

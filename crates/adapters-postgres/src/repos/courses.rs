@@ -10,6 +10,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{keyset, ts};
+use super::policy_columns::{term_columns, terms_from};
 use crate::entities::courses::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;
@@ -23,11 +24,20 @@ fn to_domain(m: &Model) -> Result<Course, StoreError> {
         title: CourseTitle::parse(&m.title).map_err(|e| bad(&e))?,
         description: CourseDescription::parse(&m.description).map_err(|e| bad(&e))?,
         active: m.active,
+        policy: terms_from((
+            m.cancellation_window_hours,
+            m.reschedule_window_hours,
+            m.max_reschedules,
+            m.late_cancellation.clone(),
+            m.no_show.clone(),
+        ))
+        .map_err(|e| bad(&e))?,
         created_at: m.created_at,
     })
 }
 
 fn to_row(c: &Course) -> ActiveModel {
+    let (cancel, reschedule, max, late, no_show) = term_columns(&c.policy);
     ActiveModel {
         id: Set(c.id.as_uuid()),
         organization_id: Set(c.organization_id.as_uuid()),
@@ -36,6 +46,11 @@ fn to_row(c: &Course) -> ActiveModel {
         description: Set(c.description.as_str().to_owned()),
         active: Set(c.active),
         created_at: Set(ts(c.created_at)),
+        cancellation_window_hours: Set(cancel),
+        reschedule_window_hours: Set(reschedule),
+        max_reschedules: Set(max),
+        late_cancellation: Set(late),
+        no_show: Set(no_show),
     }
 }
 
@@ -75,10 +90,16 @@ impl<C: ConnectionTrait + Send + Sync + 'static> CourseRepository for Repos<C> {
     #[tracing::instrument(skip_all, name = "db.courses.update")]
     async fn update(&self, course: &Course) -> Result<(), StoreError> {
         // Code, organization and creation time never change.
+        let (cancel, reschedule, max, late, no_show) = term_columns(&course.policy);
         Entity::update_many()
             .col_expr(Column::Title, Expr::value(course.title.as_str()))
             .col_expr(Column::Description, Expr::value(course.description.as_str()))
             .col_expr(Column::Active, Expr::value(course.active))
+            .col_expr(Column::CancellationWindowHours, Expr::value(cancel))
+            .col_expr(Column::RescheduleWindowHours, Expr::value(reschedule))
+            .col_expr(Column::MaxReschedules, Expr::value(max))
+            .col_expr(Column::LateCancellation, Expr::value(late))
+            .col_expr(Column::NoShow, Expr::value(no_show))
             .filter(Column::OrganizationId.eq(course.organization_id.as_uuid()))
             .filter(Column::Id.eq(course.id.as_uuid()))
             .exec(&self.conn)

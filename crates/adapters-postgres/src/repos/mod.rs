@@ -16,6 +16,7 @@ mod one_time_tokens;
 mod organizations;
 mod outbox;
 mod outbox_payload;
+mod policy_columns;
 mod products;
 mod templates;
 mod users;

@@ -10,6 +10,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::ts;
+use super::policy_columns::{term_columns, terms_from};
 use crate::entities::organizations::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;
@@ -30,7 +31,10 @@ fn to_domain(m: &Model) -> Result<Organization, StoreError> {
         slug: Slug::parse(&m.slug).map_err(|e| bad(&e))?,
         timezone: TimeZoneId::parse(&m.timezone).map_err(|e| bad(&e))?,
         currency: Currency::parse(&m.currency).map_err(|e| bad(&e))?,
-        settings: OrgSettings::default().apply(&settings),
+        settings: OrgSettings::default().apply(&settings).with_policy(
+            terms_from((None, m.reschedule_window_hours, m.max_reschedules, m.late_cancellation.clone(), m.no_show.clone()))
+                .map_err(|e| bad(&e))?,
+        ),
         created_at: m.created_at,
     })
 }
@@ -38,6 +42,7 @@ fn to_domain(m: &Model) -> Result<Organization, StoreError> {
 fn to_row(org: &Organization) -> ActiveModel {
     let s = org.settings;
     let int = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+    let (_, reschedule, max, late, no_show) = term_columns(&s.policy_terms());
     ActiveModel {
         id: Set(org.id.as_uuid()),
         name: Set(org.name.to_string()),
@@ -50,6 +55,10 @@ fn to_row(org: &Organization) -> ActiveModel {
         buffer_minutes: Set(int(s.buffer_minutes())),
         slot_step_minutes: Set(int(s.slot_step_minutes())),
         created_at: Set(ts(org.created_at)),
+        reschedule_window_hours: Set(reschedule),
+        max_reschedules: Set(max),
+        late_cancellation: Set(late),
+        no_show: Set(no_show),
     }
 }
 

@@ -110,6 +110,7 @@ pub async fn academy(store: &SeaStore, students: usize) -> Academy {
         title: CourseTitle::parse("Algebra").unwrap(),
         description: CourseDescription::parse("").unwrap(),
         active: true,
+        policy: domain::booking::PolicyTerms::default(),
         created_at: now(),
     };
     store.courses().insert(&course).await.unwrap();

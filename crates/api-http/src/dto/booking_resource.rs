@@ -6,6 +6,8 @@ use domain::booking::{Booking, Seat};
 use domain::shared::Actor;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use super::policy::BookingPolicyResponse;
 use uuid::Uuid;
 
 /// One student's seat in a booking.
@@ -75,6 +77,12 @@ pub struct BookingResponse {
     pub cancelled_at: Option<DateTime<Utc>>,
     /// Why it was cancelled.
     pub cancellation_reason: Option<String>,
+    /// The terms it follows: its course's effective policy when it was booked.
+    pub policy: BookingPolicyResponse,
+    /// How many times it was moved (0 at first).
+    pub sequence: u32,
+    /// How many of those moves its students made.
+    pub reschedule_count: u32,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
@@ -109,6 +117,9 @@ impl From<&Booking> for BookingResponse {
             seats: b.seats.iter().map(SeatResponse::from).collect(),
             cancelled_at: b.cancelled_at,
             cancellation_reason: b.cancellation_reason.as_ref().map(ToString::to_string),
+            policy: (&b.policy).into(),
+            sequence: b.sequence,
+            reschedule_count: b.reschedule_count,
             created_at: b.created_at,
         }
     }

@@ -1,12 +1,15 @@
 //! Bodies of the course endpoints (`/courses`, `/courses/{id}`).
 
 use chrono::{DateTime, Utc};
+use domain::booking::{PolicyTerms, PolicyTermsPatch};
 use domain::catalog::{Course, CourseCode, CourseDescription, CoursePatch, CourseTitle, NewCourse};
 use domain::shared::{ValidationErrors, Validator};
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use super::policy::{PolicyTermsRequest, PolicyTermsResponse};
 
 /// A course.
 #[derive(Debug, Serialize, ToSchema)]
@@ -22,6 +25,8 @@ pub struct CourseResponse {
     pub description: String,
     /// Whether sessions can be booked for it.
     pub active: bool,
+    /// The policy terms it sets for new bookings; `null` terms are the organization's.
+    pub policy: PolicyTermsResponse,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
@@ -34,6 +39,7 @@ impl From<&Course> for CourseResponse {
             title: c.title.as_str().to_owned(),
             description: c.description.as_str().to_owned(),
             active: c.active,
+            policy: (&c.policy).into(),
             created_at: c.created_at,
         }
     }
@@ -56,6 +62,22 @@ pub struct NewCourseRequest {
     #[garde(length(max = 20_000))]
     #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 5000)]
     pub description: Option<String>,
+    /// Policy terms of its own (absent or `null` terms: the organization's).
+    #[garde(dive)]
+    #[serde(default, deserialize_with = "super::objects::optional_object")]
+    pub policy: Option<PolicyTermsRequest>,
+}
+
+/// The terms of a `policy` object, checked; field paths under `policy.`.
+fn policy_patch(v: &mut Validator, policy: Option<&PolicyTermsRequest>) -> Option<PolicyTermsPatch> {
+    let Some(policy) = policy else { return Some(PolicyTermsPatch::default()) };
+    match PolicyTermsPatch::parse(&policy.raw()) {
+        Ok(patch) => Some(patch),
+        Err(errors) => {
+            v.nested("policy", errors);
+            None
+        }
+    }
 }
 
 impl NewCourseRequest {
@@ -68,8 +90,11 @@ impl NewCourseRequest {
         let code = v.field("code", CourseCode::parse(&self.code));
         let title = v.field("title", CourseTitle::parse(&self.title));
         let description = v.field("description", CourseDescription::parse(self.description.as_deref().unwrap_or("")));
-        match (code, title, description) {
-            (Some(code), Some(title), Some(description)) => Ok(NewCourse { code, title, description }),
+        let policy = policy_patch(&mut v, self.policy.as_ref());
+        match (code, title, description, policy) {
+            (Some(code), Some(title), Some(description), Some(policy)) => {
+                Ok(NewCourse { code, title, description, policy: PolicyTerms::default().apply(&policy) })
+            }
             _ => Err(v.into_errors()),
         }
     }
@@ -90,6 +115,11 @@ pub struct CoursePatchRequest {
     /// Open (true) or close (false) the course for new sessions.
     #[garde(skip)]
     pub active: Option<bool>,
+    /// Policy terms to set, or to clear with `null` (back to the organization's); bookings
+    /// already made keep the terms they were made under.
+    #[garde(dive)]
+    #[serde(default, deserialize_with = "super::objects::optional_object")]
+    pub policy: Option<PolicyTermsRequest>,
 }
 
 impl CoursePatchRequest {
@@ -101,8 +131,11 @@ impl CoursePatchRequest {
         let mut v = Validator::default();
         let title = v.optional("title", self.title.as_deref().map(CourseTitle::parse));
         let description = v.optional("description", self.description.as_deref().map(CourseDescription::parse));
-        match (title, description) {
-            (Some(title), Some(description)) => Ok(CoursePatch { title, description, active: self.active }),
+        let policy = policy_patch(&mut v, self.policy.as_ref());
+        match (title, description, policy) {
+            (Some(title), Some(description), Some(policy)) => {
+                Ok(CoursePatch { title, description, active: self.active, policy })
+            }
             _ => Err(v.into_errors()),
         }
     }

@@ -16,6 +16,7 @@ pub mod list_query;
 pub mod objects;
 pub mod organization;
 pub mod paging;
+pub mod policy;
 pub mod products;
 pub mod scalars;
 pub mod schemas;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use domain::shared::{Currency, TimeZoneId, ValidationErrors, Validator};
 use domain::tenancy::{OrgName, OrgSettings, OrgSettingsPatch, Organization, OrganizationPatch, RawSettings};
+use domain::booking::{PolicyTerms, PolicyTermsPatch, RawPolicyTerms};
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -22,16 +23,32 @@ pub struct SettingsResponse {
     pub buffer_minutes: u32,
     /// The grid of proposed start times, in minutes (5, 10, 15, 20, 30 or 60).
     pub slot_step_minutes: u32,
+    /// Hours before the current start a student may still reschedule (0..=720); unless set,
+    /// the cancellation window.
+    pub reschedule_window_hours: u32,
+    /// How many times a student may reschedule a booking (0..=10; default 2).
+    pub max_reschedules: u32,
+    /// A student's cancellation inside the window (default `forfeit`).
+    #[schema(value_type = super::schemas::LateOutcomeName)]
+    pub late_cancellation: &'static str,
+    /// A student's no-show (default `forfeit`).
+    #[schema(value_type = super::schemas::LateOutcomeName)]
+    pub no_show: &'static str,
 }
 
 impl From<&OrgSettings> for SettingsResponse {
     fn from(s: &OrgSettings) -> Self {
+        let policy = s.policy_for(&PolicyTerms::default());
         Self {
             cancellation_window_hours: s.cancellation_window_hours(),
             min_notice_minutes: s.min_notice_minutes(),
             max_advance_days: s.max_advance_days(),
             buffer_minutes: s.buffer_minutes(),
             slot_step_minutes: s.slot_step_minutes(),
+            reschedule_window_hours: policy.reschedule_window_hours,
+            max_reschedules: policy.max_reschedules,
+            late_cancellation: policy.late_cancellation.as_str(),
+            no_show: policy.no_show.as_str(),
         }
     }
 }
@@ -99,6 +116,26 @@ pub struct SettingsPatchRequest {
     #[schema(inline, value_type = Option<super::schemas::SlotStep>)]
     #[serde(default, deserialize_with = "super::scalars::optional_integer")]
     pub slot_step_minutes: Option<i64>,
+    /// 0..=720, or `null`: follow `cancellationWindowHours`.
+    #[garde(skip)]
+    #[schema(value_type = Option<i64>, nullable, minimum = 0, maximum = 720)]
+    #[serde(default, deserialize_with = "super::policy::nullable_integer")]
+    pub reschedule_window_hours: Option<Option<i64>>,
+    /// 0..=10, or `null`: the default (2).
+    #[garde(skip)]
+    #[schema(value_type = Option<i64>, nullable, minimum = 0, maximum = 10)]
+    #[serde(default, deserialize_with = "super::policy::nullable_integer")]
+    pub max_reschedules: Option<Option<i64>>,
+    /// `forfeit` or `refund`, or `null`: the default (`forfeit`).
+    #[garde(length(max = 16))]
+    #[schema(value_type = Option<super::schemas::LateOutcomeName>, nullable)]
+    #[serde(default, deserialize_with = "super::policy::nullable_text")]
+    pub late_cancellation: Option<Option<String>>,
+    /// `forfeit` or `refund`, or `null`: the default (`forfeit`).
+    #[garde(length(max = 16))]
+    #[schema(value_type = Option<super::schemas::LateOutcomeName>, nullable)]
+    #[serde(default, deserialize_with = "super::policy::nullable_text")]
+    pub no_show: Option<Option<String>>,
 }
 
 /// `PATCH /organization`: any of the fields.
@@ -148,6 +185,21 @@ impl OrganizationPatchRequest {
                 None
             }
         };
+        let policy = RawPolicyTerms {
+            cancellation_window_hours: None,
+            reschedule_window_hours: s.and_then(|s| s.reschedule_window_hours),
+            max_reschedules: s.and_then(|s| s.max_reschedules),
+            late_cancellation: s.and_then(|s| s.late_cancellation.clone()),
+            no_show: s.and_then(|s| s.no_show.clone()),
+        };
+        let policy = match PolicyTermsPatch::parse(&policy) {
+            Ok(p) => Some(p),
+            Err(errors) => {
+                v.nested("settings", errors);
+                None
+            }
+        };
+        let settings = settings.zip(policy).map(|(settings, policy)| settings.with_policy(policy));
         match (name, timezone, currency, settings) {
             (Some(name), Some(timezone), Some(currency), Some(settings)) if v.is_ok() => {
                 Ok(OrganizationPatch { name, timezone, currency, settings })

@@ -67,6 +67,13 @@ names_schema!(
     "A kind of session."
 );
 
+names_schema!(
+    /// What a late cancellation or a no-show does to a student's payment.
+    LateOutcomeName,
+    domain::booking::LateOutcome::ALL.iter().map(|o| o.as_str()),
+    "`forfeit`: the credit stays spent (a per-session payment is kept); `refund`: it comes back."
+);
+
 /// The grid of proposed start times, in minutes.
 #[derive(Debug)]
 pub struct SlotStep;

@@ -284,6 +284,7 @@ impl<'a> Seeder<'a> {
                 code: valid("course code", CourseCode::parse(demo.code))?,
                 title: valid("course title", CourseTitle::parse(demo.title))?,
                 description: valid("course description", CourseDescription::parse(demo.description))?,
+                policy: domain::booking::PolicyTerms::default(),
             };
             let course = catalog.create_course(admin, &new).await.with_context(|| format!("creating {}", demo.code))?;
             for ta in demo.tas {

@@ -152,7 +152,7 @@ fn bounded(value: i64, max: u32) -> Result<u32, InvalidValue> {
 /// Reads one nullable term: absent stays absent, `null` clears, a value is checked.
 fn term<T>(
     v: &mut Validator,
-    field: String,
+    field: &str,
     raw: Option<Option<T>>,
     check: impl Fn(T) -> Result<u32, InvalidValue>,
 ) -> Option<Option<Option<u32>>> {
@@ -163,7 +163,7 @@ fn term<T>(
     }
 }
 
-fn outcome_term(v: &mut Validator, field: String, raw: Option<Option<&str>>) -> Option<Option<Option<LateOutcome>>> {
+fn outcome_term(v: &mut Validator, field: &str, raw: Option<Option<&str>>) -> Option<Option<Option<LateOutcome>>> {
     match raw {
         None => Some(None),
         Some(None) => Some(Some(None)),
@@ -172,20 +172,18 @@ fn outcome_term(v: &mut Validator, field: String, raw: Option<Option<&str>>) -> 
 }
 
 impl PolicyTermsPatch {
-    /// Checks every value the client sent against its range; field names are prefixed with
-    /// `prefix` (`policy.` for a course, empty for the organization's settings).
+    /// Checks every value the client sent against its range.
     ///
     /// # Errors
-    /// Every refused value, by its camelCase field path.
-    pub fn parse(raw: &RawPolicyTerms, prefix: &str) -> Result<Self, ValidationErrors> {
+    /// Every refused value, by its camelCase field name.
+    pub fn parse(raw: &RawPolicyTerms) -> Result<Self, ValidationErrors> {
         let mut v = Validator::default();
-        let name = |field: &str| format!("{prefix}{field}");
         let window = |x| bounded(x, MAX_WINDOW_HOURS);
-        let cancellation = term(&mut v, name("cancellationWindowHours"), raw.cancellation_window_hours, window);
-        let reschedule = term(&mut v, name("rescheduleWindowHours"), raw.reschedule_window_hours, window);
-        let max = term(&mut v, name("maxReschedules"), raw.max_reschedules, |x| bounded(x, MAX_RESCHEDULES));
-        let late = outcome_term(&mut v, name("lateCancellation"), raw.late_cancellation.as_ref().map(Option::as_deref));
-        let no_show = outcome_term(&mut v, name("noShow"), raw.no_show.as_ref().map(Option::as_deref));
+        let cancellation = term(&mut v, "cancellationWindowHours", raw.cancellation_window_hours, window);
+        let reschedule = term(&mut v, "rescheduleWindowHours", raw.reschedule_window_hours, window);
+        let max = term(&mut v, "maxReschedules", raw.max_reschedules, |x| bounded(x, MAX_RESCHEDULES));
+        let late = outcome_term(&mut v, "lateCancellation", raw.late_cancellation.as_ref().map(Option::as_deref));
+        let no_show = outcome_term(&mut v, "noShow", raw.no_show.as_ref().map(Option::as_deref));
         match (cancellation, reschedule, max, late, no_show) {
             (Some(a), Some(b), Some(c), Some(d), Some(e)) => Ok(Self {
                 cancellation_window_hours: a,
@@ -265,7 +263,7 @@ mod tests {
             late_cancellation: Some(Some("refund".to_owned())),
             no_show: None,
         };
-        let patch = PolicyTermsPatch::parse(&raw, "policy.").unwrap();
+        let patch = PolicyTermsPatch::parse(&raw).unwrap();
         assert_eq!(patch.cancellation_window_hours, Some(Some(720)));
         assert_eq!(patch.reschedule_window_hours, Some(None));
         assert_eq!(patch.max_reschedules, Some(Some(10)));
@@ -273,7 +271,7 @@ mod tests {
         assert_eq!(patch.no_show, None);
         let set = terms(Some(1), Some(2), Some(3), None).apply(&patch);
         assert_eq!(set, terms(Some(720), None, Some(10), Some(LateOutcome::Refund)));
-        assert!(PolicyTermsPatch::parse(&RawPolicyTerms::default(), "").unwrap().is_empty());
+        assert!(PolicyTermsPatch::parse(&RawPolicyTerms::default()).unwrap().is_empty());
 
         let bad = RawPolicyTerms {
             cancellation_window_hours: Some(Some(721)),
@@ -282,24 +280,18 @@ mod tests {
             late_cancellation: Some(Some("keep".to_owned())),
             no_show: Some(Some("Refund".to_owned())),
         };
-        let errors = PolicyTermsPatch::parse(&bad, "policy.").unwrap_err();
+        let errors = PolicyTermsPatch::parse(&bad).unwrap_err();
         let fields: Vec<&str> = errors.fields().iter().map(|f| f.field.as_str()).collect();
         assert_eq!(
             fields,
-            [
-                "policy.cancellationWindowHours",
-                "policy.rescheduleWindowHours",
-                "policy.maxReschedules",
-                "policy.lateCancellation",
-                "policy.noShow"
-            ]
+            ["cancellationWindowHours", "rescheduleWindowHours", "maxReschedules", "lateCancellation", "noShow"]
         );
         let edges = RawPolicyTerms {
             cancellation_window_hours: Some(Some(0)),
             max_reschedules: Some(Some(0)),
             ..RawPolicyTerms::default()
         };
-        let zero = PolicyTermsPatch::parse(&edges, "").unwrap();
+        let zero = PolicyTermsPatch::parse(&edges).unwrap();
         assert_eq!((zero.cancellation_window_hours, zero.max_reschedules), (Some(Some(0)), Some(Some(0))));
     }
 
