@@ -5,7 +5,6 @@
 //! from it are serialized across processes with an advisory lock. Each test's database is
 //! dropped (`WITH (FORCE)`) when its [`TestDatabase`] is dropped.
 
-
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 use testcontainers_modules::postgres::Postgres;

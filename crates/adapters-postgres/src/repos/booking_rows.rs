@@ -10,8 +10,8 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::ts;
 use super::policy_columns::{policy_columns, policy_from};
+use super::ts;
 use crate::entities::{booking_seats as seats, bookings};
 use crate::errors::{DbResultExt, corrupt};
 

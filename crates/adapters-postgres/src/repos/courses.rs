@@ -9,8 +9,8 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::{keyset, ts};
 use super::policy_columns::{term_columns, terms_from};
+use super::{keyset, ts};
 use crate::entities::courses::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;

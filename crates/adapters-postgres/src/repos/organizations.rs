@@ -9,8 +9,8 @@ use domain::tenancy::{
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::ts;
 use super::policy_columns::{term_columns, terms_from};
+use super::ts;
 use crate::entities::organizations::{ActiveModel, Column, Entity, Model};
 use crate::errors::{DbResultExt, corrupt};
 use crate::store::Repos;
@@ -32,8 +32,14 @@ fn to_domain(m: &Model) -> Result<Organization, StoreError> {
         timezone: TimeZoneId::parse(&m.timezone).map_err(|e| bad(&e))?,
         currency: Currency::parse(&m.currency).map_err(|e| bad(&e))?,
         settings: OrgSettings::default().apply(&settings).with_policy(
-            terms_from((None, m.reschedule_window_hours, m.max_reschedules, m.late_cancellation.clone(), m.no_show.clone()))
-                .map_err(|e| bad(&e))?,
+            terms_from((
+                None,
+                m.reschedule_window_hours,
+                m.max_reschedules,
+                m.late_cancellation.clone(),
+                m.no_show.clone(),
+            ))
+            .map_err(|e| bad(&e))?,
         ),
         created_at: m.created_at,
     })

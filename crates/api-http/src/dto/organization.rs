@@ -1,9 +1,9 @@
 //! Bodies of `GET/PATCH /organization`.
 
 use chrono::{DateTime, Utc};
+use domain::booking::{PolicyTerms, PolicyTermsPatch, RawPolicyTerms};
 use domain::shared::{Currency, TimeZoneId, ValidationErrors, Validator};
 use domain::tenancy::{OrgName, OrgSettings, OrgSettingsPatch, Organization, OrganizationPatch, RawSettings};
-use domain::booking::{PolicyTerms, PolicyTermsPatch, RawPolicyTerms};
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

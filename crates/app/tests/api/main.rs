@@ -29,6 +29,7 @@ mod jobs;
 mod lockout;
 mod multi_instance;
 mod organization;
+mod policies;
 mod postgres_only;
 mod rate_limits;
 mod read_cache;

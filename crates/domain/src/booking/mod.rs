@@ -4,15 +4,15 @@
 mod model;
 mod policy;
 mod ports;
-mod terms;
 pub(crate) mod service;
+mod terms;
 #[cfg(test)]
 mod tests;
 
 pub use model::*;
 pub use policy::*;
 pub use ports::*;
-pub use terms::*;
 pub use service::{
     BookIndividual, BookIndividualError, BookingService, CancelBookingError, GetBookingError, ListBookingsError,
 };
+pub use terms::*;

@@ -74,10 +74,7 @@ impl BookingPolicy {
                 .reschedule_window_hours
                 .or(defaults.reschedule_window_hours)
                 .unwrap_or(cancellation_window_hours),
-            max_reschedules: overrides
-                .max_reschedules
-                .or(defaults.max_reschedules)
-                .unwrap_or(DEFAULT_MAX_RESCHEDULES),
+            max_reschedules: overrides.max_reschedules.or(defaults.max_reschedules).unwrap_or(DEFAULT_MAX_RESCHEDULES),
             late_cancellation: overrides.late_cancellation.or(defaults.late_cancellation).unwrap_or_default(),
             no_show: overrides.no_show.or(defaults.no_show).unwrap_or_default(),
         }

@@ -60,8 +60,7 @@ impl BookingService {
         })?;
         let org = tx.organizations().get(org_id).await?.ok_or(E::NotFound)?;
         let course = tx.courses().get(org_id, booking.course_id).await?.ok_or(E::NotFound)?;
-        let outcome =
-            credit_outcome(actor.role, booking.interval.start(), now, &booking.policy);
+        let outcome = credit_outcome(actor.role, booking.interval.start(), now, &booking.policy);
 
         if !tx.bookings().cancel(org_id, id, actor.user_id, now, reason.clone()).await? {
             return Err(E::AlreadyCancelled);

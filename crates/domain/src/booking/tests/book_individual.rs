@@ -79,7 +79,8 @@ async fn books_the_named_ta_at_the_session_price_with_emails_and_audit() {
 async fn the_booking_copies_its_courses_policy_over_the_organizations() {
     use crate::booking::{BookingPolicy, LateOutcome, PolicyTerms};
     let mut world = World::standard();
-    let org_terms = PolicyTerms { max_reschedules: Some(5), no_show: Some(LateOutcome::Refund), ..PolicyTerms::default() };
+    let org_terms =
+        PolicyTerms { max_reschedules: Some(5), no_show: Some(LateOutcome::Refund), ..PolicyTerms::default() };
     world.org.settings = world.org.settings.with_policy(org_terms);
     world.courses[0].policy = PolicyTerms {
         cancellation_window_hours: Some(6),

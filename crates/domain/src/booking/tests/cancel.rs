@@ -79,8 +79,11 @@ async fn a_cancellation_follows_the_bookings_own_terms_not_todays_settings() {
     // Booked under 48 h and a refund for late cancellations; the organization now says 24 h
     // and forfeit (its defaults): 30 h before is late under the booking's terms, and refunded.
     let (mut world, b) = bundle_paid(30);
-    world.bookings[0].policy =
-        BookingPolicy { cancellation_window_hours: 48, late_cancellation: LateOutcome::Refund, ..BookingPolicy::default() };
+    world.bookings[0].policy = BookingPolicy {
+        cancellation_window_hours: 48,
+        late_cancellation: LateOutcome::Refund,
+        ..BookingPolicy::default()
+    };
     let (result, h) = cancel(world.clone(), &actor(STUDENT_1, Role::Student), b).await;
     assert!(result.unwrap().seats[0].refunded, "late, but the booking's terms refund");
     assert_eq!(h.written().ledger[0].kind, LedgerKind::Refund);

@@ -154,8 +154,7 @@ impl GroupSessionService {
         let mut session = lock_group_session(&*tx, actor, id).await?.map_err(E::from)?;
         let seat = session.seat_of(actor.user_id).cloned().ok_or(E::NotFound)?;
         check_bookable(&session, now).map_err(E::from)?;
-        let outcome =
-            credit_outcome(Role::Student, session.interval.start(), now, &session.policy);
+        let outcome = credit_outcome(Role::Student, session.interval.start(), now, &session.policy);
         if !tx.bookings().remove_seat(org_id, session.id, actor.user_id).await? {
             return Err(E::NotFound);
         }
