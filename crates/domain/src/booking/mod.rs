@@ -4,6 +4,7 @@
 mod model;
 mod policy;
 mod ports;
+mod reschedule;
 pub(crate) mod service;
 mod terms;
 #[cfg(test)]
@@ -12,6 +13,7 @@ mod tests;
 pub use model::*;
 pub use policy::*;
 pub use ports::*;
+pub use reschedule::*;
 pub use service::{
     BookIndividual, BookIndividualError, BookingService, CancelBookingError, GetBookingError, ListBookingsError,
 };
