@@ -5,26 +5,11 @@
 //! once it is not.
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
 
+mod common;
+
+use common::raw_sql::{count, exec, id};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
-
-/// A uuid literal of the backend (PostgreSQL text, SQLite 16-byte blob) for the small number `n`.
-fn id(db: &DatabaseConnection, n: u8) -> String {
-    let uuid = uuid::Uuid::from_u128(u128::from(n));
-    match db.get_database_backend() {
-        DbBackend::Postgres => format!("'{uuid}'"),
-        _ => format!("x'{}'", uuid.simple()),
-    }
-}
-
-async fn exec(db: &DatabaseConnection, sql: &str) -> Result<(), sea_orm::DbErr> {
-    db.execute_unprepared(sql).await.map(|_| ())
-}
-
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap();
-    row.unwrap().try_get_by_index::<i64>(0).unwrap()
-}
 
 async fn insert_org(db: &DatabaseConnection, n: u8, slug: &str) {
     let sql = format!(

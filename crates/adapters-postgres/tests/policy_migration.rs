@@ -5,26 +5,11 @@
 //! again restores them.
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
 
+mod common;
+
+use common::raw_sql::{count, exec, id};
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
-
-/// A uuid literal of the backend for the small number `n`.
-fn id(db: &DatabaseConnection, n: u8) -> String {
-    let uuid = uuid::Uuid::from_u128(u128::from(n));
-    match db.get_database_backend() {
-        DbBackend::Postgres => format!("'{uuid}'"),
-        _ => format!("x'{}'", uuid.simple()),
-    }
-}
-
-async fn exec(db: &DatabaseConnection, sql: &str) {
-    db.execute_unprepared(sql).await.unwrap();
-}
-
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap();
-    row.unwrap().try_get_by_index::<i64>(0).unwrap()
-}
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 /// An organization `org` with a cancellation window of `window` hours, a TA, a course and one
 /// booking `booking`, written in the schema before 008.
@@ -38,7 +23,8 @@ async fn academy_with_a_booking(db: &DatabaseConnection, org: u8, window: u32, b
              VALUES ({o}, 'Academy', 'academy-{org}', 'UTC', 'EUR', {window}, 60, 90, 0, 30, '2026-12-01T00:00:00Z')"
         ),
     )
-    .await;
+    .await
+    .unwrap();
     exec(
         db,
         &format!(
@@ -46,7 +32,8 @@ async fn academy_with_a_booking(db: &DatabaseConnection, org: u8, window: u32, b
              VALUES ({ta}, {o}, 'ta@academy.test', 'Tara', 'ta', true, 'phc', '2026-12-01T00:00:00Z')"
         ),
     )
-    .await;
+    .await
+    .unwrap();
     exec(
         db,
         &format!(
@@ -54,7 +41,8 @@ async fn academy_with_a_booking(db: &DatabaseConnection, org: u8, window: u32, b
              VALUES ({course}, {o}, 'MATH-101', 'Algebra', '', true, '2026-12-01T00:00:00Z')"
         ),
     )
-    .await;
+    .await
+    .unwrap();
     exec(
         db,
         &format!(
@@ -64,7 +52,8 @@ async fn academy_with_a_booking(db: &DatabaseConnection, org: u8, window: u32, b
              '2027-01-04T11:00:00Z', '2027-01-04T11:00:00Z', 1, 0, 5000, 'EUR', {ta}, '2026-12-01T00:00:00Z')"
         ),
     )
-    .await;
+    .await
+    .unwrap();
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod postgres;
 pub mod proxy;
 pub mod redis;
+mod service_url;
 pub mod services;
 pub mod smtp;
 pub mod sqlite;

@@ -46,27 +46,13 @@ fn with_database(url: &str, name: &str) -> String {
 
 /// The `host:port` a `postgres://` URL connects to (port 5432 when it names none).
 pub fn host_port(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("postgres://").or_else(|| url.strip_prefix("postgresql://"))?;
-    let authority = rest.split(['/', '?']).next()?;
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
-    if host_port.is_empty() {
-        return None;
-    }
-    Some(if host_port.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
-        host_port.to_owned()
-    } else {
-        format!("{host_port}:5432")
-    })
+    crate::service_url::host_port(url, &["postgres://", "postgresql://"], 5432)
 }
 
 /// `url` with its `host:port` replaced by `addr` (credentials, database and query kept), e.g.
 /// to reach the database through a [`crate::proxy::TcpProxy`].
 pub fn with_addr(url: &str, addr: std::net::SocketAddr) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let credentials = authority.rsplit_once('@').map(|(c, _)| format!("{c}@")).unwrap_or_default();
-    Some(format!("{scheme}://{credentials}{addr}{tail}"))
+    crate::service_url::with_addr(url, addr)
 }
 
 async fn admin(url: &str) -> Result<DatabaseConnection, String> {

@@ -29,26 +29,12 @@ pub fn unique_prefix() -> String {
 /// The `host:port` of a `redis://[user:pass@]host:port[/db]` URL (port 6379 if absent), for
 /// putting a [`crate::proxy::TcpProxy`] in front of it.
 pub fn host_port(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("redis://")?;
-    let authority = rest.split(['/', '?']).next()?;
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
-    if host_port.is_empty() {
-        return None;
-    }
-    Some(if host_port.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()) {
-        host_port.to_owned()
-    } else {
-        format!("{host_port}:6379")
-    })
+    crate::service_url::host_port(url, &["redis://"], 6379)
 }
 
 /// `url` with its `host:port` replaced by `addr` (credentials, database and query kept).
 pub fn with_addr(url: &str, addr: std::net::SocketAddr) -> Option<String> {
-    let rest = url.strip_prefix("redis://")?;
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let credentials = authority.rsplit_once('@').map(|(c, _)| format!("{c}@")).unwrap_or_default();
-    Some(format!("redis://{credentials}{addr}{tail}"))
+    url.starts_with("redis://").then(|| crate::service_url::with_addr(url, addr)).flatten()
 }
 
 /// Deletes every key of `url`'s Redis that starts with `prefix` (what a Redis restarted without

@@ -3,6 +3,7 @@
 #![allow(dead_code, reason = "each test binary uses part of it")]
 
 pub mod invariants;
+pub mod raw_sql;
 pub mod seed;
 
 use std::sync::Arc;
