@@ -192,11 +192,6 @@ impl PolicyTermsPatch {
             _ => Err(v.into_errors()),
         }
     }
-
-    /// Whether the patch changes nothing.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 impl PolicyTerms {
@@ -268,7 +263,7 @@ mod tests {
         assert_eq!(patch.no_show, None);
         let set = terms(Some(1), Some(2), Some(3), None).apply(&patch);
         assert_eq!(set, terms(Some(720), None, Some(10), Some(LateOutcome::Refund)));
-        assert!(PolicyTermsPatch::parse(&RawPolicyTerms::default()).unwrap().is_empty());
+        assert_eq!(PolicyTermsPatch::parse(&RawPolicyTerms::default()).unwrap(), PolicyTermsPatch::default());
 
         let bad = RawPolicyTerms {
             cancellation_window_hours: Some(Some(721)),

@@ -222,6 +222,12 @@ mod tests {
     }
 
     #[test]
+    fn a_code_shows_as_what_clients_match_on() {
+        assert_eq!(ErrorCode::TaUnavailable.to_string(), "ta_unavailable");
+        assert_eq!(format!("{}", ErrorCode::ValidationFailed), "validation_failed");
+    }
+
+    #[test]
     fn codes_are_unique_snake_case() {
         let mut seen = std::collections::HashSet::new();
         for code in ErrorCode::ALL {
