@@ -36,6 +36,31 @@ fn refunded_flag(h: &Harness, email: &str) -> Option<Option<bool>> {
     })
 }
 
+/// The TA name and reason of the cancellation email sent to `email`.
+fn told(h: &Harness, email: &str) -> (String, Option<String>) {
+    h.written().outbox.iter().find(|m| m.recipient.as_str() == email).map_or_else(
+        || panic!("no email to {email}"),
+        |m| match &m.payload {
+            EmailPayload::Cancellation { session, reason, .. } => (session.ta_name.clone(), reason.clone()),
+            _ => panic!("not a cancellation email"),
+        },
+    )
+}
+
+#[tokio::test]
+async fn the_emails_name_the_sessions_ta_and_a_reason_only_when_one_was_given() {
+    let (world, b) = bundle_paid(48);
+    let ta_name = world.users.iter().find(|u| u.id == user_id(TA_1)).unwrap().name.to_string();
+    let (_, h) = cancel(world.clone(), &actor(STUDENT_1, Role::Student), b).await;
+    for recipient in ["user13@example.com", "user11@example.com"] {
+        assert_eq!(told(&h, recipient), (ta_name.clone(), Some("sick".to_owned())), "{recipient}");
+    }
+    let h = harness(world);
+    let empty = Some(CancellationReason::parse("").unwrap());
+    BookingService::new(h.core.clone()).cancel(&actor(ADMIN, Role::Admin), b, empty).await.unwrap();
+    assert_eq!(told(&h, "user13@example.com"), (ta_name, None), "an empty reason is no reason");
+}
+
 #[tokio::test]
 async fn a_student_cancelling_early_gets_the_credit_back() {
     let (world, b) = bundle_paid(48);
