@@ -38,6 +38,9 @@ pub struct World {
     pub waitlist: Vec<WaitlistEntry>,
     /// Conflicts the next inserts of bookings fail with, in order.
     pub insert_conflicts: Vec<Conflict>,
+    /// How many of the next inserts of bookings fail with a transient store error (a
+    /// serialization failure), before the conflicts above are looked at.
+    pub transient_inserts: u32,
     /// A conflict the next `add_seat` fails with.
     pub add_seat_conflict: Option<Conflict>,
     /// Bundles whose conditional debit fails (spent concurrently).
@@ -113,6 +116,7 @@ impl World {
             templates: vec![template()],
             waitlist: vec![],
             insert_conflicts: vec![],
+            transient_inserts: 0,
             add_seat_conflict: None,
             debit_fails: vec![],
         }
@@ -121,6 +125,14 @@ impl World {
     /// Adds a student.
     pub fn with_student(mut self, n: u128) -> Self {
         self.users.push(user(n, Role::Student));
+        self
+    }
+
+    /// Adds a TA assigned to the course, open at the fixtures' hours.
+    pub fn with_ta(mut self, n: u128) -> Self {
+        self.users.push(user(n, Role::Ta));
+        self.assigned.push(fixtures::id(n));
+        self.availability.push(fixtures::availability(n));
         self
     }
 }
@@ -297,6 +309,10 @@ fn booking_writes(s: &mut MockStore, w: &Arc<Mutex<World>>, out: &Arc<Mutex<Writ
     let (x, o) = (w.clone(), out.clone());
     s.bookings.expect_insert().returning(move |b, _| {
         let mut world = lock(&x);
+        if world.transient_inserts > 0 {
+            world.transient_inserts -= 1;
+            return Err(StoreError::Transient(anyhow::anyhow!("40001: could not serialize access")));
+        }
         if !world.insert_conflicts.is_empty() {
             let conflict = world.insert_conflicts.remove(0);
             // The concurrent winner now holds the slot: later reads see it.

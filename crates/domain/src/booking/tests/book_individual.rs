@@ -348,6 +348,40 @@ async fn a_concurrent_booking_of_the_chosen_ta_reruns_with_another_ta() {
 }
 
 #[tokio::test]
+async fn the_chosen_ta_taken_concurrently_is_retried_at_most_max_attempts_times() {
+    use crate::shared::retry::MAX_ATTEMPTS;
+    let runs = usize::try_from(MAX_ATTEMPTS).unwrap();
+    // Seven TAs: each lost race takes one, so TAs never run out before the bound does.
+    let crowded = || (20..25).fold(World::standard(), World::with_ta);
+    let mut world = crowded();
+    world.insert_conflicts = vec![Conflict::TaOverlap; runs - 1];
+    let (result, h) = book(world, &student(), &cmd(wednesday(10, 0), None)).await;
+    assert!(result.is_ok(), "the last allowed run books: {result:?}");
+    assert_eq!((h.commits(), h.store.begun()), (1, runs));
+    let mut world = crowded();
+    world.insert_conflicts = vec![Conflict::TaOverlap; runs];
+    let (result, h) = book(world, &student(), &cmd(wednesday(10, 0), None)).await;
+    assert_eq!(result.unwrap_err(), ErrorCode::NoTaAvailable, "free TAs remain, but the runs are spent");
+    assert_eq!((h.commits(), h.store.begun()), (0, runs), "no run past the bound");
+}
+
+#[tokio::test]
+async fn a_transient_store_failure_is_retried_at_most_max_attempts_times() {
+    use crate::shared::retry::MAX_ATTEMPTS;
+    let runs = usize::try_from(MAX_ATTEMPTS).unwrap();
+    let mut world = World::standard();
+    world.transient_inserts = MAX_ATTEMPTS - 1;
+    let (result, h) = book(world, &student(), &cmd(wednesday(10, 0), Some(TA_1))).await;
+    assert!(result.is_ok(), "the last allowed run books: {result:?}");
+    assert_eq!((h.commits(), h.store.begun()), (1, runs));
+    let mut world = World::standard();
+    world.transient_inserts = MAX_ATTEMPTS;
+    let (result, h) = book(world, &student(), &cmd(wednesday(10, 0), Some(TA_1))).await;
+    assert_eq!(result.unwrap_err(), ErrorCode::InternalError, "given up after the bound");
+    assert_eq!((h.commits(), h.store.begun()), (0, runs), "no run past the bound");
+}
+
+#[tokio::test]
 async fn the_store_refusing_the_named_ta_is_ta_unavailable() {
     let mut world = World::standard();
     world.insert_conflicts.push(Conflict::TaOverlap);
