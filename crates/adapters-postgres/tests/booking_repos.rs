@@ -154,6 +154,55 @@ async fn busy_intervals_and_day_counts_skip_cancelled_sessions() {
 }
 
 #[tokio::test]
+async fn a_booking_moves_with_its_seats_under_the_overlap_rules_and_never_conflicts_with_itself() {
+    use domain::shared::Role;
+    use domain::store::{Conflict, StoreError};
+    for t in common::stores().await {
+        let (b, bookings) = (t.backend, t.store.bookings());
+        let a = academy(&t.store, 2).await;
+        let (sam, kim) = (a.students[0].id, a.students[1].id);
+        let moving = individual(&a, 0, sam, wednesday(10, 0));
+        let taken = individual(&a, 0, kim, wednesday(12, 0));
+        let elsewhere = individual(&a, 1, sam, wednesday(14, 0));
+        for booking in [&moving, &taken, &elsewhere] {
+            bookings.insert(booking, NO_BUFFER).await.unwrap();
+        }
+        let to = |h: u32, m: u32| Interval::new(wednesday(h, m), wednesday(h, m) + TimeDelta::minutes(60)).unwrap();
+
+        let onto_the_ta = moving.clone().moved(to(12, 30), a.tas[0].id, Role::Student);
+        let refused = bookings.reschedule(&onto_the_ta, NO_BUFFER).await.unwrap_err();
+        assert!(matches!(refused, StoreError::Conflict(Conflict::TaOverlap)), "{b:?}: {refused:?}");
+        let onto_the_student = moving.clone().moved(to(14, 0), a.tas[0].id, Role::Student);
+        let refused = bookings.reschedule(&onto_the_student, NO_BUFFER).await.unwrap_err();
+        assert!(matches!(refused, StoreError::Conflict(Conflict::StudentOverlap)), "{b:?}: {refused:?}");
+        assert_eq!(
+            bookings.get(a.org.id, moving.id).await.unwrap(),
+            Some(moving.clone()),
+            "{b:?}: refused moves change nothing"
+        );
+
+        // Half an hour later, over its own old time: the booking itself never counts.
+        let later = moving.clone().moved(to(10, 30), a.tas[0].id, Role::Student);
+        assert!(bookings.reschedule(&later, NO_BUFFER).await.unwrap(), "{b:?}");
+        let stored = bookings.get(a.org.id, moving.id).await.unwrap().unwrap();
+        assert_eq!((stored.interval, stored.sequence, stored.reschedule_count), (to(10, 30), 1, 1), "{b:?}");
+        assert_eq!((stored.id, &stored.seats, stored.policy), (moving.id, &moving.seats, moving.policy));
+        let day = Interval::new(wednesday(0, 0), wednesday(23, 0)).unwrap();
+        let seats = bookings.student_busy(a.org.id, &[sam], day).await.unwrap();
+        assert!(seats.contains(&(sam, to(10, 30))) && !seats.contains(&(sam, to(10, 0))), "{b:?}: the seat moved");
+        // To the other TA, then the first TA's old slot is free for someone else.
+        let other_ta = stored.moved(to(10, 30), a.tas[1].id, Role::Admin);
+        assert!(bookings.reschedule(&other_ta, NO_BUFFER).await.unwrap());
+        let busy = bookings.ta_busy(a.org.id, &[a.tas[0].id], day).await.unwrap();
+        assert!(!busy.iter().any(|(_, i)| *i == to(10, 30)), "{b:?}: the old TA is free");
+
+        assert!(bookings.cancel(a.org.id, moving.id, a.admin.id, now(), None).await.unwrap());
+        let after = other_ta.moved(to(16, 0), a.tas[1].id, Role::Admin);
+        assert!(!bookings.reschedule(&after, NO_BUFFER).await.unwrap(), "{b:?}: a cancelled booking stays");
+    }
+}
+
+#[tokio::test]
 async fn a_session_of_the_longest_length_is_busy_until_its_last_minute() {
     for t in common::stores().await {
         let a = academy(&t.store, 1).await;

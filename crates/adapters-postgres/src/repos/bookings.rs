@@ -203,6 +203,14 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, name = "db.bookings.reschedule")]
+    async fn reschedule(&self, moved: &Booking, buffer: TimeDelta) -> Result<bool, StoreError> {
+        let txn = self.conn.begin().await.store()?;
+        let done = reschedule(&txn, moved, buffer).await?;
+        txn.commit().await.store()?;
+        Ok(done)
+    }
+
     #[tracing::instrument(skip_all, name = "db.bookings.cancel")]
     async fn cancel(
         &self,
@@ -314,6 +322,39 @@ async fn remove_seat(
         .store()?;
     let removed = seats::Entity::delete_by_id((booking.as_uuid(), student.as_uuid())).exec(conn).await.store()?;
     Ok(removed.rows_affected == 1)
+}
+
+/// The move of [`BookingRepository::reschedule`]: one update of the booking under the TA
+/// exclusion constraint, then its seats' intervals under the students' one.
+async fn reschedule(conn: &impl ConnectionTrait, moved: &Booking, buffer: TimeDelta) -> Result<bool, StoreError> {
+    use bookings::Column as B;
+    let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    let (start, end) = (ts(moved.interval.start()), ts(moved.interval.end()));
+    let done = bookings::Entity::update_many()
+        .col_expr(B::StartsAt, Expr::value(start))
+        .col_expr(B::EndsAt, Expr::value(end))
+        .col_expr(B::BlockedUntil, Expr::value(ts(moved.interval.end() + buffer)))
+        .col_expr(B::TaId, Expr::value(moved.ta_id.as_uuid()))
+        .col_expr(B::Sequence, Expr::value(count(moved.sequence)))
+        .col_expr(B::RescheduleCount, Expr::value(count(moved.reschedule_count)))
+        .filter(B::Id.eq(moved.id.as_uuid()))
+        .filter(B::OrganizationId.eq(moved.organization_id.as_uuid()))
+        .filter(B::Status.ne(CANCELLED))
+        .exec(conn)
+        .await
+        .store()?;
+    if done.rows_affected == 0 {
+        return Ok(false);
+    }
+    seats::Entity::update_many()
+        .col_expr(seats::Column::StartsAt, Expr::value(start))
+        .col_expr(seats::Column::EndsAt, Expr::value(end))
+        .filter(seats::Column::BookingId.eq(moved.id.as_uuid()))
+        .filter(seats::Column::OrganizationId.eq(moved.organization_id.as_uuid()))
+        .exec(conn)
+        .await
+        .store()?;
+    Ok(true)
 }
 
 async fn cancel(

@@ -130,4 +130,16 @@ pub trait BookingRepository: Send + Sync {
         at: DateTime<Utc>,
         reason: Option<CancellationReason>,
     ) -> Result<bool, StoreError>;
+
+    /// Moves the active booking `moved.id` to `moved`'s interval and TA, with its `sequence`
+    /// and `reschedule_count` (see [`Booking::moved`]), its seats' intervals with it, as one
+    /// unit; the TA is blocked until the new end plus `buffer`. Returns whether this call moved
+    /// it (`false`: it is not active, e.g. cancelled concurrently).
+    ///
+    /// # Errors
+    /// The booking's TA busy at the new time (buffer included), MUST be
+    /// `StoreError::Conflict(Conflict::TaOverlap)`; a seated student busy at the new time,
+    /// `Conflict::StudentOverlap`; the booking itself never counts. A refused move changes
+    /// nothing.
+    async fn reschedule(&self, moved: &Booking, buffer: TimeDelta) -> Result<bool, StoreError>;
 }
