@@ -64,6 +64,7 @@ pub struct Written {
     pub waitlist_removed: Vec<WaitlistEntryId>,
     pub waitlist_cleared: Vec<BookingId>,
     pub templates_added: Vec<GroupSessionTemplate>,
+    pub rescheduled: Vec<Booking>,
 }
 
 impl Written {
@@ -91,6 +92,7 @@ impl Written {
             && self.waitlist_added.is_empty()
             && self.waitlist_removed.is_empty()
             && self.templates_added.is_empty()
+            && self.rescheduled.is_empty()
     }
 }
 
@@ -360,6 +362,16 @@ fn booking_writes(s: &mut MockStore, w: &Arc<Mutex<World>>, out: &Arc<Mutex<Writ
     s.bookings.expect_mark_seat_refunded().returning(move |_, b, st| {
         lock(&o).seats_refunded.push((b, st));
         Ok(())
+    });
+    let (x, o) = (w.clone(), out.clone());
+    s.bookings.expect_reschedule().returning(move |moved, _| {
+        let mut world = lock(&x);
+        let Some(b) = world.bookings.iter_mut().find(|b| b.id == moved.id && b.is_active()) else {
+            return Ok(false);
+        };
+        *b = moved.clone();
+        lock(&o).rescheduled.push(moved.clone());
+        Ok(true)
     });
     let (x, o) = (w.clone(), out.clone());
     s.bookings.expect_cancel().returning(move |_, id, _, _, _| {

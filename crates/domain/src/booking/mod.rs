@@ -16,5 +16,6 @@ pub use ports::*;
 pub use reschedule::*;
 pub use service::{
     BookIndividual, BookIndividualError, BookingService, CancelBookingError, GetBookingError, ListBookingsError,
+    Reschedule, RescheduleError,
 };
 pub use terms::*;

@@ -87,6 +87,12 @@ impl BundlePurchase {
         self.remaining_sessions > 0 && now < self.valid_to
     }
 
+    /// Whether a session starting at `starts_at` lies in the bundle's validity, `[validFrom,
+    /// validTo)`.
+    pub fn is_valid_at(&self, starts_at: DateTime<Utc>) -> bool {
+        self.valid_from <= starts_at && starts_at < self.valid_to
+    }
+
     /// Whether the bundle can pay for `student`'s seat in a session of `course` starting at
     /// `starts_at`: ownership, then course, then validity, then remaining credit.
     ///
@@ -102,7 +108,7 @@ impl BundlePurchase {
             Err(BundleRefusal::NotOwned)
         } else if self.course_id != course {
             Err(BundleRefusal::CourseMismatch)
-        } else if starts_at < self.valid_from || starts_at >= self.valid_to {
+        } else if !self.is_valid_at(starts_at) {
             Err(BundleRefusal::Expired)
         } else if self.remaining_sessions == 0 {
             Err(BundleRefusal::Exhausted)

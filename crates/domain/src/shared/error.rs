@@ -89,6 +89,7 @@ error_codes! {
     CourseCodeTaken = "course_code_taken", "Course code taken", Conflict;
     SessionPriceExists = "session_price_exists", "Session price exists", Conflict;
     JobNotRetryable = "job_not_retryable", "Job not retryable", Conflict;
+    RescheduleLimitReached = "reschedule_limit_reached", "Reschedule limit reached", Conflict;
     TaNotAssignedToCourse = "ta_not_assigned_to_course", "TA not assigned to course", Unprocessable;
     BundleCourseMismatch = "bundle_course_mismatch", "Bundle course mismatch", Unprocessable;
     BundleExpired = "bundle_expired", "Bundle expired", Unprocessable;
@@ -99,6 +100,7 @@ error_codes! {
     BookingTooFarAhead = "booking_too_far_ahead", "Booking too far ahead", Unprocessable;
     OutsideTaAvailability = "outside_ta_availability", "Outside TA availability", Unprocessable;
     NotWaitlistable = "not_waitlistable", "Not waitlistable", Unprocessable;
+    RescheduleWindowPassed = "reschedule_window_passed", "Reschedule window passed", Unprocessable;
     AccountLocked = "account_locked", "Account locked", Locked;
     InternalError = "internal_error", "Internal error", Internal;
     ServiceUnavailable = "service_unavailable", "Service unavailable", Unavailable;

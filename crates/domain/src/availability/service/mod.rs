@@ -64,10 +64,26 @@ pub(crate) async fn ta_calendars(
     tas: &[UserId],
     span: Interval,
 ) -> Result<Vec<TaCalendar>, StoreError> {
+    ta_calendars_except(repos, org, tas, span, None).await
+}
+
+/// [`ta_calendars`] where the session `except` (its TA and interval: a booking being moved)
+/// does not count as busy.
+pub(crate) async fn ta_calendars_except(
+    repos: &dyn Repositories,
+    org: &Organization,
+    tas: &[UserId],
+    span: Interval,
+    except: Option<(UserId, Interval)>,
+) -> Result<Vec<TaCalendar>, StoreError> {
     let stored = repos.availability().get_many(org.id, tas).await?;
     let mut busy: HashMap<UserId, Vec<Interval>> = HashMap::new();
     for (ta, interval) in repos.bookings().ta_busy(org.id, tas, span).await? {
-        busy.entry(ta).or_default().push(interval);
+        // A TA's sessions never share an interval (the store refuses overlaps), so this is the
+        // moved session and nothing else.
+        if except != Some((ta, interval)) {
+            busy.entry(ta).or_default().push(interval);
+        }
     }
     Ok(availabilities_or_default(tas, stored, org.timezone)
         .into_iter()

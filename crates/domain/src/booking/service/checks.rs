@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::availability::ta_calendars;
+use crate::availability::{ta_calendars, ta_calendars_except};
 use crate::catalog::Course;
 use crate::scheduling::{TaRefusal, WindowRefusal, check_window, choose_ta};
 use crate::shared::time::minutes;
@@ -136,4 +136,62 @@ pub(crate) async fn students_bundle(
     let Some(id) = id else { return Ok(Ok(None)) };
     let bundle = repos.bundles().get(organization, id).await?.filter(|b| b.student_id == student);
     Ok(bundle.map(Some).ok_or(crate::bundles::BundleRefusal::NotOwned))
+}
+
+/// A booking to move: where to, and who may teach it then.
+pub(crate) struct Move<'a> {
+    /// The booking as it is.
+    pub booking: &'a crate::booking::Booking,
+    /// Its new interval.
+    pub interval: Interval,
+    /// The TA an admin names.
+    pub named: Option<UserId>,
+    /// Whether another TA may be chosen when its TA is not free.
+    pub may_choose: bool,
+}
+
+/// Rules 2–5 for a move (domain.md part 2, "Reschedule"): the TA an admin names, else the
+/// booking's TA when free, else — when the move allows it — the automatic choice of part 1.
+/// The booking itself never counts as busy. Returns the TA.
+pub(crate) async fn schedule_move(
+    repos: &dyn Repositories,
+    org: &Organization,
+    course: &Course,
+    planned: &Move<'_>,
+    now: DateTime<Utc>,
+) -> Result<Result<UserId, RuleRefusal>, StoreError> {
+    let Move { booking, interval, named, may_choose } = *planned;
+    if let Err(r) = check_window(interval.start(), now, &org.settings) {
+        return Ok(Err(r.into()));
+    }
+    let buffer = minutes(org.settings.buffer_minutes());
+    let span = interval.padded(buffer);
+    let itself = Some((booking.ta_id, booking.interval));
+    let target = named.unwrap_or(booking.ta_id);
+    let assigned = repos.course_tas().is_assigned(org.id, course.id, target).await?;
+    let verdict = if assigned {
+        let calendars = ta_calendars_except(repos, org, &[target], span, itself).await?;
+        calendars.first().map_or(Err(TaRefusal::OutsideAvailability), |c| c.check(&interval, buffer))
+    } else {
+        Err(TaRefusal::Overlap)
+    };
+    match (verdict, named.is_some() || !may_choose) {
+        (Ok(()), _) => Ok(Ok(target)),
+        (Err(_), _) if named.is_some() && !assigned => Ok(Err(RuleRefusal::NotAssigned)),
+        (Err(refusal), true) => Ok(Err(refusal.into())),
+        (Err(_), false) => {
+            let tas: Vec<UserId> = repos.course_tas().tas(org.id, course.id).await?.into_iter().map(|u| u.id).collect();
+            let free: Vec<UserId> = ta_calendars_except(repos, org, &tas, span, itself)
+                .await?
+                .into_iter()
+                .filter(|c| c.check(&interval, buffer).is_ok())
+                .map(|c| c.ta_id)
+                .collect();
+            let (day_start, day_end) = org.timezone.day_bounds(org.timezone.local_date(interval.start()));
+            let day = Interval::new(day_start, day_end).unwrap_or(interval);
+            let counts = repos.bookings().count_starting_in(org.id, &free, day).await?;
+            let load = |ta: &UserId| counts.iter().find(|(id, _)| id == ta).map_or(0, |(_, n)| *n);
+            Ok(choose_ta(free.iter().map(|ta| (*ta, load(ta)))).ok_or(RuleRefusal::NoTaAvailable))
+        }
+    }
 }

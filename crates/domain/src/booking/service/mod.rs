@@ -6,11 +6,13 @@ mod cancel;
 pub(crate) mod checks;
 pub(crate) mod emails;
 mod queries;
+mod reschedule;
 pub(crate) mod settlement;
 
 pub use book_individual::*;
 pub use cancel::*;
 pub use queries::*;
+pub use reschedule::*;
 
 use crate::core::Core;
 

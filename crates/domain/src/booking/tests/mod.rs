@@ -1,3 +1,4 @@
 mod book_individual;
 mod cancel;
 mod queries;
+mod reschedule;
