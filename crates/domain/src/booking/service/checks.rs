@@ -81,12 +81,23 @@ pub(crate) async fn schedule_ta(
         .filter(|c| c.check(&interval, buffer).is_ok())
         .map(|c| c.ta_id)
         .collect();
+    least_loaded(repos, org, &free, interval).await
+}
+
+/// The automatic choice among `free` TAs for a session over `interval`: the fewest sessions
+/// starting that local day, then the smallest id; `NoTaAvailable` when none is free.
+async fn least_loaded(
+    repos: &dyn Repositories,
+    org: &Organization,
+    free: &[UserId],
+    interval: Interval,
+) -> Result<Result<UserId, RuleRefusal>, StoreError> {
     if free.is_empty() {
         return Ok(Err(RuleRefusal::NoTaAvailable));
     }
     let (day_start, day_end) = org.timezone.day_bounds(org.timezone.local_date(interval.start()));
     let day = Interval::new(day_start, day_end).unwrap_or(interval);
-    let counts = repos.bookings().count_starting_in(org.id, &free, day).await?;
+    let counts = repos.bookings().count_starting_in(org.id, free, day).await?;
     let load = |ta: &UserId| counts.iter().find(|(id, _)| id == ta).map_or(0, |(_, n)| *n);
     Ok(choose_ta(free.iter().map(|ta| (*ta, load(ta)))).ok_or(RuleRefusal::NoTaAvailable))
 }
@@ -187,11 +198,7 @@ pub(crate) async fn schedule_move(
                 .filter(|c| c.check(&interval, buffer).is_ok())
                 .map(|c| c.ta_id)
                 .collect();
-            let (day_start, day_end) = org.timezone.day_bounds(org.timezone.local_date(interval.start()));
-            let day = Interval::new(day_start, day_end).unwrap_or(interval);
-            let counts = repos.bookings().count_starting_in(org.id, &free, day).await?;
-            let load = |ta: &UserId| counts.iter().find(|(id, _)| id == ta).map_or(0, |(_, n)| *n);
-            Ok(choose_ta(free.iter().map(|ta| (*ta, load(ta)))).ok_or(RuleRefusal::NoTaAvailable))
+            least_loaded(repos, org, &free, interval).await
         }
     }
 }
