@@ -62,6 +62,8 @@ audit_actions! {
     BookingCreated = "booking.created";
     /// A session was cancelled.
     BookingCancelled = "booking.cancelled";
+    /// A session was moved to another time or TA.
+    BookingRescheduled = "booking.rescheduled";
     /// A student took a seat in a group session (directly or promoted from the waitlist).
     GroupJoined = "group.joined";
     /// A student left a group session.

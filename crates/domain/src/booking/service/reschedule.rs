@@ -1,14 +1,14 @@
 //! `BookingService::reschedule`: a booking moved in place (domain.md part 2, "Reschedule"),
 //! keeping its id, seats, payments and ledger, under the booking's own policy.
 //!
-//! Not yet served over HTTP: the endpoint comes with the reschedule emails and audit event
-//! (issue 18, item 2).
+//! Not yet served over HTTP: the endpoint comes with the reschedule emails (issue 18, item 2).
 
 use chrono::{DateTime, Utc};
 
 use super::BookingService;
 use super::checks::{Move, RuleRefusal, active_course, schedule_move};
 use crate::accounts::user_with_role;
+use crate::audit::{AuditAction, TargetType};
 use crate::booking::{Booking, RescheduleRefusal, check_reschedule, may_choose_another_ta};
 use crate::scheduling::SessionDuration;
 use crate::shared::error::use_case_error;
@@ -122,6 +122,7 @@ impl BookingService {
             return Err(E::BundleExpired);
         }
 
+        let from = (booking.interval.start(), booking.ta_id);
         let moved = booking.moved(interval, ta, actor.role);
         match tx.bookings().reschedule(&moved, minutes(org.settings.buffer_minutes())).await {
             Ok(true) => {}
@@ -130,6 +131,15 @@ impl BookingService {
             Err(StoreError::Conflict(Conflict::StudentOverlap)) => return Err(E::StudentUnavailable),
             Err(e) => return Err(e.into()),
         }
+        let detail = format!(
+            "from={} to={} ta={}->{}",
+            from.0.to_rfc3339(),
+            moved.interval.start().to_rfc3339(),
+            from.1,
+            moved.ta_id
+        );
+        let target = (TargetType::Booking, id.into());
+        self.core.audit().record(&*tx, actor, AuditAction::BookingRescheduled, target, Some(detail)).await?;
         tx.commit().await?;
         Ok(moved.redacted_for(actor))
     }

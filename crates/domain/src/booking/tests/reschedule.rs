@@ -51,6 +51,9 @@ async fn a_student_moves_their_session_keeping_id_seats_and_payment() {
     assert_eq!((&moved.seats, moved.policy), (&before.seats, before.policy));
     let w = h.written();
     assert_eq!(w.rescheduled, vec![moved]);
+    assert_eq!(w.actions(), vec![crate::audit::AuditAction::BookingRescheduled]);
+    let detail = w.audit[0].detail.clone().unwrap();
+    assert!(detail.starts_with("from=2026-12-03T10:00:00+00:00 to=2026-12-03T14:00:00+00:00 ta="), "{detail}");
     assert!(w.inserted.is_empty() && w.ledger.is_empty() && w.debits.is_empty() && w.refunds.is_empty());
     assert_eq!(h.commits(), 1);
 }
