@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use super::BookingService;
-use super::checks::{RuleRefusal, active_course, free_students, from_bundle_refusal, schedule_ta, students_bundle};
+use super::checks::{
+    active_course, free_students, from_bundle_refusal, from_rule_refusal, schedule_ta, students_bundle,
+};
 use super::emails::session_details;
 use crate::accounts::user_with_role;
 use crate::audit::{AuditAction, TargetType};
@@ -60,18 +62,7 @@ use_case_error! {
 
 from_bundle_refusal!(BookIndividualError);
 
-impl From<RuleRefusal> for BookIndividualError {
-    fn from(r: RuleRefusal) -> Self {
-        match r {
-            RuleRefusal::TooSoon => Self::BookingTooSoon,
-            RuleRefusal::TooFarAhead => Self::BookingTooFarAhead,
-            RuleRefusal::NotAssigned => Self::TaNotAssignedToCourse,
-            RuleRefusal::OutsideAvailability => Self::OutsideTaAvailability,
-            RuleRefusal::TaUnavailable => Self::TaUnavailable,
-            RuleRefusal::NoTaAvailable => Self::NoTaAvailable,
-        }
-    }
-}
+from_rule_refusal!(BookIndividualError);
 
 /// One run of the use case: done, or the automatically chosen TA was taken by a concurrent
 /// booking between the check and the insert (run again: another TA may be free).

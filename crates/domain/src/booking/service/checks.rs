@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::availability::{ta_calendars, ta_calendars_except};
+use crate::availability::ta_calendars_except;
 use crate::catalog::Course;
 use crate::scheduling::{TaRefusal, WindowRefusal, check_window, choose_ta};
 use crate::shared::time::minutes;
@@ -64,40 +64,51 @@ pub(crate) async fn schedule_ta(
     if let Err(r) = check_window(interval.start(), now, &org.settings) {
         return Ok(Err(r.into()));
     }
-    let buffer = minutes(org.settings.buffer_minutes());
-    let span = interval.padded(buffer);
-    if let Some(ta) = ta {
-        if !repos.course_tas().is_assigned(org.id, course.id, ta).await? {
-            return Ok(Err(RuleRefusal::NotAssigned));
-        }
-        let calendar = ta_calendars(repos, org, &[ta], span).await?;
-        let verdict = calendar.first().map_or(Err(TaRefusal::OutsideAvailability), |c| c.check(&interval, buffer));
-        return Ok(verdict.map(|()| ta).map_err(RuleRefusal::from));
+    let Some(ta) = ta else { return choose_free(repos, org, course, interval, None).await };
+    if !repos.course_tas().is_assigned(org.id, course.id, ta).await? {
+        return Ok(Err(RuleRefusal::NotAssigned));
     }
+    Ok(check_one(repos, org, ta, interval, None).await?.map(|()| ta).map_err(RuleRefusal::from))
+}
+
+/// Rules 3–5 for one TA over `interval` (availability, then overlap with the buffer); the
+/// session `except` (its TA and interval: a booking being moved) never counts as busy.
+async fn check_one(
+    repos: &dyn Repositories,
+    org: &Organization,
+    ta: UserId,
+    interval: Interval,
+    except: Option<(UserId, Interval)>,
+) -> Result<Result<(), TaRefusal>, StoreError> {
+    let buffer = minutes(org.settings.buffer_minutes());
+    let calendars = ta_calendars_except(repos, org, &[ta], interval.padded(buffer), except).await?;
+    Ok(calendars.first().map_or(Err(TaRefusal::OutsideAvailability), |c| c.check(&interval, buffer)))
+}
+
+/// The automatic choice of part 1 among the course's TAs free over `interval` (`except` as in
+/// [`check_one`]): the fewest sessions starting that local day, then the smallest id;
+/// `NoTaAvailable` when none is free.
+async fn choose_free(
+    repos: &dyn Repositories,
+    org: &Organization,
+    course: &Course,
+    interval: Interval,
+    except: Option<(UserId, Interval)>,
+) -> Result<Result<UserId, RuleRefusal>, StoreError> {
+    let buffer = minutes(org.settings.buffer_minutes());
     let assigned: Vec<UserId> = repos.course_tas().tas(org.id, course.id).await?.into_iter().map(|u| u.id).collect();
-    let free: Vec<UserId> = ta_calendars(repos, org, &assigned, span)
+    let free: Vec<UserId> = ta_calendars_except(repos, org, &assigned, interval.padded(buffer), except)
         .await?
         .into_iter()
         .filter(|c| c.check(&interval, buffer).is_ok())
         .map(|c| c.ta_id)
         .collect();
-    least_loaded(repos, org, &free, interval).await
-}
-
-/// The automatic choice among `free` TAs for a session over `interval`: the fewest sessions
-/// starting that local day, then the smallest id; `NoTaAvailable` when none is free.
-async fn least_loaded(
-    repos: &dyn Repositories,
-    org: &Organization,
-    free: &[UserId],
-    interval: Interval,
-) -> Result<Result<UserId, RuleRefusal>, StoreError> {
     if free.is_empty() {
         return Ok(Err(RuleRefusal::NoTaAvailable));
     }
     let (day_start, day_end) = org.timezone.day_bounds(org.timezone.local_date(interval.start()));
     let day = Interval::new(day_start, day_end).unwrap_or(interval);
-    let counts = repos.bookings().count_starting_in(org.id, free, day).await?;
+    let counts = repos.bookings().count_starting_in(org.id, &free, day).await?;
     let load = |ta: &UserId| counts.iter().find(|(id, _)| id == ta).map_or(0, |(_, n)| *n);
     Ok(choose_ta(free.iter().map(|ta| (*ta, load(ta)))).ok_or(RuleRefusal::NoTaAvailable))
 }
@@ -117,6 +128,27 @@ pub(crate) async fn free_students(
         .filter(|s| !busy.iter().any(|(owner, seat)| owner == s && seat.overlaps(&interval)))
         .collect())
 }
+
+/// Maps [`RuleRefusal`] into a use-case error that has a variant for each of its codes (a
+/// session whose TA may be chosen: `NoTaAvailable` stays itself).
+macro_rules! from_rule_refusal {
+    ($($error:ty),*) => {$(
+        impl From<$crate::booking::service::checks::RuleRefusal> for $error {
+            fn from(r: $crate::booking::service::checks::RuleRefusal) -> Self {
+                use $crate::booking::service::checks::RuleRefusal as R;
+                match r {
+                    R::TooSoon => Self::BookingTooSoon,
+                    R::TooFarAhead => Self::BookingTooFarAhead,
+                    R::NotAssigned => Self::TaNotAssignedToCourse,
+                    R::OutsideAvailability => Self::OutsideTaAvailability,
+                    R::TaUnavailable => Self::TaUnavailable,
+                    R::NoTaAvailable => Self::NoTaAvailable,
+                }
+            }
+        }
+    )*};
+}
+pub(crate) use from_rule_refusal;
 
 /// Maps [`BundleRefusal`](crate::bundles::BundleRefusal) into a use-case error that has the
 /// variants `NotFound`, `BundleCourseMismatch`, `BundleExpired` and `BundleExhausted`.
@@ -175,30 +207,19 @@ pub(crate) async fn schedule_move(
     if let Err(r) = check_window(interval.start(), now, &org.settings) {
         return Ok(Err(r.into()));
     }
-    let buffer = minutes(org.settings.buffer_minutes());
-    let span = interval.padded(buffer);
     let itself = Some((booking.ta_id, booking.interval));
     let target = named.unwrap_or(booking.ta_id);
-    let assigned = repos.course_tas().is_assigned(org.id, course.id, target).await?;
-    let verdict = if assigned {
-        let calendars = ta_calendars_except(repos, org, &[target], span, itself).await?;
-        calendars.first().map_or(Err(TaRefusal::OutsideAvailability), |c| c.check(&interval, buffer))
+    let verdict = if repos.course_tas().is_assigned(org.id, course.id, target).await? {
+        check_one(repos, org, target, interval, itself).await?
+    } else if named.is_some() {
+        return Ok(Err(RuleRefusal::NotAssigned));
     } else {
+        // The booking's TA no longer teaches the course: as good as busy.
         Err(TaRefusal::Overlap)
     };
-    match (verdict, named.is_some() || !may_choose) {
-        (Ok(()), _) => Ok(Ok(target)),
-        (Err(_), _) if named.is_some() && !assigned => Ok(Err(RuleRefusal::NotAssigned)),
-        (Err(refusal), true) => Ok(Err(refusal.into())),
-        (Err(_), false) => {
-            let tas: Vec<UserId> = repos.course_tas().tas(org.id, course.id).await?.into_iter().map(|u| u.id).collect();
-            let free: Vec<UserId> = ta_calendars_except(repos, org, &tas, span, itself)
-                .await?
-                .into_iter()
-                .filter(|c| c.check(&interval, buffer).is_ok())
-                .map(|c| c.ta_id)
-                .collect();
-            least_loaded(repos, org, &free, interval).await
-        }
+    match verdict {
+        Ok(()) => Ok(Ok(target)),
+        Err(refusal) if named.is_some() || !may_choose => Ok(Err(refusal.into())),
+        Err(_) => choose_free(repos, org, course, interval, itself).await,
     }
 }

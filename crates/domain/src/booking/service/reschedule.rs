@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::BookingService;
-use super::checks::{Move, RuleRefusal, active_course, schedule_move};
+use super::checks::{Move, active_course, from_rule_refusal, schedule_move};
 use crate::accounts::user_with_role;
 use crate::audit::{AuditAction, TargetType};
 use crate::booking::{Booking, RescheduleRefusal, check_reschedule, may_choose_another_ta};
@@ -49,18 +49,7 @@ use_case_error! {
     }
 }
 
-impl From<RuleRefusal> for RescheduleError {
-    fn from(r: RuleRefusal) -> Self {
-        match r {
-            RuleRefusal::TooSoon => Self::BookingTooSoon,
-            RuleRefusal::TooFarAhead => Self::BookingTooFarAhead,
-            RuleRefusal::NotAssigned => Self::TaNotAssignedToCourse,
-            RuleRefusal::OutsideAvailability => Self::OutsideTaAvailability,
-            RuleRefusal::TaUnavailable => Self::TaUnavailable,
-            RuleRefusal::NoTaAvailable => Self::NoTaAvailable,
-        }
-    }
-}
+from_rule_refusal!(RescheduleError);
 
 impl From<RescheduleRefusal> for RescheduleError {
     fn from(r: RescheduleRefusal) -> Self {
