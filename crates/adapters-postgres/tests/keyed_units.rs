@@ -6,31 +6,18 @@
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
 
 mod common;
+mod fixtures;
 
 use std::sync::Arc;
 
 use adapters_postgres::SqlIdempotencyStore;
-use chrono::{TimeDelta, TimeZone, Utc};
-use domain::shared::{Currency, OrganizationId, TimeZoneId};
+use chrono::{TimeDelta, Utc};
 use domain::store::{Conflict, Repositories, Store};
-use domain::tenancy::{OrgName, OrgSettings, Organization, Slug};
 use edge::{IdempotencyStore, KeyedUnit, Opening, RecordedOutcome};
+use fixtures::org_value;
 use futures_util::future::join_all;
-use uuid::Uuid;
 
 const SCOPE: &str = "c2NvcGUtb2YtYS1rZXllZC1yZXF1ZXN0";
-
-fn organization(slug: &str) -> Organization {
-    Organization {
-        id: OrganizationId::from_uuid(Uuid::now_v7()),
-        name: OrgName::parse("Acme Tutoring").unwrap(),
-        slug: Slug::parse(slug).unwrap(),
-        timezone: TimeZoneId::parse("Europe/Berlin").unwrap(),
-        currency: Currency::EUR,
-        settings: OrgSettings::default(),
-        created_at: Utc.with_ymd_and_hms(2026, 12, 7, 10, 0, 0).unwrap(),
-    }
-}
 
 fn outcome(status: u16, at: chrono::DateTime<Utc>) -> RecordedOutcome {
     RecordedOutcome {
@@ -58,7 +45,7 @@ async fn a_units_writes_commit_with_its_outcome_and_are_visible_only_to_itself_u
     for t in common::stores().await {
         let keys = SqlIdempotencyStore::new(t.conn().clone());
         let store = t.store.clone();
-        let org = organization("acme");
+        let org = org_value("acme");
         let unit = fresh(&keys, SCOPE).await;
         let seen_inside = {
             let (store, org) = (store.clone(), org.clone());
@@ -93,7 +80,7 @@ async fn a_dropped_unit_leaves_nothing_and_frees_its_scope_at_once() {
     for t in common::stores().await {
         let keys = SqlIdempotencyStore::new(t.conn().clone());
         let store = t.store.clone();
-        let org = organization("acme");
+        let org = org_value("acme");
         let unit = fresh(&keys, SCOPE).await;
         let (inner, written) = (store.clone(), org.clone());
         unit.run(Box::pin(async move {
@@ -120,8 +107,8 @@ async fn a_refused_write_inside_a_unit_rolls_back_its_savepoint_only() {
     for t in common::stores().await {
         let keys = SqlIdempotencyStore::new(t.conn().clone());
         let store = t.store.clone();
-        let (first, taken) = (organization("acme"), organization("acme"));
-        let kept = organization("kept");
+        let (first, taken) = (org_value("acme"), org_value("acme"));
+        let kept = org_value("kept");
         let unit = fresh(&keys, SCOPE).await;
         let inner = store.clone();
         let (a, b, c) = (first.clone(), taken.clone(), kept.clone());

@@ -2,30 +2,19 @@
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
 
 mod common;
+mod fixtures;
 
-use chrono::{TimeZone, Utc};
-use domain::shared::{Currency, OrganizationId, TimeZoneId};
+use domain::shared::{OrganizationId, TimeZoneId};
 use domain::store::{Conflict, Repositories};
-use domain::tenancy::{OrgName, OrgSettings, OrgSettingsPatch, Organization, RawSettings, Slug};
+use domain::tenancy::{OrgName, OrgSettingsPatch, RawSettings};
+use fixtures::org_value;
 use uuid::Uuid;
-
-fn organization(slug: &str) -> Organization {
-    Organization {
-        id: OrganizationId::from_uuid(Uuid::now_v7()),
-        name: OrgName::parse("Acme Tutoring").unwrap(),
-        slug: Slug::parse(slug).unwrap(),
-        timezone: TimeZoneId::parse("Europe/Berlin").unwrap(),
-        currency: Currency::EUR,
-        settings: OrgSettings::default(),
-        created_at: Utc.with_ymd_and_hms(2026, 11, 22, 10, 30, 15).unwrap() + chrono::TimeDelta::microseconds(123_456),
-    }
-}
 
 #[tokio::test]
 async fn organizations_round_trip_and_update() {
     for t in common::stores().await {
         let repos = &*t.store;
-        let org = organization("acme");
+        let org = org_value("acme");
         repos.organizations().insert(&org).await.unwrap();
         assert_eq!(repos.organizations().get(org.id).await.unwrap(), Some(org.clone()), "{:?}", t.backend);
         assert_eq!(repos.organizations().find_by_slug(&org.slug).await.unwrap().map(|o| o.id), Some(org.id));
@@ -51,8 +40,8 @@ async fn organizations_round_trip_and_update() {
 #[tokio::test]
 async fn a_taken_slug_is_a_conflict() {
     for t in common::stores().await {
-        t.store.organizations().insert(&organization("acme")).await.unwrap();
-        let err = t.store.organizations().insert(&organization("acme")).await.unwrap_err();
+        t.store.organizations().insert(&org_value("acme")).await.unwrap();
+        let err = t.store.organizations().insert(&org_value("acme")).await.unwrap_err();
         assert_eq!(err.conflict(), Some(Conflict::SlugTaken), "{:?}: {err}", t.backend);
     }
 }
@@ -60,7 +49,7 @@ async fn a_taken_slug_is_a_conflict() {
 #[tokio::test]
 async fn the_database_refuses_settings_out_of_range() {
     for t in common::stores().await {
-        let org = organization("acme");
+        let org = org_value("acme");
         t.store.organizations().insert(&org).await.unwrap();
         let id = match t.backend {
             test_support::Backend::Postgres => format!("'{}'", org.id),

@@ -25,10 +25,11 @@ async fn payloads_containing(t: &common::TestStore, text: &str) -> i64 {
     t.scalar(&format!("SELECT count(*) FROM outbox_messages WHERE {payload} LIKE '%{text}%'")).await
 }
 
-/// A verification, a reset and an invitation email, each with its own token, and a receipt.
-fn link_emails(org: domain::shared::OrganizationId) -> Vec<OutboxMessage> {
+/// A verification, a reset and an invitation email, each with its own token, and a receipt,
+/// queued in `org`'s outbox.
+async fn queued_link_emails(repos: &dyn Repositories, org: domain::shared::OrganizationId) -> Vec<OutboxMessage> {
     let receipt = payloads().into_iter().find(|p| p.kind() == EmailKind::BundleReceipt).unwrap();
-    [
+    let messages: Vec<OutboxMessage> = [
         EmailPayload::EmailVerification { token: Secret::new("verify-secret-1") },
         EmailPayload::PasswordReset { token: Secret::new("reset-secret-2") },
         EmailPayload::TaInvitation { organization_name: "Acme".into(), token: Secret::new("invite-secret-3") },
@@ -37,7 +38,11 @@ fn link_emails(org: domain::shared::OrganizationId) -> Vec<OutboxMessage> {
     .into_iter()
     .enumerate()
     .map(|(i, payload)| OutboxMessage { payload, ..message(org, i64::try_from(i).unwrap()) })
-    .collect()
+    .collect();
+    for m in &messages {
+        repos.outbox().enqueue(m).await.unwrap();
+    }
+    messages
 }
 
 fn erased(m: &OutboxMessage) -> EmailPayload {
@@ -54,10 +59,7 @@ async fn marking_a_batch_sent_erases_every_link_token_in_the_same_write() {
     for t in common::stores().await {
         let (repos, b) = (&*t.store, t.backend);
         let acme = org(repos, "acme").await;
-        let messages = link_emails(acme.id);
-        for m in &messages {
-            repos.outbox().enqueue(m).await.unwrap();
-        }
+        let messages = queued_link_emails(repos, acme.id).await;
         assert_eq!(payloads_containing(&t, "-secret-").await, 3, "{b:?}: tokens stored until sent");
         let claims: Vec<Claim> =
             repos.outbox().claim_due(at(5), 10, LEASE).await.unwrap().iter().filter_map(OutboxMessage::claim).collect();
@@ -84,10 +86,7 @@ async fn a_dead_email_loses_its_token_and_a_retried_one_keeps_it() {
     for t in common::stores().await {
         let (repos, b) = (&*t.store, t.backend);
         let acme = org(repos, "acme").await;
-        let messages = link_emails(acme.id);
-        for m in &messages {
-            repos.outbox().enqueue(m).await.unwrap();
-        }
+        queued_link_emails(repos, acme.id).await;
         let claimed = repos.outbox().claim_due(at(5), 10, LEASE).await.unwrap();
         let (retried, dead) = claimed.split_at(2);
         for m in retried {

@@ -20,13 +20,13 @@ use std::time::Duration;
 
 use futures_util::StreamExt as _;
 use futures_util::future::join_all;
-use sea_orm::{ConnectionTrait as _, Database, Statement};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 use academy::{Academy, berlin, rfc3339};
 use child::AppProcess;
 use helpers::{JWT_SECRET, spawn_with};
+use test_support::postgres::count;
 
 const STUDENTS: usize = 40;
 const BOOKINGS_EACH: usize = 4;
@@ -67,12 +67,6 @@ fn is_final(answer: &Answer) -> bool {
         Some((409, body)) => !body.contains("idempotency_key_in_progress"),
         Some(_) => true,
     }
-}
-
-async fn count(url: &str, sql: &str) -> i64 {
-    let db = Database::connect(url).await.unwrap();
-    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
-    row.try_get::<i64>("", "n").unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

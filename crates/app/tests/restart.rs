@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 use academy::{Academy, berlin, rfc3339};
 use child::AppProcess;
 use helpers::{JWT_SECRET, spawn_with};
+use test_support::postgres::count;
 
 /// The instances and which of them answered ready at the last check.
 #[derive(Default)]
@@ -79,12 +80,6 @@ async fn send(
         }
     }
     panic!("no instance accepted a connection");
-}
-
-async fn count(url: &str, sql: &str) -> i64 {
-    let db = Database::connect(url).await.unwrap();
-    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
-    row.try_get::<i64>("", "n").unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

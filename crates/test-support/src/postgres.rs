@@ -126,6 +126,18 @@ impl Drop for Dropper {
     }
 }
 
+/// The one integer `sql` selects from the database at `url`, over a connection of its own.
+///
+/// # Panics
+/// When the database cannot be reached or the query selects no integer.
+pub async fn count(url: &str, sql: &str) -> i64 {
+    let db = admin(url).await.unwrap_or_else(|e| panic!("{e}"));
+    let statement = Statement::from_string(db.get_database_backend(), sql);
+    let row = db.query_one_raw(statement).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let row = row.unwrap_or_else(|| panic!("{sql}: no row"));
+    row.try_get_by_index::<i64>(0).unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// A new migrated PostgreSQL database, or `None` (after a line naming the test that skips its
 /// PostgreSQL part) when no server is available and services are not required.
 ///
