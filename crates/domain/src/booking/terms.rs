@@ -146,25 +146,18 @@ fn bounded(value: i64, max: u32) -> Result<u32, InvalidValue> {
         .ok_or_else(|| InvalidValue::owned(format!("must be between 0 and {max}")))
 }
 
-/// Reads one nullable term: absent stays absent, `null` clears, a value is checked.
-fn term<T>(
+/// Reads one nullable term: absent stays absent, `null` clears, a value is checked (`None`
+/// when refused, the refusal recorded in `v`).
+fn term<T, V>(
     v: &mut Validator,
     field: &str,
     raw: Option<Option<T>>,
-    check: impl Fn(T) -> Result<u32, InvalidValue>,
-) -> Option<Option<Option<u32>>> {
+    check: impl Fn(T) -> Result<V, InvalidValue>,
+) -> Option<Option<Option<V>>> {
     match raw {
         None => Some(None),
         Some(None) => Some(Some(None)),
         Some(Some(value)) => v.field(field, check(value)).map(|x| Some(Some(x))),
-    }
-}
-
-fn outcome_term(v: &mut Validator, field: &str, raw: Option<Option<&str>>) -> Option<Option<Option<LateOutcome>>> {
-    match raw {
-        None => Some(None),
-        Some(None) => Some(Some(None)),
-        Some(Some(value)) => v.field(field, LateOutcome::parse(value)).map(|x| Some(Some(x))),
     }
 }
 
@@ -179,8 +172,9 @@ impl PolicyTermsPatch {
         let cancellation = term(&mut v, "cancellationWindowHours", raw.cancellation_window_hours, window);
         let reschedule = term(&mut v, "rescheduleWindowHours", raw.reschedule_window_hours, window);
         let max = term(&mut v, "maxReschedules", raw.max_reschedules, |x| bounded(x, MAX_RESCHEDULES));
-        let late = outcome_term(&mut v, "lateCancellation", raw.late_cancellation.as_ref().map(Option::as_deref));
-        let no_show = outcome_term(&mut v, "noShow", raw.no_show.as_ref().map(Option::as_deref));
+        let outcome = LateOutcome::parse;
+        let late = term(&mut v, "lateCancellation", raw.late_cancellation.as_ref().map(Option::as_deref), outcome);
+        let no_show = term(&mut v, "noShow", raw.no_show.as_ref().map(Option::as_deref), outcome);
         match (cancellation, reschedule, max, late, no_show) {
             (Some(a), Some(b), Some(c), Some(d), Some(e)) => Ok(Self {
                 cancellation_window_hours: a,
