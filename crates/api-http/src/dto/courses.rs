@@ -71,13 +71,7 @@ pub struct NewCourseRequest {
 /// The terms of a `policy` object, checked; field paths under `policy.`.
 fn policy_patch(v: &mut Validator, policy: Option<&PolicyTermsRequest>) -> Option<PolicyTermsPatch> {
     let Some(policy) = policy else { return Some(PolicyTermsPatch::default()) };
-    match PolicyTermsPatch::parse(&policy.raw()) {
-        Ok(patch) => Some(patch),
-        Err(errors) => {
-            v.nested("policy", errors);
-            None
-        }
-    }
+    v.nested("policy", PolicyTermsPatch::parse(&policy.raw()))
 }
 
 impl NewCourseRequest {

@@ -178,13 +178,7 @@ impl OrganizationPatchRequest {
             buffer_minutes: s.and_then(|s| s.buffer_minutes),
             slot_step_minutes: s.and_then(|s| s.slot_step_minutes),
         };
-        let settings = match OrgSettingsPatch::parse(raw) {
-            Ok(p) => Some(p),
-            Err(errors) => {
-                v.nested("settings", errors);
-                None
-            }
-        };
+        let settings = v.nested("settings", OrgSettingsPatch::parse(raw));
         let policy = RawPolicyTerms {
             cancellation_window_hours: None,
             reschedule_window_hours: s.and_then(|s| s.reschedule_window_hours),
@@ -192,13 +186,7 @@ impl OrganizationPatchRequest {
             late_cancellation: s.and_then(|s| s.late_cancellation.clone()),
             no_show: s.and_then(|s| s.no_show.clone()),
         };
-        let policy = match PolicyTermsPatch::parse(&policy) {
-            Ok(p) => Some(p),
-            Err(errors) => {
-                v.nested("settings", errors);
-                None
-            }
-        };
+        let policy = v.nested("settings", PolicyTermsPatch::parse(&policy));
         let settings = settings.zip(policy).map(|(settings, policy)| settings.with_policy(policy));
         match (name, timezone, currency, settings) {
             (Some(name), Some(timezone), Some(currency), Some(settings)) if v.is_ok() => {

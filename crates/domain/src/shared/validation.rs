@@ -114,11 +114,21 @@ impl Validator {
         self.errors.push(FieldError { field: field.into(), message: error.0 });
     }
 
-    /// Merges errors collected for a nested object, prefixing their paths with `prefix.`.
-    pub fn nested(&mut self, prefix: &str, errors: ValidationErrors) {
-        self.errors.extend(
-            errors.0.into_iter().map(|e| FieldError { field: format!("{prefix}.{}", e.field), message: e.message }),
-        );
+    /// Passes a nested object's checked value through, or records its refused fields with
+    /// their paths prefixed by `prefix.`.
+    pub fn nested<T>(&mut self, prefix: &str, result: Result<T, ValidationErrors>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(errors) => {
+                self.errors.extend(
+                    errors
+                        .0
+                        .into_iter()
+                        .map(|e| FieldError { field: format!("{prefix}.{}", e.field), message: e.message }),
+                );
+                None
+            }
+        }
     }
 
     /// Whether nothing has been refused so far.
@@ -152,7 +162,9 @@ mod tests {
         assert_eq!(v.field("a", Ok::<_, InvalidValue>(1)), Some(1));
         assert_eq!(v.field::<u8>("b", Err(InvalidValue::new("too long"))), None);
         assert_eq!(v.optional::<u8>("c", None), Some(None));
-        v.nested("admin", ValidationErrors::single("email", InvalidValue::new("not an email")));
+        assert_eq!(v.nested("admin", Ok::<_, ValidationErrors>(7)), Some(7));
+        let refused: Result<u8, _> = Err(ValidationErrors::single("email", InvalidValue::new("not an email")));
+        assert_eq!(v.nested("admin", refused), None);
         let errors = v.finish().unwrap_err();
         assert_eq!(errors.fields().len(), 2);
         assert!(errors.has("b"));
