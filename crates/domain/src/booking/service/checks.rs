@@ -121,12 +121,23 @@ pub(crate) async fn free_students(
     students: &[UserId],
     interval: Interval,
 ) -> Result<Vec<UserId>, StoreError> {
+    free_students_except(repos, organization, students, interval, None).await
+}
+
+/// [`free_students`] where seats over `except` (the interval of a session being moved, whose
+/// students they are) do not count: a student's seats never share an interval, so those are
+/// that session's.
+pub(crate) async fn free_students_except(
+    repos: &dyn Repositories,
+    organization: OrganizationId,
+    students: &[UserId],
+    interval: Interval,
+    except: Option<Interval>,
+) -> Result<Vec<UserId>, StoreError> {
     let busy = repos.bookings().student_busy(organization, students, interval).await?;
-    Ok(students
-        .iter()
-        .copied()
-        .filter(|s| !busy.iter().any(|(owner, seat)| owner == s && seat.overlaps(&interval)))
-        .collect())
+    let blocks =
+        |s: &UserId| busy.iter().any(|(owner, seat)| owner == s && Some(*seat) != except && seat.overlaps(&interval));
+    Ok(students.iter().copied().filter(|s| !blocks(s)).collect())
 }
 
 /// Maps [`RuleRefusal`] into a use-case error that has a variant for each of its codes (a

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::BookingService;
-use super::checks::{Move, active_course, from_rule_refusal, schedule_move};
+use super::checks::{Move, active_course, free_students_except, from_rule_refusal, schedule_move};
 use crate::accounts::user_with_role;
 use crate::audit::{AuditAction, TargetType};
 use crate::booking::{Booking, RescheduleRefusal, check_reschedule, may_choose_another_ta};
@@ -101,8 +101,8 @@ impl BookingService {
 
         // Every seated student, free at the new time (this session aside).
         let students: Vec<UserId> = booking.seats.iter().map(|s| s.student_id).collect();
-        let busy = tx.bookings().student_busy(org_id, &students, interval).await?;
-        if busy.iter().any(|(_, seat)| *seat != booking.interval && seat.overlaps(&interval)) {
+        let free = free_students_except(&*tx, org_id, &students, interval, Some(booking.interval)).await?;
+        if free.len() < students.len() {
             return Err(E::StudentUnavailable);
         }
         // Every seat paid by a bundle, inside that bundle's validity at the new time.
