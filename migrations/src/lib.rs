@@ -12,6 +12,7 @@ mod m20261207_000001_scope_users_email_to_organization;
 mod m20261207_000002_create_password_reset_requests;
 mod m20261207_000003_create_idempotency_keys;
 mod m20261207_000004_add_booking_policies;
+mod m20261207_000005_add_ta_time_off;
 mod sql;
 
 /// Every migration, oldest first.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_create_password_reset_requests::Migration),
             Box::new(m20261207_000003_create_idempotency_keys::Migration),
             Box::new(m20261207_000004_add_booking_policies::Migration),
+            Box::new(m20261207_000005_add_ta_time_off::Migration),
         ]
     }
 }
@@ -44,6 +46,7 @@ pub fn fingerprint() -> String {
         m20261207_000002_create_password_reset_requests::SOURCES,
         m20261207_000003_create_idempotency_keys::SOURCES,
         m20261207_000004_add_booking_policies::SOURCES,
+        m20261207_000005_add_ta_time_off::SOURCES,
     ];
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in sources.iter().flatten().flat_map(|s| s.bytes()) {

@@ -18,6 +18,7 @@ use domain::group_sessions::{TemplateRepository, WaitlistRepository};
 use domain::notifications::OutboxRepository;
 use domain::store::{Repositories, Store, StoreError, Transaction};
 use domain::tenancy::OrganizationRepository;
+use domain::time_off::TimeOffRepository;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -83,6 +84,7 @@ repositories! {
     waitlist: WaitlistRepository;
     outbox: OutboxRepository;
     audit: AuditRepository;
+    time_off: TimeOffRepository;
 }
 
 /// How transactions begin on each backend. SQLite takes the write lock at BEGIN, so that a

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::raw_sql::{count, exec, id};
+use common::raw_sql::{count, down_through, exec, id};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
@@ -61,7 +61,7 @@ async fn existing_bookings_get_their_organizations_policy_and_the_migration_roll
     for test_db in test_support::all_backends().await {
         let b = test_db.backend();
         let db = Database::connect(test_db.url()).await.unwrap();
-        Migrator::down(&db, Some(1)).await.unwrap();
+        down_through(&db, "m20261207_000004_add_booking_policies").await;
         academy_with_a_booking(&db, 10, 36, 50).await;
         academy_with_a_booking(&db, 20, 0, 60).await;
 
@@ -84,7 +84,7 @@ async fn existing_bookings_get_their_organizations_policy_and_the_migration_roll
         let out_of_range = format!("UPDATE courses SET max_reschedules = 11 WHERE id = {}", id(&db, 12));
         assert!(db.execute_unprepared(&out_of_range).await.is_err(), "{b:?}: the database checks the ranges");
 
-        Migrator::down(&db, Some(1)).await.unwrap();
+        down_through(&db, "m20261207_000004_add_booking_policies").await;
         assert_eq!(count(&db, "SELECT count(*) FROM bookings").await, 2, "{b:?}: every booking kept");
         let gone = db.execute_unprepared("SELECT policy_no_show FROM bookings").await;
         assert!(gone.is_err(), "{b:?}: the terms are gone");

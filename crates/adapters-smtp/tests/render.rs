@@ -7,8 +7,8 @@
 mod common;
 
 use adapters_smtp::render::{RenderedEmail, format};
-use common::{BASE_URL, TOKEN, berlin, one_of_each_kind, session, utc, winter_session};
-use domain::notifications::{Audience, EmailKind, EmailPayload};
+use common::{BASE_URL, TOKEN, berlin, one_of_each_kind, previous_slot, session, utc, winter_session};
+use domain::notifications::{Audience, EmailKind, EmailPayload, PreviousSlot, RescheduleAudience};
 use domain::shared::{Cents, Currency, Secret, TimeZoneId};
 
 fn render(recipient_name: &str, payload: &EmailPayload, public_base_url: &str) -> RenderedEmail {
@@ -57,7 +57,13 @@ fn html_escapes_every_name_users_choose() {
             audience: Audience::Ta,
             student_name: evil.into(),
         },
-        EmailPayload::Cancellation { session, reason: Some(evil.into()), refunded: Some(true) },
+        EmailPayload::Cancellation { session: session.clone(), reason: Some(evil.into()), refunded: Some(true) },
+        EmailPayload::BookingRescheduled {
+            session,
+            previous: previous_slot(),
+            audience: RescheduleAudience::Student,
+            reason: Some(evil.into()),
+        },
     ];
     for payload in &payloads {
         let email = render(evil, payload, BASE_URL);
@@ -70,6 +76,9 @@ fn html_escapes_every_name_users_choose() {
     let cancellation = render("Ada", &payloads[2], BASE_URL).html;
     assert!(cancellation.contains(&format!("<strong>Reason:</strong> {escaped}</p>")), "{cancellation}");
     assert!(cancellation.contains(&format!("<td style=\"padding:4px 0;\">{escaped}</td>")), "{cancellation}");
+    let rescheduled = render("Ada", &payloads[3], BASE_URL).html;
+    assert!(rescheduled.contains(&format!("now taught by {escaped} (instead of Alan Turing)")), "{rescheduled}");
+    assert!(rescheduled.contains(&format!("<strong>Reason:</strong> {escaped}</p>")), "{rescheduled}");
 }
 
 #[test]
@@ -215,6 +224,101 @@ fn cancellations_give_the_reason_and_the_students_refund() {
     let ta_copy = render("Grace", &cancel(Some("  "), None), BASE_URL).text;
     assert!(!ta_copy.contains("Reason") && !ta_copy.contains("refund"), "{ta_copy}");
     assert!(ta_copy.contains("Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)"));
+}
+
+/// [`winter_session`] (Wed 2 Dec 2026, 10:00–11:00, Grace Hopper), moved from
+/// [`previous_slot`] (Sat 24 Oct 2026, 14:00–15:30, Alan Turing).
+fn rescheduled(audience: RescheduleAudience, reason: Option<&str>) -> EmailPayload {
+    EmailPayload::BookingRescheduled {
+        session: winter_session(),
+        previous: previous_slot(),
+        audience,
+        reason: reason.map(str::to_owned),
+    }
+}
+
+const PREVIOUS_TIME: &str = "Sat 24 Oct 2026, 14:00–15:30 (Europe/Berlin)";
+const NEW_TIME: &str = "Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)";
+
+#[test]
+fn reschedules_tell_students_and_the_ta_the_previous_and_the_new_time_and_ta() {
+    for (audience, name) in [(RescheduleAudience::Student, "Ada"), (RescheduleAudience::Ta, "Grace")] {
+        let email = render(name, &rescheduled(audience, Some("  Room flooded ")), BASE_URL);
+        assert_eq!(email.subject, "Moved: Algebra I on Wed 2 Dec 2026", "{audience:?}");
+        let moved = format!("This session has moved. It was on {PREVIOUS_TIME} and is now on {NEW_TIME}.");
+        let ta = "is now taught by Grace Hopper (instead of Alan Turing).";
+        for body in [&email.text, &email.html] {
+            for fact in [moved.as_str(), ta, "Algebra I", "Room flooded"] {
+                assert!(body.contains(fact), "{audience:?}: {fact} in {body}");
+            }
+            assert!(!body.contains("no longer teach"), "{audience:?}: {body}");
+        }
+        assert!(email.text.contains("When:    Wed 2 Dec 2026, 10:00–11:00 (Europe/Berlin)\n"), "{}", email.text);
+        assert!(email.text.contains("\nReason: Room flooded\n"), "trimmed: {}", email.text);
+        assert!(email.html.contains("<strong>Reason:</strong> Room flooded</p>"), "{}", email.html);
+        let handed = email.text.contains("It has been handed to you: it is now taught by Grace Hopper");
+        assert_eq!(handed, audience == RescheduleAudience::Ta, "{}", email.text);
+    }
+}
+
+#[test]
+fn the_former_ta_is_told_the_session_was_handed_over_and_they_no_longer_teach_it() {
+    let email = render("Alan", &rescheduled(RescheduleAudience::FormerTa, Some("TA swap")), BASE_URL);
+    assert_eq!(email.subject, "Handed over: Algebra I on Sat 24 Oct 2026");
+    let handed = format!(
+        "This session has been handed to another TA, Grace Hopper: you no longer teach it. \
+         You were to teach it on {PREVIOUS_TIME}."
+    );
+    for body in [&email.text, &email.html] {
+        for fact in [handed.as_str(), NEW_TIME, "Algebra I", "TA swap"] {
+            assert!(body.contains(fact), "{fact} in {body}");
+        }
+        assert!(!body.contains("This session has moved") && !body.contains("instead of"), "{body}");
+    }
+}
+
+#[test]
+fn a_reschedule_by_the_same_ta_names_no_other_ta() {
+    let payload = EmailPayload::BookingRescheduled {
+        session: winter_session(),
+        previous: PreviousSlot { ta_name: "Grace Hopper".into(), ..previous_slot() },
+        audience: RescheduleAudience::Student,
+        reason: None,
+    };
+    let email = render("Ada", &payload, BASE_URL);
+    for body in [&email.text, &email.html] {
+        assert!(body.contains(&format!("It was on {PREVIOUS_TIME} and is now on {NEW_TIME}.")), "{body}");
+        assert!(!body.contains("instead of") && !body.contains("Alan Turing"), "{body}");
+    }
+}
+
+#[test]
+fn a_reschedule_to_another_ta_at_the_same_time_says_the_time_is_unchanged() {
+    let s = winter_session();
+    let previous = PreviousSlot { starts_at: s.starts_at, ends_at: s.ends_at, ..previous_slot() };
+    let payload =
+        EmailPayload::BookingRescheduled { session: s, previous, audience: RescheduleAudience::Ta, reason: None };
+    let email = render("Grace", &payload, BASE_URL);
+    for body in [&email.text, &email.html] {
+        assert!(body.contains(&format!("This session has moved. Its time is unchanged: {NEW_TIME}.")), "{body}");
+        assert!(body.contains("now taught by Grace Hopper (instead of Alan Turing)") && !body.contains("It was on"));
+    }
+}
+
+#[test]
+fn every_reschedule_copy_renders_and_hides_a_blank_reason() {
+    let audiences = [RescheduleAudience::Student, RescheduleAudience::Ta, RescheduleAudience::FormerTa];
+    for audience in audiences {
+        for reason in [None, Some(""), Some(" \t ")] {
+            let email = render("Ada Lovelace", &rescheduled(audience, reason), BASE_URL);
+            assert!(email.text.starts_with("Hello Ada Lovelace,\n\n"), "{}", email.text);
+            assert!(email.text.ends_with("\n\nBest regards,\nNorthside Tutoring\n"), "{}", email.text);
+            assert!(!email.text.contains("\n\n\n"), "one blank line between paragraphs: {}", email.text);
+            assert!(email.html.contains(&format!("<title>{}</title>", email.subject)), "{}", email.html);
+            assert!(email.text.contains(PREVIOUS_TIME) && email.html.contains(PREVIOUS_TIME), "{audience:?}");
+            assert!(!email.text.contains("Reason") && !email.html.contains("Reason"), "{audience:?} {reason:?}");
+        }
+    }
 }
 
 #[test]

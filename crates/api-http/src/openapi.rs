@@ -12,7 +12,7 @@ use domain::accounts::{
     VerifyEmailError,
 };
 use domain::availability::{GetAvailabilityError, PutAvailabilityError, SearchSlotsError};
-use domain::booking::{BookIndividualError, CancelBookingError, GetBookingError, ListBookingsError};
+use domain::booking::{BookIndividualError, CancelBookingError, GetBookingError, ListBookingsError, RescheduleError};
 use domain::bundles::{GetBundleError, ListBundlesError, PurchaseBundleError};
 use domain::catalog::{
     AssignTaError, CreateCourseError, CreateProductError, GetCourseError, GetProductError, GetTaError,
@@ -26,6 +26,7 @@ use domain::group_sessions::{
 use domain::notifications::{ListJobsError, RetryJobError};
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
+use domain::time_off::{ListTimeOffError, TimeOffWriteError};
 use edge::EdgeCode;
 use utoipa::openapi::Required;
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
@@ -86,7 +87,11 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("book_individual", BookIndividualError::CODES),
     ("list_bookings", ListBookingsError::CODES),
     ("get_booking", GetBookingError::CODES),
+    ("reschedule_booking", RescheduleError::CODES),
     ("cancel_booking", CancelBookingError::CODES),
+    ("record_time_off", TimeOffWriteError::CODES),
+    ("list_time_off", ListTimeOffError::CODES),
+    ("delete_time_off", TimeOffWriteError::CODES),
     ("list_jobs", ListJobsError::CODES),
     ("retry_job", RetryJobError::CODES),
     ("list_audit_events", domain::audit::ListAuditEventsError::CODES),

@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::{
     audit, auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates, jobs, me,
-    organization, products, slots, tas, waitlist,
+    organization, products, slots, tas, time_off, waitlist,
 };
 
 /// Registers the API under `/api/v1`, one scope per first path segment.
@@ -58,13 +58,17 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
                     .service(tas::invite_ta)
                     .service(tas::get_ta)
                     .service(availability::get_availability)
-                    .service(availability::put_availability),
+                    .service(availability::put_availability)
+                    .service(time_off::record_time_off)
+                    .service(time_off::list_time_off)
+                    .service(time_off::delete_time_off),
             )
             .service(
                 scope::scope("/bookings")
                     .service(bookings::book_individual)
                     .service(bookings::list_bookings)
                     .service(bookings::get_booking)
+                    .service(bookings::reschedule_booking)
                     .service(bookings::cancel_booking),
             )
             .service(

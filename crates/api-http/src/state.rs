@@ -14,6 +14,7 @@ use domain::group_sessions::GroupSessionService;
 use domain::notifications::OutboxService;
 use domain::store::Store;
 use domain::tenancy::OrganizationService;
+use domain::time_off::TimeOffService;
 use edge::{Cache, IdempotencyStore, RateLimiter, RateQuota};
 
 use crate::middleware::idempotency::IdempotencySecret;
@@ -48,10 +49,12 @@ pub struct HttpState {
     pub availability: AvailabilityService,
     /// Bundle purchases and their ledgers.
     pub bundles: BundleService,
-    /// Individual bookings, booking reads and cancellation.
+    /// Individual bookings, booking reads, reschedules and cancellation.
     pub bookings: BookingService,
     /// Group-session templates, sessions, seats and waitlists.
     pub group_sessions: GroupSessionService,
+    /// TA time off and the reassignment of the sessions it touches.
+    pub time_off: TimeOffService,
     /// The audit trail, listed for admins.
     pub audit: AuditService,
     /// The email outbox (queue depth for readiness).

@@ -46,6 +46,9 @@ pub const BOOKINGS_CREATED: &str = "engify_bookings_created_total";
 /// Bookings cancelled and seats left, by kind (`booking`, `group_seat`).
 pub const BOOKINGS_CANCELLED: &str = "engify_bookings_cancelled_total";
 
+/// Bookings moved in place (reschedules and reassignments for time off).
+pub const BOOKINGS_RESCHEDULED: &str = "engify_bookings_rescheduled_total";
+
 /// The use cases' business events as Prometheus counters (on the process's recorder).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PrometheusBusinessMetrics;
@@ -60,6 +63,7 @@ impl BusinessMetrics for PrometheusBusinessMetrics {
             BusinessEvent::BookingCancelled => {
                 metrics::counter!(BOOKINGS_CANCELLED, "kind" => "booking").increment(1);
             }
+            BusinessEvent::BookingRescheduled => metrics::counter!(BOOKINGS_RESCHEDULED).increment(1),
             BusinessEvent::SeatLeft => metrics::counter!(BOOKINGS_CANCELLED, "kind" => "group_seat").increment(1),
         }
     }

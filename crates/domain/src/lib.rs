@@ -15,6 +15,7 @@ pub mod scheduling;
 pub mod shared;
 pub mod store;
 pub mod tenancy;
+pub mod time_off;
 
 #[cfg(test)]
 mod fixtures;

@@ -22,6 +22,7 @@ use crate::catalog::{CourseRepository, CourseTaRepository, ProductRepository};
 use crate::group_sessions::{TemplateRepository, WaitlistRepository};
 use crate::notifications::OutboxRepository;
 use crate::tenancy::OrganizationRepository;
+use crate::time_off::TimeOffRepository;
 
 /// Which invariant of the store refused a write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -109,6 +110,8 @@ pub trait Repositories: Send + Sync {
     fn outbox(&self) -> &dyn OutboxRepository;
     /// The audit trail.
     fn audit(&self) -> &dyn AuditRepository;
+    /// TA time off.
+    fn time_off(&self) -> &dyn TimeOffRepository;
 }
 
 /// The database: repositories for single reads and writes, and transactions for atomic units.

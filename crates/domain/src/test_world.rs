@@ -16,11 +16,13 @@ use crate::fixtures::{self, *};
 use crate::group_sessions::{GroupSessionTemplate, WaitlistEntry, WaitlistPosition};
 use crate::notifications::{EmailKind, OutboxMessage};
 use crate::shared::{
-    BookingId, BundlePurchaseId, BusinessEvent, BusinessMetrics, FixedClock, Interval, Role, UserId, WaitlistEntryId,
+    BookingId, BundlePurchaseId, BusinessEvent, BusinessMetrics, FixedClock, Interval, Role, TimeOffId, UserId,
+    WaitlistEntryId,
 };
 use crate::store::{Conflict, Store, StoreError};
 use crate::tenancy::Organization;
 use crate::testing::{MockStore, SequentialIds};
+use crate::time_off::TimeOff;
 
 /// The data the store answers from.
 #[derive(Debug, Clone)]
@@ -45,6 +47,10 @@ pub struct World {
     pub add_seat_conflict: Option<Conflict>,
     /// Bundles whose conditional debit fails (spent concurrently).
     pub debit_fails: Vec<BundlePurchaseId>,
+    /// Windows of TA time off.
+    pub time_off: Vec<TimeOff>,
+    /// Conflicts the next moves of bookings fail with, in order (a concurrent writer won).
+    pub reschedule_conflicts: Vec<Conflict>,
 }
 
 /// Everything the use case wrote.
@@ -65,6 +71,8 @@ pub struct Written {
     pub waitlist_cleared: Vec<BookingId>,
     pub templates_added: Vec<GroupSessionTemplate>,
     pub rescheduled: Vec<Booking>,
+    pub time_off_recorded: Vec<TimeOff>,
+    pub time_off_deleted: Vec<TimeOffId>,
 }
 
 impl Written {
@@ -93,6 +101,8 @@ impl Written {
             && self.waitlist_removed.is_empty()
             && self.templates_added.is_empty()
             && self.rescheduled.is_empty()
+            && self.time_off_recorded.is_empty()
+            && self.time_off_deleted.is_empty()
     }
 }
 
@@ -121,6 +131,8 @@ impl World {
             transient_inserts: 0,
             add_seat_conflict: None,
             debit_fails: vec![],
+            time_off: vec![],
+            reschedule_conflicts: vec![],
         }
     }
 
@@ -219,6 +231,10 @@ fn reads(s: &mut MockStore, w: &Arc<Mutex<World>>) {
         .expect_get()
         .returning(move |o, id| Ok(lock(&x).users.iter().find(|u| u.organization_id == o && u.id == id).cloned()));
     let x = w.clone();
+    s.users
+        .expect_lock()
+        .returning(move |o, id| Ok(lock(&x).users.iter().find(|u| u.organization_id == o && u.id == id).cloned()));
+    let x = w.clone();
     s.users.expect_get_many().returning(move |o, ids| {
         Ok(lock(&x).users.iter().filter(|u| u.organization_id == o && ids.contains(&u.id)).cloned().collect())
     });
@@ -278,6 +294,43 @@ fn reads(s: &mut MockStore, w: &Arc<Mutex<World>>) {
             .filter(|b| b.is_active() && tas.contains(&b.ta_id) && b.interval.overlaps(&window))
             .map(|b| (b.ta_id, b.interval))
             .collect())
+    });
+    let x = w.clone();
+    s.bookings.expect_active_for_ta().returning(move |_, ta, window| {
+        let mut found: Vec<Booking> = lock(&x)
+            .bookings
+            .iter()
+            .filter(|b| b.is_active() && b.ta_id == ta && b.interval.overlaps(&window))
+            .cloned()
+            .collect();
+        found.sort_by_key(|b| (b.interval.start(), b.id));
+        Ok(found)
+    });
+    let x = w.clone();
+    s.time_off.expect_overlapping().returning(move |_, tas, span| {
+        Ok(lock(&x)
+            .time_off
+            .iter()
+            .filter(|t| tas.contains(&t.ta_id) && t.window.overlaps(&span))
+            .map(|t| (t.ta_id, t.window))
+            .collect())
+    });
+    let x = w.clone();
+    s.time_off
+        .expect_get()
+        .returning(move |o, id| Ok(lock(&x).time_off.iter().find(|t| t.organization_id == o && t.id == id).cloned()));
+    let x = w.clone();
+    s.time_off.expect_list().returning(move |_, ta, from, to, _| {
+        let mut found: Vec<TimeOff> = lock(&x)
+            .time_off
+            .iter()
+            .filter(|t| {
+                t.ta_id == ta && from.is_none_or(|f| t.window.end() > f) && to.is_none_or(|e| t.window.start() < e)
+            })
+            .cloned()
+            .collect();
+        found.sort_by_key(|t| (t.window.start(), t.id));
+        Ok(found)
     });
     let x = w.clone();
     s.bookings.expect_student_busy().returning(move |_, students, window| {
@@ -366,6 +419,9 @@ fn booking_writes(s: &mut MockStore, w: &Arc<Mutex<World>>, out: &Arc<Mutex<Writ
     let (x, o) = (w.clone(), out.clone());
     s.bookings.expect_reschedule().returning(move |moved, _| {
         let mut world = lock(&x);
+        if !world.reschedule_conflicts.is_empty() {
+            return Err(StoreError::Conflict(world.reschedule_conflicts.remove(0)));
+        }
         let Some(b) = world.bookings.iter_mut().find(|b| b.id == moved.id && b.is_active()) else {
             return Ok(false);
         };
@@ -453,6 +509,23 @@ fn other_writes(s: &mut MockStore, w: &Arc<Mutex<World>>, out: &Arc<Mutex<Writte
         lock(&x).templates.push(t.clone());
         lock(&o).templates_added.push(t.clone());
         Ok(())
+    });
+    let (x, o) = (w.clone(), out.clone());
+    s.time_off.expect_insert().returning(move |t| {
+        lock(&x).time_off.push(t.clone());
+        lock(&o).time_off_recorded.push(t.clone());
+        Ok(())
+    });
+    let (x, o) = (w.clone(), out.clone());
+    s.time_off.expect_delete().returning(move |_, id| {
+        let mut world = lock(&x);
+        let before = world.time_off.len();
+        world.time_off.retain(|t| t.id != id);
+        let deleted = world.time_off.len() < before;
+        if deleted {
+            lock(&o).time_off_deleted.push(id);
+        }
+        Ok(deleted)
     });
     let (x, o) = (w.clone(), out.clone());
     s.waitlist.expect_clear().returning(move |_, b| {

@@ -24,6 +24,7 @@ use crate::notifications::{MockOutboxRepository, OutboxRepository};
 use crate::shared::IdGenerator;
 use crate::store::{Repositories, Store, StoreError, Transaction};
 use crate::tenancy::{MockOrganizationRepository, OrganizationRepository};
+use crate::time_off::{MockTimeOffRepository, TimeOffRepository};
 
 macro_rules! mock_store {
     ($($field:ident: $mock:ident as $port:ident;)*) => {
@@ -65,6 +66,7 @@ mock_store! {
     waitlist: MockWaitlistRepository as WaitlistRepository;
     outbox: MockOutboxRepository as OutboxRepository;
     audit: MockAuditRepository as AuditRepository;
+    time_off: MockTimeOffRepository as TimeOffRepository;
 }
 
 impl MockStore {

@@ -18,5 +18,6 @@ pub(crate) mod outbox_messages;
 pub(crate) mod password_reset_requests;
 pub(crate) mod products;
 pub(crate) mod refresh_tokens;
+pub(crate) mod ta_time_off;
 pub(crate) mod users;
 pub(crate) mod waitlist_entries;

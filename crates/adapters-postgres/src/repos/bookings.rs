@@ -14,7 +14,8 @@ use domain::shared::{BookingId, Interval, OrganizationId, PageRequest, UserId};
 use domain::store::{Conflict, StoreError};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionSession,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -128,6 +129,29 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
         use bookings::Column as B;
         let live = bookings::Entity::find().filter(B::OrganizationId.eq(org.as_uuid())).filter(B::Status.ne(CANCELLED));
         busy(&self.conn, live, [B::TaId, B::StartsAt, B::EndsAt], tas, window).await
+    }
+
+    #[tracing::instrument(skip_all, name = "db.bookings.active_for_ta")]
+    async fn active_for_ta(
+        &self,
+        org: OrganizationId,
+        ta: UserId,
+        window: Interval,
+    ) -> Result<Vec<Booking>, StoreError> {
+        use bookings::Column as B;
+        let rows = bookings::Entity::find()
+            .filter(B::OrganizationId.eq(org.as_uuid()))
+            .filter(B::TaId.eq(ta.as_uuid()))
+            .filter(B::Status.ne(CANCELLED))
+            .filter(B::StartsAt.lt(ts(window.end())))
+            .filter(B::StartsAt.gt(ts(earliest_overlapping_start(window))))
+            .filter(B::EndsAt.gt(ts(window.start())))
+            .order_by_asc(B::StartsAt)
+            .order_by_asc(B::Id)
+            .all(&self.conn)
+            .await
+            .store()?;
+        with_seats(&self.conn, rows).await
     }
 
     #[tracing::instrument(skip_all, name = "db.bookings.student_busy")]

@@ -19,6 +19,7 @@ mod outbox_payload;
 mod policy_columns;
 mod products;
 mod templates;
+mod time_off;
 mod users;
 mod waitlist;
 

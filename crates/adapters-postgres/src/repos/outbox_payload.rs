@@ -8,7 +8,7 @@
 //! The kind lives in its own column; reading checks the payload against it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use domain::notifications::{Audience, EmailKind, EmailPayload, SessionDetails};
+use domain::notifications::{Audience, EmailKind, EmailPayload, PreviousSlot, RescheduleAudience, SessionDetails};
 use domain::shared::{BookingId, Cents, Currency, Secret, TimeZoneId};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -35,6 +35,14 @@ const fn audience_name(a: Audience) -> &'static str {
     match a {
         Audience::Student => "student",
         Audience::Ta => "ta",
+    }
+}
+
+const fn reschedule_audience_name(a: RescheduleAudience) -> &'static str {
+    match a {
+        RescheduleAudience::Student => "student",
+        RescheduleAudience::Ta => "ta",
+        RescheduleAudience::FormerTa => "formerTa",
     }
 }
 
@@ -82,6 +90,16 @@ pub(super) fn to_json(payload: &EmailPayload) -> Value {
             "reason": reason,
             "refunded": refunded,
         }),
+        EmailPayload::BookingRescheduled { session: s, previous, audience, reason } => json!({
+            "session": session(s),
+            "previous": {
+                "startsAt": instant(previous.starts_at),
+                "endsAt": instant(previous.ends_at),
+                "taName": previous.ta_name,
+            },
+            "audience": reschedule_audience_name(*audience),
+            "reason": reason,
+        }),
         EmailPayload::LinkErased { .. } => json!({}),
     }
 }
@@ -127,6 +145,17 @@ pub(super) fn from_json(kind: EmailKind, value: &Value) -> Result<EmailPayload, 
             session: o.session()?,
             reason: o.optional(Value::as_str, "reason", "a string")?.map(str::to_owned),
             refunded: o.optional(Value::as_bool, "refunded", "a boolean")?,
+        },
+        EmailKind::BookingRescheduled => EmailPayload::BookingRescheduled {
+            session: o.session()?,
+            previous: o.previous()?,
+            audience: match o.text("audience")?.as_str() {
+                "student" => RescheduleAudience::Student,
+                "ta" => RescheduleAudience::Ta,
+                "formerTa" => RescheduleAudience::FormerTa,
+                other => return Err(format!("unknown audience {other:?}")),
+            },
+            reason: o.optional(Value::as_str, "reason", "a string")?.map(str::to_owned),
         },
     })
 }
@@ -184,5 +213,95 @@ impl<'a> Obj<'a> {
             timezone: s.zone("timezone")?,
             organization_name: s.text("organizationName")?,
         })
+    }
+
+    fn previous(&self) -> Result<PreviousSlot, String> {
+        let p = Obj::of(self.0.get("previous").unwrap_or(&Value::Null), "`previous`")?;
+        Ok(PreviousSlot {
+            starts_at: p.instant("startsAt")?,
+            ends_at: p.instant("endsAt")?,
+            ta_name: p.text("taName")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(rfc3339: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339).expect("a valid fixture instant").with_timezone(&Utc)
+    }
+
+    fn rescheduled(audience: RescheduleAudience, reason: Option<&str>) -> EmailPayload {
+        EmailPayload::BookingRescheduled {
+            session: SessionDetails {
+                booking_id: BookingId::from_uuid(Uuid::now_v7()),
+                course_title: "Algebra — groups & rings".into(),
+                ta_name: "Grace Hopper".into(),
+                starts_at: at("2026-12-02T09:00:00.123456Z"),
+                ends_at: at("2026-12-02T10:00:00Z"),
+                timezone: TimeZoneId::parse("Asia/Kolkata").expect("a valid fixture zone"),
+                organization_name: "Acme \"Tutoring\"".into(),
+            },
+            previous: PreviousSlot {
+                starts_at: at("2026-10-24T12:00:00Z"),
+                ends_at: at("2026-10-24T13:30:00.5Z"),
+                ta_name: "Alan Turing".into(),
+            },
+            audience,
+            reason: reason.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_reschedule_round_trips_for_every_audience_with_and_without_a_reason() {
+        for audience in [RescheduleAudience::Student, RescheduleAudience::Ta, RescheduleAudience::FormerTa] {
+            for reason in [Some("TA is ill"), None] {
+                let payload = rescheduled(audience, reason);
+                let read = from_json(EmailKind::BookingRescheduled, &to_json(&payload));
+                assert_eq!(read, Ok(payload), "{audience:?} {reason:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_reschedule_is_stored_in_its_documented_shape() {
+        let value = to_json(&rescheduled(RescheduleAudience::FormerTa, None));
+        assert_eq!(
+            value["previous"],
+            json!({
+                "startsAt": "2026-10-24T12:00:00.000000Z",
+                "endsAt": "2026-10-24T13:30:00.500000Z",
+                "taName": "Alan Turing",
+            })
+        );
+        assert_eq!((&value["audience"], &value["reason"]), (&json!("formerTa"), &Value::Null));
+        assert_eq!(value["session"]["taName"], "Grace Hopper");
+        assert_eq!(value["session"]["startsAt"], "2026-12-02T09:00:00.123456Z");
+        let names = |p| to_json(&rescheduled(p, Some("x")))["audience"].clone();
+        assert_eq!(
+            (names(RescheduleAudience::Student), names(RescheduleAudience::Ta)),
+            (json!("student"), json!("ta"))
+        );
+    }
+
+    #[test]
+    fn a_malformed_reschedule_names_the_field() {
+        let valid = to_json(&rescheduled(RescheduleAudience::Student, Some("x")));
+        let broken = |edit: &dyn Fn(&mut Map<String, Value>)| {
+            let mut value = valid.clone();
+            edit(value.as_object_mut().expect("an object"));
+            from_json(EmailKind::BookingRescheduled, &value).expect_err("malformed")
+        };
+        assert_eq!(broken(&|o| _ = o.remove("previous")), "`previous` is not an object");
+        let no_ta = |o: &mut Map<String, Value>| _ = o["previous"].as_object_mut().map(|p| p.remove("taName"));
+        assert_eq!(broken(&no_ta), "`taName` is not a string");
+        let bad_start = |o: &mut Map<String, Value>| o["previous"]["startsAt"] = json!("yesterday");
+        assert!(broken(&bad_start).starts_with("`startsAt`: "), "{}", broken(&bad_start));
+        assert_eq!(broken(&|o| _ = o.insert("audience".into(), json!("admin"))), "unknown audience \"admin\"");
+        assert_eq!(broken(&|o| _ = o.remove("audience")), "`audience` is not a string");
+        assert_eq!(broken(&|o| _ = o.insert("reason".into(), json!(3))), "`reason` is not a string");
+        assert_eq!(broken(&|o| _ = o.remove("session")), "`session` is not an object");
     }
 }

@@ -29,3 +29,13 @@ pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     let row = db.query_one_raw(statement).await.expect(sql).expect("one row");
     row.try_get_by_index::<i64>(0).expect("an integer")
 }
+
+/// Rolls back the migration `name` and every one applied after it, however many later
+/// migrations there are (tests of one migration's data path stay valid as new ones land).
+#[allow(dead_code, reason = "used by the migration tests only")]
+pub async fn down_through(db: &DatabaseConnection, name: &str) {
+    use migrations::{Migrator, MigratorTrait};
+    let applied = Migrator::get_applied_migrations(db).await.unwrap();
+    let from = applied.iter().position(|m| m.name() == name).unwrap_or_else(|| panic!("{name} is not applied"));
+    Migrator::down(db, Some(u32::try_from(applied.len() - from).unwrap())).await.unwrap();
+}

@@ -92,6 +92,10 @@ pub fn render(
         EmailPayload::Cancellation { session, reason, refunded } => {
             (Some(session.organization_name.as_str()), sessions::cancellation(session, reason.as_deref(), *refunded))
         }
+        EmailPayload::BookingRescheduled { session, previous, audience, reason } => (
+            Some(session.organization_name.as_str()),
+            sessions::booking_rescheduled(session, previous, *audience, reason.as_deref()),
+        ),
         // Only sent or dead messages have their link erased, and neither is ever sent again.
         EmailPayload::LinkErased { kind } => {
             return Err(RenderError::new(kind.as_str(), "its link token was erased: nothing left to send".to_owned()));

@@ -40,6 +40,8 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "waitlist_promotion.html.j2",
     "cancellation.txt.j2",
     "cancellation.html.j2",
+    "booking_rescheduled.txt.j2",
+    "booking_rescheduled.html.j2",
 ];
 
 /// The environment, built on first use. A template that does not compile is a programming

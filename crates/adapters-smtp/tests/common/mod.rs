@@ -3,7 +3,7 @@
 #![allow(dead_code, reason = "each test binary uses part of it")]
 
 use chrono::{DateTime, Utc};
-use domain::notifications::{Audience, EmailPayload, OutboxMessage, SessionDetails};
+use domain::notifications::{Audience, EmailPayload, OutboxMessage, PreviousSlot, RescheduleAudience, SessionDetails};
 use domain::shared::{BookingId, Cents, Currency, Email, OrganizationId, OutboxMessageId, Secret, TimeZoneId};
 use uuid::Uuid;
 
@@ -35,6 +35,16 @@ pub fn session(starts_at: &str, ends_at: &str) -> SessionDetails {
 /// Wed 2 Dec 2026, 10:00–11:00 in Berlin (CET, UTC+1).
 pub fn winter_session() -> SessionDetails {
     session("2026-12-02T09:00:00Z", "2026-12-02T10:00:00Z")
+}
+
+/// Where [`winter_session`] was before it moved: Sat 24 Oct 2026, 14:00–15:30 in Berlin
+/// (CEST, UTC+2), with Alan Turing.
+pub fn previous_slot() -> PreviousSlot {
+    PreviousSlot {
+        starts_at: utc("2026-10-24T12:00:00Z"),
+        ends_at: utc("2026-10-24T13:30:00Z"),
+        ta_name: "Alan Turing".to_owned(),
+    }
 }
 
 pub fn message(recipient: &str, name: &str, payload: EmailPayload) -> OutboxMessage {
@@ -69,5 +79,11 @@ pub fn one_of_each_kind() -> Vec<EmailPayload> {
         EmailPayload::GroupJoinConfirmation { session: s() },
         EmailPayload::WaitlistPromotion { session: s() },
         EmailPayload::Cancellation { session: s(), reason: None, refunded: None },
+        EmailPayload::BookingRescheduled {
+            session: s(),
+            previous: previous_slot(),
+            audience: RescheduleAudience::Student,
+            reason: None,
+        },
     ]
 }

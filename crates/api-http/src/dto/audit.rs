@@ -20,7 +20,8 @@ pub struct AuditQuery {
     /// Only this action, by its dotted name: `login.succeeded`, `login.failed`,
     /// `account.locked`, `password.reset`, `session.revoked`, `ta.invited`,
     /// `course_ta.assigned`, `course_ta.unassigned`, `bundle.purchased`, `booking.created`,
-    /// `booking.cancelled`, `booking.rescheduled`, `group.joined`, `group.left`, `ledger.refund` or `ledger.forfeit`.
+    /// `booking.cancelled`, `booking.rescheduled`, `time_off.recorded`, `time_off.deleted`, `group.joined`,
+    /// `group.left`, `ledger.refund` or `ledger.forfeit`.
     #[param(inline, value_type = Option<super::schemas::AuditActionName>)]
     pub action: Option<String>,
     /// Only events done by this user.

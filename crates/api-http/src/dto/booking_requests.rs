@@ -1,7 +1,9 @@
 //! Requests of the `/bookings` endpoints: booking an individual session, the list's filters,
-//! and a cancellation. The Booking resource they answer with is in [`super::booking_resource`].
+//! a reschedule and a cancellation. The Booking resource they answer with is in [`super::booking_resource`].
 
-use domain::booking::{BookIndividual, BookingFilter, BookingStatus, CancellationReason, SessionType};
+use domain::booking::{
+    BookIndividual, BookingFilter, BookingStatus, CancellationReason, Reschedule, RescheduleReason, SessionType,
+};
 use domain::scheduling::SessionDuration;
 use domain::shared::{ValidationErrors, Validator};
 use garde::Validate;
@@ -126,6 +128,50 @@ impl BookingListQuery {
                 Some(student_id),
                 Some(session_type),
             ) => Ok(BookingFilter { from, to, status, course_id, ta_id, student_id, session_type }),
+            _ => Err(v.into_errors()),
+        }
+    }
+}
+
+/// `POST /bookings/{id}/reschedule`: a new time, and perhaps a new length or TA.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RescheduleRequest {
+    /// The new start (RFC 3339, any offset).
+    #[garde(length(max = 64))]
+    #[schema(format = DateTime, example = "2026-12-03T16:00:00Z")]
+    pub starts_at: String,
+    /// The new length: a multiple of 15 in 15..=240; the current one when left out.
+    #[garde(skip)]
+    #[schema(minimum = 15, maximum = 240, multiple_of = 15)]
+    #[serde(default, deserialize_with = "super::scalars::optional_integer")]
+    pub duration_minutes: Option<i64>,
+    /// The TA to move it to (admins only); when left out the booking's TA keeps it if free,
+    /// else (an individual session moved by its student or an admin) a free TA is chosen.
+    #[garde(length(max = 64))]
+    #[schema(format = Uuid)]
+    pub ta_id: Option<String>,
+    /// Why (up to 500 characters); told to the students and the TA.
+    #[garde(length(max = 4096))]
+    #[schema(pattern = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$", max_length = 500)]
+    pub reason: Option<String>,
+}
+
+impl RescheduleRequest {
+    /// The command, or every refused field.
+    ///
+    /// # Errors
+    /// The refused fields.
+    pub fn try_into_domain(&self) -> Result<Reschedule, ValidationErrors> {
+        let mut v = Validator::default();
+        let starts_at = v.field("startsAt", scalars::instant(&self.starts_at));
+        let duration = v.optional("durationMinutes", self.duration_minutes.map(SessionDuration::from_minutes));
+        let ta_id = v.optional("taId", self.ta_id.as_deref().map(scalars::id));
+        let reason = v.optional("reason", self.reason.as_deref().map(RescheduleReason::parse));
+        match (starts_at, duration, ta_id, reason) {
+            (Some(starts_at), Some(duration), Some(ta_id), Some(reason)) => {
+                Ok(Reschedule { starts_at, duration, ta_id, reason: reason.filter(|r| !r.as_str().is_empty()) })
+            }
             _ => Err(v.into_errors()),
         }
     }

@@ -35,11 +35,13 @@ pub enum PagedList {
     Jobs,
     /// `GET /admin/audit-events`, newest first.
     AuditEvents,
+    /// `GET /tas/{taId}/time-off`, by start.
+    TimeOff,
 }
 
 impl PagedList {
     /// Every list.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Courses,
         Self::Tas,
         Self::GroupSessionTemplates,
@@ -48,6 +50,7 @@ impl PagedList {
         Self::BundlePurchases,
         Self::Jobs,
         Self::AuditEvents,
+        Self::TimeOff,
     ];
 
     /// The name written in the list's cursors.
@@ -61,6 +64,7 @@ impl PagedList {
             Self::BundlePurchases => "bundle-purchases",
             Self::Jobs => "jobs",
             Self::AuditEvents => "audit-events",
+            Self::TimeOff => "time-off",
         }
     }
 

@@ -22,3 +22,4 @@ pub mod scalars;
 pub mod schemas;
 pub mod slots;
 pub mod tas;
+pub mod time_off;

@@ -1,12 +1,12 @@
 //! Bookings: an individual session (`POST /bookings/individual`), the bookings the caller sees,
-//! one booking, and a cancellation.
+//! one booking, a reschedule and a cancellation.
 
 use actix_web::{HttpResponse, get, post, web};
 use domain::shared::BookingId;
 use uuid::Uuid;
 
 use super::respond::{created, ok};
-use crate::dto::booking_requests::{BookIndividualRequest, BookingListQuery, CancelBookingRequest};
+use crate::dto::booking_requests::{BookIndividualRequest, BookingListQuery, CancelBookingRequest, RescheduleRequest};
 use crate::dto::booking_resource::BookingResponse;
 use crate::dto::cursor::PagedList;
 use crate::dto::paging::{PageResponse, page_request};
@@ -57,6 +57,29 @@ pub async fn get_booking(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let booking = state.bookings.get(&actor, BookingId::from_uuid(id.into_inner())).await.api()?;
+    Ok(ok(&BookingResponse::for_actor(booking, &actor)))
+}
+
+/// Move a session that has not started to a new time (and perhaps a new length or TA), keeping
+/// its id, seats, payments and ledger: an admin any, a TA their own, a student their own
+/// individual booking at least `policy.rescheduleWindowHours` before its current start and at
+/// most `policy.maxReschedules` times. The new time passes every booking rule (the session
+/// itself never counts as an overlap); `sequence` grows by one, `rescheduleCount` too when a
+/// student moves it. Only an admin names `taId`; otherwise the TA keeps the session if free,
+/// else a free TA is chosen as for a new booking (not when a TA moves their own, or for a
+/// group session). The students and the TA (both TAs when it changes hands) are emailed.
+#[utoipa::path(extensions(("x-invalidates" = json!(["schedule"]))), tag = "bookings", security(("bearer" = [])), params(("id" = Uuid, Path, description = "The booking")),
+    request_body = RescheduleRequest,
+    responses((status = 200, description = "The moved booking", body = BookingResponse)))]
+#[post("/{id}/reschedule")]
+pub async fn reschedule_booking(
+    state: web::Data<HttpState>,
+    Authenticated(actor): Authenticated,
+    id: web::Path<Uuid>,
+    JsonBody(body): JsonBody<RescheduleRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let cmd = body.try_into_domain()?;
+    let booking = state.bookings.reschedule(&actor, BookingId::from_uuid(id.into_inner()), &cmd).await.api()?;
     Ok(ok(&BookingResponse::for_actor(booking, &actor)))
 }
 

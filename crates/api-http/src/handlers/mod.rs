@@ -20,4 +20,5 @@ pub mod products;
 pub(crate) mod respond;
 pub mod slots;
 pub mod tas;
+pub mod time_off;
 pub mod waitlist;

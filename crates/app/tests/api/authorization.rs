@@ -46,6 +46,11 @@ const TABLE: &[(&str, &str, Allowed)] = &[
     ("GET", "/api/v1/bookings/{id}", MEMBER),
     // Admins any booking, the TA their own, a student their own individual booking.
     ("POST", "/api/v1/bookings/{id}/cancel", MEMBER),
+    // Admins any booking, the TA their own, a student their own individual booking.
+    ("POST", "/api/v1/bookings/{id}/reschedule", MEMBER),
+    ("POST", "/api/v1/tas/{taId}/time-off", ADMIN_OR_TA),
+    ("GET", "/api/v1/tas/{taId}/time-off", MEMBER),
+    ("DELETE", "/api/v1/tas/{taId}/time-off/{id}", ADMIN_OR_TA),
     ("POST", "/api/v1/group-sessions/{id}/join", STUDENT),
     ("POST", "/api/v1/group-sessions/{id}/leave", STUDENT),
     ("POST", "/api/v1/group-sessions/{id}/waitlist", STUDENT),
@@ -72,6 +77,8 @@ struct Org {
     group_session: String,
     /// An email job (the booking's confirmation, or another).
     job: String,
+    /// A window of the TA's time off, far from the booking.
+    time_off: String,
 }
 
 async fn set_up(app: &TestApp, slug: &str) -> Org {
@@ -114,6 +121,10 @@ async fn set_up(app: &TestApp, slug: &str) -> Org {
     let jobs = app.get("/api/v1/admin/jobs?limit=1", Some(&admin.access)).await;
     assert_eq!(jobs.status, 200, "{}", jobs.text);
     let job = jobs.json()["data"][0]["id"].as_str().unwrap().to_owned();
+    let window = json!({"from": rfc3339(berlin(30, 0, 0)), "to": rfc3339(berlin(31, 0, 0))});
+    let time_off = app.post(&format!("/api/v1/tas/{}/time-off", ta.id), Some(&admin.access), window).await;
+    assert_eq!(time_off.status, 201, "{}", time_off.text);
+    let time_off = time_off.json()["id"].as_str().unwrap().to_owned();
     Org {
         admin,
         ta,
@@ -124,6 +135,7 @@ async fn set_up(app: &TestApp, slug: &str) -> Org {
         booking: booking.json()["id"].as_str().unwrap().to_owned(),
         group_session: group.json()["id"].as_str().unwrap().to_owned(),
         job,
+        time_off,
     }
 }
 
@@ -141,6 +153,8 @@ fn concrete(method: &Method, template: &str, org: &Org) -> (String, Option<Value
         &org.group_session
     } else if template.starts_with("/api/v1/admin/jobs/") {
         &org.job
+    } else if template.contains("/time-off/") {
+        &org.time_off
     } else {
         &org.ta.id
     };
@@ -160,6 +174,8 @@ fn concrete(method: &Method, template: &str, org: &Org) -> (String, Option<Value
         ("PUT", "availability") => Some(json!({"timezone": "Europe/Berlin",
             "weekly": [{"weekday": 1, "start": "09:00", "end": "17:00"}], "overrides": []})),
         ("POST", "cancel") => Some(json!({"reason": "matrix"})),
+        ("POST", "reschedule") => Some(json!({"startsAt": rfc3339(berlin(3, 12, 0))})),
+        ("POST", "time-off") => Some(json!({"from": rfc3339(berlin(40, 0, 0)), "to": rfc3339(berlin(41, 0, 0))})),
         ("POST", "join" | "waitlist") => Some(json!({})),
         _ => None,
     };

@@ -64,6 +64,10 @@ audit_actions! {
     BookingCancelled = "booking.cancelled";
     /// A session was moved to another time or TA.
     BookingRescheduled = "booking.rescheduled";
+    /// A TA's time off was recorded (its sessions in the window perhaps reassigned).
+    TimeOffRecorded = "time_off.recorded";
+    /// A TA's time off was deleted.
+    TimeOffDeleted = "time_off.deleted";
     /// A student took a seat in a group session (directly or promoted from the waitlist).
     GroupJoined = "group.joined";
     /// A student left a group session.

@@ -81,6 +81,7 @@ async fn a_search_reads_each_repository_once_and_finds_what_the_rules_allow() {
         })
         .times(1)
         .returning(|_, _, _| Ok(booked_10_to_11(TA_1)));
+    store.time_off.expect_overlapping().times(1).returning(|_, _, _| Ok(vec![]));
     let service = AvailabilityService::new(core(store));
 
     let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None), 100).await.unwrap();
@@ -103,6 +104,7 @@ async fn a_page_holds_the_first_slots_of_the_query_put_on_the_grid_and_where_the
         .withf(|_, _, window| *window == Interval::new(wed(9, 0), wed(13, 30)).unwrap())
         .times(1)
         .returning(|_, _, _| Ok(booked_10_to_11(TA_1)));
+    store.time_off.expect_overlapping().times(1).returning(|_, _, _| Ok(vec![]));
     let service = AvailabilityService::new(core(store));
     // 08:31 and 12:01 are inside grid cells: the search runs on 09:00–12:30.
     let off_grid = SlotQuery::new(wed(8, 31), wed(12, 1), 60, None).unwrap();
@@ -128,12 +130,36 @@ async fn the_buffer_widens_the_busy_read_and_keeps_slots_away_from_bookings() {
         .withf(move |_, _, window| *window == widened)
         .times(1)
         .returning(|_, _, _| Ok(booked_10_to_11(TA_1)));
+    store.time_off.expect_overlapping().times(1).returning(|_, _, _| Ok(vec![]));
     let service = AvailabilityService::new(core(store));
 
     let slots = service.search_slots(&actor(ADMIN, Role::Admin), id(COURSE), &query(None), 100).await.unwrap().slots;
 
     // Without the buffer 09:00 and 11:00 would be free too.
     assert_eq!(slots, vec![slot(11, 30, &[TA_1])]);
+}
+
+#[tokio::test]
+async fn time_off_removes_the_slots_it_touches_for_its_ta_only() {
+    let mut store = searchable(org(), true);
+    store.course_tas.expect_tas().times(1).returning(|_, _| Ok(vec![user(TA_2, Role::Ta), user(TA_1, Role::Ta)]));
+    store.availability.expect_get_many().times(1).returning(|_, _| Ok(vec![short_wednesdays(TA_2)]));
+    store.bookings.expect_ta_busy().times(1).returning(|_, _, _| Ok(vec![]));
+    let span = query(None).calendar_span(minutes(0)).unwrap();
+    store
+        .time_off
+        .expect_overlapping()
+        .withf(move |o, tas, window| *o == org_id() && tas == [user_id(TA_2), user_id(TA_1)] && *window == span)
+        .times(1)
+        .returning(|_, _, _| Ok(vec![(user_id(TA_1), interval(wed(9, 45), 75))]));
+    let service = AvailabilityService::new(core(store));
+
+    let found = service.search_slots(&actor(STUDENT_1, Role::Student), id(COURSE), &query(None), 100).await.unwrap();
+
+    // TA 1 is away 09:45–11:00: their sessions start at 11:00 at the earliest; TA 2 works
+    // 09:00–10:30 as before.
+    let expected = vec![slot(9, 0, &[TA_2]), slot(9, 30, &[TA_2]), slot(11, 0, &[TA_1]), slot(11, 30, &[TA_1])];
+    assert_eq!(found.slots, expected);
 }
 
 #[tokio::test]
@@ -153,6 +179,7 @@ async fn asking_for_one_assigned_ta_considers_only_that_ta() {
     store.course_tas.expect_tas().never();
     store.availability.expect_get_many().withf(|_, tas| tas == [user_id(TA_2)]).times(1).returning(|_, _| Ok(vec![]));
     store.bookings.expect_ta_busy().withf(|_, tas, _| tas == [user_id(TA_2)]).times(1).returning(|_, _, _| Ok(vec![]));
+    store.time_off.expect_overlapping().times(1).returning(|_, _, _| Ok(vec![]));
     let service = AvailabilityService::new(core(store));
 
     let slots = service.search_slots(&actor(TA_1, Role::Ta), id(COURSE), &query(Some(TA_2)), 100).await.unwrap().slots;

@@ -90,6 +90,11 @@ bounded_text!(
     CancellationReason, 0..=500, Multi
 );
 
+bounded_text!(
+    /// Why a session was moved (up to 500 characters).
+    RescheduleReason, 0..=500, Multi
+);
+
 /// How a seat is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Payment {

@@ -61,6 +61,17 @@ pub trait BookingRepository: Send + Sync {
         window: Interval,
     ) -> Result<Vec<(UserId, Interval)>, StoreError>;
 
+    /// The TA's active bookings that intersect `window`, earliest first, with their seats.
+    ///
+    /// # Errors
+    /// Only store failures.
+    async fn active_for_ta(
+        &self,
+        organization: OrganizationId,
+        ta: UserId,
+        window: Interval,
+    ) -> Result<Vec<Booking>, StoreError>;
+
     /// For these students, the intervals of the active bookings in which they hold a seat and
     /// that intersect `window` (one read for all, e.g. every waitlisted student at once).
     ///

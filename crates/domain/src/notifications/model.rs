@@ -64,11 +64,13 @@ pub enum EmailKind {
     WaitlistPromotion,
     /// Tells a student or TA a session was cancelled.
     Cancellation,
+    /// Tells the seated students and the TAs a session moved (time, TA or both).
+    BookingRescheduled,
 }
 
 impl EmailKind {
     /// Every kind.
-    pub const ALL: [EmailKind; 8] = [
+    pub const ALL: [EmailKind; 9] = [
         EmailKind::EmailVerification,
         EmailKind::PasswordReset,
         EmailKind::TaInvitation,
@@ -77,6 +79,7 @@ impl EmailKind {
         EmailKind::GroupJoinConfirmation,
         EmailKind::WaitlistPromotion,
         EmailKind::Cancellation,
+        EmailKind::BookingRescheduled,
     ];
 
     /// The snake_case name shown to admins, e.g. `booking_confirmation`.
@@ -90,6 +93,7 @@ impl EmailKind {
             EmailKind::GroupJoinConfirmation => "group_join_confirmation",
             EmailKind::WaitlistPromotion => "waitlist_promotion",
             EmailKind::Cancellation => "cancellation",
+            EmailKind::BookingRescheduled => "booking_rescheduled",
         }
     }
 
@@ -129,6 +133,28 @@ pub enum Audience {
     Student,
     /// The TA who teaches.
     Ta,
+}
+
+/// Who a reschedule email is for: what changed is told differently to each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RescheduleAudience {
+    /// A student seated in the session.
+    Student,
+    /// The TA who teaches it now (the same TA, or the one it moved to).
+    Ta,
+    /// The TA who taught it before it moved to another TA: they no longer teach it.
+    FormerTa,
+}
+
+/// Where a session was before it moved, as a reschedule email shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousSlot {
+    /// When it was to start.
+    pub starts_at: DateTime<Utc>,
+    /// When it was to end.
+    pub ends_at: DateTime<Utc>,
+    /// Who was to teach it.
+    pub ta_name: String,
 }
 
 /// The content of an email, by kind.
@@ -198,6 +224,17 @@ pub enum EmailPayload {
         /// For a student: whether their payment was refunded; `None` for the TA.
         refunded: Option<bool>,
     },
+    /// A session moved in place (same booking, new time and perhaps another TA).
+    BookingRescheduled {
+        /// The session as it is now.
+        session: SessionDetails,
+        /// Where it was.
+        previous: PreviousSlot,
+        /// Whether this copy is a student's, the current TA's or the former TA's.
+        audience: RescheduleAudience,
+        /// The reason given, if any.
+        reason: Option<String>,
+    },
     /// A verification, reset or invitation email whose link token was erased: once such an
     /// email is sent or given up (`sent` or `dead`), the outbox keeps no usable token, only the
     /// hash in the token table. There is nothing left to send.
@@ -219,6 +256,7 @@ impl EmailPayload {
             EmailPayload::GroupJoinConfirmation { .. } => EmailKind::GroupJoinConfirmation,
             EmailPayload::WaitlistPromotion { .. } => EmailKind::WaitlistPromotion,
             EmailPayload::Cancellation { .. } => EmailKind::Cancellation,
+            EmailPayload::BookingRescheduled { .. } => EmailKind::BookingRescheduled,
             EmailPayload::LinkErased { kind } => *kind,
         }
     }

@@ -68,6 +68,8 @@ id_type! {
     TemplateId;
     /// A waitlist entry.
     WaitlistEntryId;
+    /// A window of a TA's time off.
+    TimeOffId;
     /// An authentication session (one login on one device).
     SessionId;
     /// A refresh token of a session.

@@ -14,6 +14,8 @@ pub enum BusinessEvent {
     BookingCreated,
     /// A booking cancelled.
     BookingCancelled,
+    /// A booking moved in place (a reschedule, or a reassignment for a TA's time off).
+    BookingRescheduled,
     /// A group seat taken by a student.
     SeatTaken,
     /// A group seat given up by its student.

@@ -87,6 +87,14 @@ operations! {
     GetBooking => [Admin, Ta, Student];
     /// `POST /bookings/{id}/cancel` (see the cancellation policy)
     CancelBooking => [Admin, Ta, Student];
+    /// `POST /bookings/{id}/reschedule` (see domain.md part 2, "Reschedule")
+    RescheduleBooking => [Admin, Ta, Student];
+    /// `POST /tas/{taId}/time-off` (a TA only their own)
+    RecordTimeOff => [Admin, Ta];
+    /// `GET /tas/{taId}/time-off`
+    ListTimeOff => [Admin, Ta, Student];
+    /// `DELETE /tas/{taId}/time-off/{id}` (a TA only their own)
+    DeleteTimeOff => [Admin, Ta];
     /// `POST /group-session-templates`
     CreateTemplate => [Admin];
     /// `GET /group-session-templates`

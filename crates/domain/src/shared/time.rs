@@ -118,6 +118,26 @@ pub fn merge_intervals(mut intervals: Vec<Interval>) -> Vec<Interval> {
     merged
 }
 
+/// What is left of sorted disjoint `blocks` once every interval of `removed` (any order, may
+/// overlap) is cut out of them: sorted disjoint pieces (a TA's availability minus time off).
+pub fn subtract_intervals(blocks: &[Interval], removed: &[Interval]) -> Vec<Interval> {
+    let removed = merge_intervals(removed.to_vec());
+    let mut left = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let mut start = block.start;
+        for cut in removed.iter().filter(|c| c.overlaps(block)) {
+            if cut.start > start {
+                left.push(Interval { start, end: cut.start });
+            }
+            start = start.max(cut.end);
+        }
+        if start < block.end {
+            left.push(Interval { start, end: block.end });
+        }
+    }
+    left
+}
+
 /// Minutes as a `TimeDelta`.
 pub fn minutes(n: u32) -> TimeDelta {
     TimeDelta::minutes(i64::from(n))
@@ -171,7 +191,35 @@ mod tests {
         assert_eq!(merged, vec![iv(0, 120), iv(200, 300)]);
     }
 
+    #[test]
+    fn subtracting_cuts_holes_edges_and_whole_blocks() {
+        let blocks = [iv(0, 100), iv(200, 300), iv(400, 500)];
+        let left = subtract_intervals(&blocks, &[iv(450, 460), iv(190, 250), iv(40, 60), iv(50, 70), iv(400, 500)]);
+        assert_eq!(left, vec![iv(0, 40), iv(70, 100), iv(250, 300)]);
+        // Cuts that only touch a block leave it whole.
+        assert_eq!(subtract_intervals(&[iv(0, 100)], &[iv(100, 150), iv(-50, 0)]), vec![iv(0, 100)]);
+        assert_eq!(subtract_intervals(&[iv(0, 100)], &[]), vec![iv(0, 100)]);
+    }
+
     proptest! {
+        #[test]
+        fn subtraction_leaves_exactly_the_minutes_of_blocks_outside_every_cut(
+            raw_blocks in proptest::collection::vec((0i64..500, 1i64..60), 0..10),
+            raw_cuts in proptest::collection::vec((0i64..500, 1i64..80), 0..10),
+        ) {
+            let blocks = merge_intervals(raw_blocks.iter().map(|&(s, l)| iv(s, s + l)).collect());
+            let cuts: Vec<Interval> = raw_cuts.iter().map(|&(s, l)| iv(s, s + l)).collect();
+            let left = subtract_intervals(&blocks, &cuts);
+            for w in left.windows(2) {
+                prop_assert!(w[0].end() <= w[1].start());
+            }
+            for m in 0..600 {
+                let t = at(m);
+                let expected = blocks.iter().any(|b| b.contains_instant(t)) && !cuts.iter().any(|c| c.contains_instant(t));
+                prop_assert_eq!(left.iter().any(|i| i.contains_instant(t)), expected, "minute {}", m);
+            }
+        }
+
         #[test]
         fn overlap_is_symmetric_and_matches_a_minute_by_minute_oracle(
             a in 0i64..200, la in 1i64..100, b in 0i64..200, lb in 1i64..100,

@@ -12,6 +12,7 @@ use crate::accounts::user_with_role;
 use crate::core::Core;
 use crate::scheduling::TaCalendar;
 use crate::shared::error::use_case_error;
+use crate::shared::time::subtract_intervals;
 use crate::shared::{Actor, Interval, Operation, Role, TimeZoneId, UserId};
 use crate::store::{Repositories, StoreError};
 use crate::tenancy::Organization;
@@ -52,8 +53,8 @@ pub fn availabilities_or_default(
 }
 
 /// The calendars of these TAs over `span`, one per TA in the order given: availability (via
-/// [`availabilities_or_default`]) and the intervals of their active sessions, in two reads
-/// whatever the number of TAs or bookings. Slot search and the booking rules both use it, so
+/// [`availabilities_or_default`]) less their time off, and the intervals of their active
+/// sessions, in three reads whatever the number of TAs or bookings. Slot search and the booking rules both use it, so
 /// that every proposed slot books.
 ///
 /// # Errors
@@ -77,6 +78,10 @@ pub(crate) async fn ta_calendars_except(
     except: Option<(UserId, Interval)>,
 ) -> Result<Vec<TaCalendar>, StoreError> {
     let stored = repos.availability().get_many(org.id, tas).await?;
+    let mut away: HashMap<UserId, Vec<Interval>> = HashMap::new();
+    for (ta, window) in repos.time_off().overlapping(org.id, tas, span).await? {
+        away.entry(ta).or_default().push(window);
+    }
     let mut busy: HashMap<UserId, Vec<Interval>> = HashMap::new();
     for (ta, interval) in repos.bookings().ta_busy(org.id, tas, span).await? {
         // A TA's sessions never share an interval (the store refuses overlaps), so this is the
@@ -88,7 +93,8 @@ pub(crate) async fn ta_calendars_except(
     Ok(availabilities_or_default(tas, stored, org.timezone)
         .into_iter()
         .map(|a| {
-            let available = a.blocks_between(span.start(), span.end());
+            let working = a.blocks_between(span.start(), span.end());
+            let available = subtract_intervals(&working, away.get(&a.ta_id()).map_or(&[], Vec::as_slice));
             TaCalendar::new(a.ta_id(), available, busy.remove(&a.ta_id()).unwrap_or_default())
         })
         .collect())

@@ -88,7 +88,7 @@ async fn check_one(
 /// The automatic choice of part 1 among the course's TAs free over `interval` (`except` as in
 /// [`check_one`]): the fewest sessions starting that local day, then the smallest id;
 /// `NoTaAvailable` when none is free.
-async fn choose_free(
+pub(crate) async fn choose_free(
     repos: &dyn Repositories,
     org: &Organization,
     course: &Course,

@@ -1,20 +1,19 @@
 //! `BookingService::reschedule`: a booking moved in place (domain.md part 2, "Reschedule"),
 //! keeping its id, seats, payments and ledger, under the booking's own policy.
-//!
-//! Not yet served over HTTP: the endpoint comes with the reschedule emails (issue 18, item 2).
 
 use chrono::{DateTime, Utc};
 
 use super::BookingService;
 use super::checks::{Move, active_course, free_students_except, from_rule_refusal, schedule_move};
+use super::emails::{MovedSession, queue_moved};
 use crate::accounts::user_with_role;
 use crate::audit::{AuditAction, TargetType};
-use crate::booking::{Booking, RescheduleRefusal, check_reschedule, may_choose_another_ta};
+use crate::booking::{Booking, RescheduleReason, RescheduleRefusal, check_reschedule, may_choose_another_ta};
 use crate::scheduling::SessionDuration;
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
 use crate::shared::time::minutes;
-use crate::shared::{Actor, BookingId, Interval, Role, UserId};
+use crate::shared::{Actor, BookingId, BusinessEvent, Interval, Operation, Role, UserId};
 use crate::store::{Conflict, StoreError};
 
 /// `POST /bookings/{id}/reschedule`.
@@ -27,6 +26,8 @@ pub struct Reschedule {
     /// The TA to move it to (an admin's choice only); when `None` the booking's TA keeps it if
     /// free.
     pub ta_id: Option<UserId>,
+    /// Why, told to everyone emailed.
+    pub reason: Option<RescheduleReason>,
 }
 
 use_case_error! {
@@ -74,7 +75,12 @@ impl BookingService {
     /// See [`RescheduleError`]; the first failing check wins, in the contract's order.
     #[tracing::instrument(skip_all, name = "booking.reschedule")]
     pub async fn reschedule(&self, actor: &Actor, id: BookingId, cmd: &Reschedule) -> Result<Booking, RescheduleError> {
-        retry_transient(|| self.try_reschedule(actor, id, cmd)).await
+        if !actor.may(Operation::RescheduleBooking) {
+            return Err(RescheduleError::Forbidden);
+        }
+        let moved = retry_transient(|| self.try_reschedule(actor, id, cmd)).await?;
+        self.core.count(BusinessEvent::BookingRescheduled);
+        Ok(moved)
     }
 
     async fn try_reschedule(&self, actor: &Actor, id: BookingId, cmd: &Reschedule) -> Result<Booking, RescheduleError> {
@@ -111,8 +117,7 @@ impl BookingService {
             return Err(E::BundleExpired);
         }
 
-        let from = (booking.interval.start(), booking.ta_id);
-        let moved = booking.moved(interval, ta, actor.role);
+        let moved = booking.clone().moved(interval, ta, actor.role);
         match tx.bookings().reschedule(&moved, minutes(org.settings.buffer_minutes())).await {
             Ok(true) => {}
             Ok(false) => return Err(E::AlreadyCancelled),
@@ -122,11 +127,15 @@ impl BookingService {
         }
         let detail = format!(
             "from={} to={} ta={}->{}",
-            from.0.to_rfc3339(),
+            booking.interval.start().to_rfc3339(),
             moved.interval.start().to_rfc3339(),
-            from.1,
+            booking.ta_id,
             moved.ta_id
         );
+        let reason = cmd.reason.as_ref().map(ToString::to_string);
+        let emails =
+            MovedSession { org: &org, course: &course, before: &booking, after: &moved, reason: reason.as_deref() };
+        queue_moved(&self.core, &*tx, &emails).await?;
         let target = (TargetType::Booking, id.into());
         self.core.audit().record(&*tx, actor, AuditAction::BookingRescheduled, target, Some(detail)).await?;
         tx.commit().await?;

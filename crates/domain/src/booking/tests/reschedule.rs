@@ -4,10 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::booking::{Booking, BookingService, Reschedule};
+use crate::booking::{Booking, BookingService, Reschedule, RescheduleReason};
 use crate::fixtures::*;
+use crate::notifications::{EmailKind, EmailPayload, RescheduleAudience};
 use crate::scheduling::SessionDuration;
-use crate::shared::{Actor, BookingId, ErrorCode, Role, UseCaseError};
+use crate::shared::{Actor, BookingId, BusinessEvent, ErrorCode, Role, UseCaseError};
 use crate::test_world::{Harness, World, harness};
 
 /// Thursday 2026-12-03 at `hour`:`minute` UTC: inside everyone's hours, 50 h after "now" at 10.
@@ -24,7 +25,7 @@ fn world() -> (World, BookingId) {
 }
 
 fn to(hour: u32, minute: u32, ta: Option<u128>) -> Reschedule {
-    Reschedule { starts_at: thursday(hour, minute), duration: None, ta_id: ta.map(id) }
+    Reschedule { starts_at: thursday(hour, minute), duration: None, ta_id: ta.map(id), reason: None }
 }
 
 async fn reschedule(world: World, who: &Actor, cmd: &Reschedule) -> (Result<Booking, ErrorCode>, Harness) {
@@ -110,7 +111,7 @@ async fn refusals_come_in_the_contracts_order() {
     let ta = actor(TA_1, Role::Ta);
     assert_eq!(refused(world.clone(), &ta, &to(7, 0, None)).await, ErrorCode::OutsideTaAvailability);
     assert_eq!(refused(world.clone(), &student, &to(7, 0, None)).await, ErrorCode::NoTaAvailable, "no TA works then");
-    let past = Reschedule { starts_at: now(), duration: None, ta_id: None };
+    let past = Reschedule { starts_at: now(), ..to(14, 0, None) };
     assert_eq!(refused(world.clone(), &student, &past).await, ErrorCode::BookingTooSoon);
     let mut unassigned = world.clone().with_ta(20);
     unassigned.assigned.retain(|ta| *ta != user_id(20));
@@ -143,4 +144,96 @@ async fn a_booking_cancelled_meanwhile_is_already_cancelled() {
     let (mut world, _) = world();
     world.bookings[0].status = crate::booking::BookingStatus::Cancelled;
     assert_eq!(refused(world, &actor(ADMIN, Role::Admin), &to(14, 0, None)).await, ErrorCode::AlreadyCancelled);
+}
+
+/// The reschedule emails written: (recipient, audience, new TA name, previous TA name, reason).
+fn moved_emails(h: &Harness) -> Vec<(String, RescheduleAudience, String, String, Option<String>)> {
+    let mut out: Vec<_> = h
+        .written()
+        .outbox
+        .iter()
+        .filter_map(|m| match &m.payload {
+            EmailPayload::BookingRescheduled { session, previous, audience, reason } => Some((
+                m.recipient.to_string(),
+                *audience,
+                session.ta_name.clone(),
+                previous.ta_name.clone(),
+                reason.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[tokio::test]
+async fn the_student_and_the_ta_are_told_of_the_new_time_with_the_reason() {
+    let (world, _) = world();
+    let cmd = Reschedule { reason: Some(RescheduleReason::parse("  exam moved  ").unwrap()), ..to(14, 0, None) };
+    let (result, h) = reschedule(world, &actor(STUDENT_1, Role::Student), &cmd).await;
+    result.unwrap();
+    let reason = Some("exam moved".to_owned());
+    assert_eq!(
+        moved_emails(&h),
+        vec![
+            ("user11@example.com".into(), RescheduleAudience::Ta, "User 11".into(), "User 11".into(), reason.clone()),
+            ("user13@example.com".into(), RescheduleAudience::Student, "User 11".into(), "User 11".into(), reason),
+        ]
+    );
+    let w = h.written();
+    let EmailPayload::BookingRescheduled { session, previous, .. } = &w.outbox[0].payload else { unreachable!() };
+    assert_eq!((session.starts_at, previous.starts_at), (thursday(14, 0), thursday(10, 0)));
+    assert_eq!((session.ends_at, previous.ends_at), (thursday(15, 0), thursday(11, 0)));
+    assert_eq!(w.emails(EmailKind::BookingRescheduled).len(), 2);
+    drop(w);
+    assert_eq!(h.counted(), vec![BusinessEvent::BookingRescheduled]);
+}
+
+#[tokio::test]
+async fn a_move_to_another_ta_tells_the_former_ta_too_and_a_blank_reason_is_dropped() {
+    let (world, _) = world();
+    let cmd = Reschedule { reason: Some(RescheduleReason::parse("   ").unwrap()), ..to(14, 0, Some(TA_2)) };
+    let (result, h) = reschedule(world, &actor(ADMIN, Role::Admin), &cmd).await;
+    assert_eq!(result.unwrap().ta_id, user_id(TA_2));
+    assert_eq!(
+        moved_emails(&h),
+        vec![
+            ("user11@example.com".into(), RescheduleAudience::FormerTa, "User 12".into(), "User 11".into(), None),
+            ("user12@example.com".into(), RescheduleAudience::Ta, "User 12".into(), "User 11".into(), None),
+            ("user13@example.com".into(), RescheduleAudience::Student, "User 12".into(), "User 11".into(), None),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_refused_move_is_not_counted() {
+    let (world, _) = world();
+    let (result, h) = reschedule(world, &actor(TA_1, Role::Ta), &to(7, 0, None)).await;
+    assert_eq!(result.unwrap_err(), ErrorCode::OutsideTaAvailability);
+    assert!(h.counted().is_empty());
+}
+
+#[tokio::test]
+async fn a_ta_on_time_off_is_outside_availability_and_another_ta_is_chosen() {
+    let (mut world, _) = world();
+    world.time_off.push(crate::time_off::TimeOff {
+        id: id(700),
+        organization_id: org_id(),
+        ta_id: user_id(TA_1),
+        window: interval(thursday(13, 30), 60),
+        reason: None,
+        created_by: user_id(ADMIN),
+        created_at: now(),
+    });
+    let admin = actor(ADMIN, Role::Admin);
+    assert_eq!(refused(world.clone(), &admin, &to(14, 0, Some(TA_1))).await, ErrorCode::OutsideTaAvailability);
+    assert_eq!(
+        refused(world.clone(), &actor(TA_1, Role::Ta), &to(14, 0, None)).await,
+        ErrorCode::OutsideTaAvailability
+    );
+    let (result, _) = reschedule(world.clone(), &actor(STUDENT_1, Role::Student), &to(14, 0, None)).await;
+    assert_eq!(result.unwrap().ta_id, user_id(TA_2));
+    let (result, _) = reschedule(world, &admin, &to(14, 30, Some(TA_1))).await;
+    assert_eq!(result.unwrap().ta_id, user_id(TA_1), "the window ends at 14:30");
 }
