@@ -35,6 +35,7 @@ mod rate_limits;
 mod read_cache;
 mod redis_down;
 mod reschedule;
+mod reschedule_concurrency;
 mod reset;
 mod reset_requests;
 mod revocation_outage;
