@@ -1,5 +1,7 @@
 //! What the demo academy holds: its accounts, hours, courses and prices.
 
+use domain::booking::{LateOutcome, PolicyTerms};
+
 /// A demo account.
 pub(super) struct Person {
     pub(super) email: &'static str,
@@ -23,7 +25,7 @@ pub(super) const WEEKDAY_HOURS: (&str, &str) = ("09:00", "18:00");
 pub(super) const SATURDAY_HOURS: (&str, &str) = ("10:00", "14:00");
 
 /// A demo course: its TAs (indices in [`TAS`]), the TA of its group sessions, and the local
-/// hour at which they start.
+/// hour at which they start, and its own policy terms.
 pub(super) struct DemoCourse {
     pub(super) code: &'static str,
     pub(super) title: &'static str,
@@ -31,7 +33,18 @@ pub(super) struct DemoCourse {
     pub(super) tas: [usize; 2],
     pub(super) group_ta: usize,
     pub(super) group_hour: u32,
+    /// The course's own terms (unset terms follow the organization's).
+    pub(super) policy: PolicyTerms,
 }
+
+/// Terms of a course that follows the organization's.
+const INHERITED: PolicyTerms = PolicyTerms {
+    cancellation_window_hours: None,
+    reschedule_window_hours: None,
+    max_reschedules: None,
+    late_cancellation: None,
+    no_show: None,
+};
 
 pub(super) const COURSES: [DemoCourse; 3] = [
     DemoCourse {
@@ -41,6 +54,7 @@ pub(super) const COURSES: [DemoCourse; 3] = [
         tas: [0, 1],
         group_ta: 0,
         group_hour: 10,
+        policy: INHERITED,
     },
     DemoCourse {
         code: "PHYS-101",
@@ -49,6 +63,7 @@ pub(super) const COURSES: [DemoCourse; 3] = [
         tas: [1, 2],
         group_ta: 1,
         group_hour: 14,
+        policy: INHERITED,
     },
     DemoCourse {
         code: "CHEM-101",
@@ -57,6 +72,15 @@ pub(super) const COURSES: [DemoCourse; 3] = [
         tas: [2, 0],
         group_ta: 2,
         group_hour: 16,
+        // Lab sessions are planned ahead: two days' notice to cancel, three to move, one move,
+        // and a late cancellation still refunds.
+        policy: PolicyTerms {
+            cancellation_window_hours: Some(48),
+            reschedule_window_hours: Some(72),
+            max_reschedules: Some(1),
+            late_cancellation: Some(LateOutcome::Refund),
+            no_show: None,
+        },
     },
 ];
 

@@ -3,8 +3,9 @@
 //!
 //! The academy "Demo Academy" (slug `demo`, Europe/Berlin, EUR) has an admin, three TAs with
 //! weekly hours, three courses each taught by two TAs and selling a single session and a
-//! 5-session bundle, a group-session template per course and two group sessions of each in
-//! the next two weeks, and two students. Every account has the password [`DEMO_PASSWORD`].
+//! 5-session bundle (CHEM-101 with its own cancellation and reschedule policy, the others
+//! following the organization's), a group-session template per course and two group sessions
+//! of each in the next two weeks, and two students. Every account has the password [`DEMO_PASSWORD`].
 //!
 //! Invited TAs have no password until they use their invitation link, and the seed does just
 //! that with `AccountService::confirm_password_reset`, the use case behind the link. The
@@ -284,7 +285,7 @@ impl<'a> Seeder<'a> {
                 code: valid("course code", CourseCode::parse(demo.code))?,
                 title: valid("course title", CourseTitle::parse(demo.title))?,
                 description: valid("course description", CourseDescription::parse(demo.description))?,
-                policy: domain::booking::PolicyTerms::default(),
+                policy: demo.policy,
             };
             let course = catalog.create_course(admin, &new).await.with_context(|| format!("creating {}", demo.code))?;
             for ta in demo.tas {

@@ -44,6 +44,16 @@ async fn assert_contents(db: &TestDatabase, report: &SeedReport) {
         ("SELECT COUNT(*) FROM group_session_templates", 3),
         ("SELECT COUNT(*) FROM bookings", 6),
         ("SELECT COUNT(*) FROM bookings WHERE session_type = 'group'", 6),
+        // CHEM-101 has its own policy; the others follow the organization's.
+        (
+            "SELECT COUNT(*) FROM courses WHERE code = 'CHEM-101' AND cancellation_window_hours = 48 \
+             AND reschedule_window_hours = 72 AND max_reschedules = 1 AND late_cancellation = 'refund' \
+             AND no_show IS NULL",
+            1,
+        ),
+        ("SELECT COUNT(*) FROM courses WHERE cancellation_window_hours IS NULL AND max_reschedules IS NULL", 2),
+        // Each group session holds its course's effective policy.
+        ("SELECT COUNT(*) FROM bookings WHERE policy_reschedule_window_hours = 72 AND policy_max_reschedules = 1", 2),
     ];
     for (sql, n) in expected {
         assert_eq!(count(&conn, sql).await, n, "{:?}: {sql}", db.backend());
