@@ -11,7 +11,8 @@ accepted), these hooks make the request follow those rules, the way a real clien
   asks); hypothesis draws `"0"`, `"00"`, ... over and over across unrelated requests.
 - `cursor`: opaque, only valid when the server made it (`nextCursor`); invented ones are dropped.
 - `from` / `to`: `to` must come after `from` (and, for slot searches, at most 31 days after it);
-  a `to` that does not is moved to one day after `from`.
+  a `to` that does not is moved to one day after `from`. The same for the body of
+  `POST /tas/{taId}/time-off`, whose window lasts at most 90 days.
 - `POST /bookings/individual` by an admin needs `studentId` (a student books for themself): the
   harness's student is named (FUZZ_STUDENT_ID, set for the admin run only).
 
@@ -69,6 +70,14 @@ def map_case(context, case):
             except OverflowError:
                 query["from"] = (end - timedelta(days=1)).isoformat()
         case.query = query
+
+    if method == "POST" and path == "/api/v1/tas/{taId}/time-off" and isinstance(case.body, dict):
+        start, end = _instant(case.body.get("from")), _instant(case.body.get("to"))
+        if start is not None and end is not None and not (start < end <= start + timedelta(days=90)):
+            try:
+                case.body = {**case.body, "to": (start + timedelta(days=1)).isoformat()}
+            except OverflowError:
+                case.body = {**case.body, "from": (end - timedelta(days=1)).isoformat()}
 
     student = os.environ.get("FUZZ_STUDENT_ID")
     if (
