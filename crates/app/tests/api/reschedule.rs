@@ -132,6 +132,17 @@ async fn the_ta_keeps_the_session_if_free_else_one_is_chosen_or_it_is_refused() 
         reschedule(&app, &sam.access, &lesson, to(berlin(3, 21, 0))).await.problem(409, "no_ta_available");
         reschedule(&app, &tas[1].access, &lesson, to(berlin(3, 21, 0))).await.problem(422, "outside_ta_availability");
         reschedule(&app, &sam.access, &lesson, to(berlin(400, 10, 0))).await.problem(422, "booking_too_far_ahead");
+        let soon = Utc::now() + Span::minutes(20);
+        reschedule(&app, &academy.admin.access, &lesson, to(soon)).await.problem(422, "booking_too_soon");
+        let una = academy.ta("Una").await;
+        let named = json!({"startsAt": rfc3339(berlin(3, 16, 0)), "taId": una.id});
+        reschedule(&app, &academy.admin.access, &lesson, named).await.problem(422, "ta_not_assigned_to_course");
+        // A seat paid by a bundle must be inside the bundle's validity at the new time.
+        let short = academy.bundle(&course, 2, 2, 5_000).await;
+        let bundle = app.post("/api/v1/bundle-purchases", Some(&kim.access), json!({"productId": short["id"]})).await;
+        let paid = json!({"taId": tas[0].id, "bundlePurchaseId": bundle.json()["id"]});
+        let bundled = booked(&app, &kim.access, with(session(&course, berlin(1, 10, 0), 60), &paid)).await;
+        reschedule(&app, &academy.admin.access, &bundled, to(berlin(4, 10, 0))).await.problem(422, "bundle_expired");
         let bad = reschedule(
             &app,
             &sam.access,

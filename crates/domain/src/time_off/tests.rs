@@ -49,6 +49,12 @@ fn outcomes(recorded: &RecordedTimeOff) -> Vec<(BookingId, AffectedOutcome, User
 use crate::shared::{BookingId, UserId};
 
 #[test]
+fn outcomes_have_their_contract_names() {
+    assert_eq!(AffectedOutcome::Reassigned.as_str(), "reassigned");
+    assert_eq!(AffectedOutcome::Unresolved.as_str(), "unresolved");
+}
+
+#[test]
 fn a_window_is_half_open_forward_and_at_most_ninety_days() {
     let from = thursday(0);
     assert_eq!(time_off_window(from, from + MAX_TIME_OFF).unwrap().duration(), TimeDelta::days(90));
@@ -151,7 +157,8 @@ async fn the_least_loaded_free_ta_then_the_smallest_id_takes_over() {
     world.bookings.push(individual(512, 20, 31, interval(thursday(16), 60)));
     world.bookings.push(individual(513, 21, 32, interval(thursday(16), 60)));
     let world = world.with_student(30).with_student(31).with_student(32);
-    let (result, _) = record(world, &actor(ADMIN, Role::Admin), &thursday_off(true)).await;
+    let (result, h) = record(world, &actor(ADMIN, Role::Admin), &thursday_off(true)).await;
+    assert_eq!(h.counted(), vec![BusinessEvent::BookingRescheduled; 2], "one per session moved");
     // 10:00 goes to TA 20 (one session, smaller id than 21); then 14:00 to TA 21 (one, vs TA 20's two).
     assert_eq!(
         outcomes(&result.unwrap()),
