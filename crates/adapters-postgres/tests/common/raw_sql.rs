@@ -35,7 +35,8 @@ pub async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
 #[allow(dead_code, reason = "used by the migration tests only")]
 pub async fn down_through(db: &DatabaseConnection, name: &str) {
     use migrations::{Migrator, MigratorTrait};
-    let applied = Migrator::get_applied_migrations(db).await.unwrap();
+    let applied = Migrator::get_applied_migrations(db).await.expect("applied migrations");
     let from = applied.iter().position(|m| m.name() == name).unwrap_or_else(|| panic!("{name} is not applied"));
-    Migrator::down(db, Some(u32::try_from(applied.len() - from).unwrap())).await.unwrap();
+    let steps = u32::try_from(applied.len() - from).expect("a few migrations");
+    Migrator::down(db, Some(steps)).await.expect("roll back");
 }
