@@ -13,6 +13,7 @@ mod m20261207_000002_create_password_reset_requests;
 mod m20261207_000003_create_idempotency_keys;
 mod m20261207_000004_add_booking_policies;
 mod m20261207_000005_add_ta_time_off;
+mod m20261207_000006_create_booking_series;
 mod sql;
 
 /// Every migration, oldest first.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_create_idempotency_keys::Migration),
             Box::new(m20261207_000004_add_booking_policies::Migration),
             Box::new(m20261207_000005_add_ta_time_off::Migration),
+            Box::new(m20261207_000006_create_booking_series::Migration),
         ]
     }
 }
@@ -47,6 +49,7 @@ pub fn fingerprint() -> String {
         m20261207_000003_create_idempotency_keys::SOURCES,
         m20261207_000004_add_booking_policies::SOURCES,
         m20261207_000005_add_ta_time_off::SOURCES,
+        m20261207_000006_create_booking_series::SOURCES,
     ];
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in sources.iter().flatten().flat_map(|s| s.bytes()) {

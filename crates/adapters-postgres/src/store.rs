@@ -16,6 +16,7 @@ use domain::bundles::BundleRepository;
 use domain::catalog::{CourseRepository, CourseTaRepository, ProductRepository};
 use domain::group_sessions::{TemplateRepository, WaitlistRepository};
 use domain::notifications::OutboxRepository;
+use domain::series::SeriesRepository;
 use domain::store::{Repositories, Store, StoreError, Transaction};
 use domain::tenancy::OrganizationRepository;
 use domain::time_off::TimeOffRepository;
@@ -85,6 +86,7 @@ repositories! {
     outbox: OutboxRepository;
     audit: AuditRepository;
     time_off: TimeOffRepository;
+    series: SeriesRepository;
 }
 
 /// How transactions begin on each backend. SQLite takes the write lock at BEGIN, so that a

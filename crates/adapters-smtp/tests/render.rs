@@ -1,15 +1,16 @@
 //! Rendering: every kind of email has a subject, a text body and an HTML body that show its key
-//! facts — links with the token, times in the organization's zone (across DST), prices with
-//! their currency — and the HTML escapes what users typed.
+//! facts — links with the token, times in the organization's zone (across DST, a series' every
+//! session included), prices with their currency — and the HTML escapes what users typed.
 
 #![allow(clippy::unwrap_used, reason = "a test fails by panicking, helpers included")]
 
 mod common;
 
-use adapters_smtp::render::{RenderedEmail, format};
-use common::{BASE_URL, TOKEN, berlin, one_of_each_kind, previous_slot, session, utc, winter_session};
-use domain::notifications::{Audience, EmailKind, EmailPayload, PreviousSlot, RescheduleAudience};
+use adapters_smtp::render::{RenderedEmail, format, series};
+use common::{BASE_URL, TOKEN, berlin, one_of_each_kind, previous_slot, series_details, session, utc, winter_session};
+use domain::notifications::{Audience, EmailKind, EmailPayload, PreviousSlot, RescheduleAudience, SeriesDetails};
 use domain::shared::{Cents, Currency, Secret, TimeZoneId};
+use uuid::Uuid;
 
 fn render(recipient_name: &str, payload: &EmailPayload, public_base_url: &str) -> RenderedEmail {
     adapters_smtp::render::render(recipient_name, payload, public_base_url).unwrap()
@@ -50,6 +51,13 @@ fn html_escapes_every_name_users_choose() {
     session.course_title = evil.to_owned();
     session.ta_name = evil.to_owned();
     session.organization_name = evil.to_owned();
+    let evil_series = SeriesDetails {
+        course_title: evil.to_owned(),
+        ta_name: evil.to_owned(),
+        organization_name: evil.to_owned(),
+        skipped: vec![(utc("2027-04-14T16:00:00Z"), evil.to_owned())],
+        ..series_details()
+    };
     let payloads = [
         EmailPayload::TaInvitation { organization_name: evil.into(), token: Secret::new(TOKEN) },
         EmailPayload::BookingConfirmation {
@@ -64,6 +72,12 @@ fn html_escapes_every_name_users_choose() {
             audience: RescheduleAudience::Student,
             reason: Some(evil.into()),
         },
+        EmailPayload::SeriesConfirmation {
+            series: evil_series.clone(),
+            audience: Audience::Ta,
+            student_name: evil.into(),
+        },
+        EmailPayload::SeriesCancellation { series: evil_series, reason: Some(evil.into()), refunded: Some(1) },
     ];
     for payload in &payloads {
         let email = render(evil, payload, BASE_URL);
@@ -79,6 +93,15 @@ fn html_escapes_every_name_users_choose() {
     let rescheduled = render("Ada", &payloads[3], BASE_URL).html;
     assert!(rescheduled.contains(&format!("now taught by {escaped} (instead of Alan Turing)")), "{rescheduled}");
     assert!(rescheduled.contains(&format!("<strong>Reason:</strong> {escaped}</p>")), "{rescheduled}");
+    let series = render("Grace", &payloads[4], BASE_URL).html;
+    assert!(
+        series.contains(&format!("<p>{escaped} booked a series with you: 3 sessions of {escaped}.</p>")),
+        "{series}"
+    );
+    assert!(series.contains(&format!("<td style=\"padding:4px 0;\">{escaped}</td>")), "{series}");
+    assert!(series.contains("18:00 (Europe/Paris): it could not be booked</li>"), "an unknown code: {series}");
+    let series_cancelled = render("Ada", &payloads[5], BASE_URL).html;
+    assert!(series_cancelled.contains(&format!("<strong>Reason:</strong> {escaped}</p>")), "{series_cancelled}");
 }
 
 #[test]
@@ -318,6 +341,180 @@ fn every_reschedule_copy_renders_and_hides_a_blank_reason() {
             assert!(email.text.contains(PREVIOUS_TIME) && email.html.contains(PREVIOUS_TIME), "{audience:?}");
             assert!(!email.text.contains("Reason") && !email.html.contains("Reason"), "{audience:?} {reason:?}");
         }
+    }
+}
+
+/// The lines of [`series_details`]'s sessions: the same local hour before and after Paris
+/// moves to summer time (Sun 28 Mar 2027), although the UTC hour changes.
+const SERIES_SESSIONS: [&str; 3] = [
+    "Wed 24 Mar 2027, 18:00–19:00 (Europe/Paris)",
+    "Wed 31 Mar 2027, 18:00–19:00 (Europe/Paris)",
+    "Wed 7 Apr 2027, 18:00–19:00 (Europe/Paris)",
+];
+
+fn series_confirmation(audience: Audience, skipped: Vec<(&str, &str)>) -> EmailPayload {
+    let skipped = skipped.into_iter().map(|(at, code)| (utc(at), code.to_owned())).collect();
+    EmailPayload::SeriesConfirmation {
+        series: SeriesDetails { skipped, ..series_details() },
+        audience,
+        student_name: "Ada Lovelace".into(),
+    }
+}
+
+fn series_cancellation(reason: Option<&str>, refunded: Option<u32>) -> EmailPayload {
+    EmailPayload::SeriesCancellation {
+        series: SeriesDetails { skipped: Vec::new(), ..series_details() },
+        reason: reason.map(str::to_owned),
+        refunded,
+    }
+}
+
+#[test]
+fn a_series_confirmation_lists_every_session_at_its_local_time_across_a_dst_switch() {
+    let email = render("Ada Lovelace", &series_confirmation(Audience::Student, Vec::new()), BASE_URL);
+    assert_eq!(email.subject, "Booked: 3 sessions of Algebra I");
+    let listed = SERIES_SESSIONS.map(|when| format!("- {when}\n")).concat();
+    assert!(email.text.contains(&format!("\nSessions:\n{listed}\n")), "{}", email.text);
+    let items = SERIES_SESSIONS.map(|when| format!("<li>{when}</li>\n")).concat();
+    assert!(email.html.contains(&format!("<ul>\n{items}</ul>")), "{}", email.html);
+    for body in [&email.text, &email.html] {
+        for fact in ["Your series is booked: 3 sessions of Algebra I.", "Grace Hopper", &Uuid::nil().to_string()] {
+            assert!(body.contains(fact), "{fact} in {body}");
+        }
+        assert!(!body.contains("Not booked") && !body.contains("booked a series with you"), "{body}");
+    }
+    assert!(email.text.starts_with("Hello Ada Lovelace,\n\nYour series is booked"), "{}", email.text);
+    assert!(email.html.contains("<p>Hello Ada Lovelace,</p>\n<p>Your series is booked"), "{}", email.html);
+}
+
+#[test]
+fn the_ta_copy_of_a_series_confirmation_names_the_student() {
+    let email = render("Grace Hopper", &series_confirmation(Audience::Ta, Vec::new()), BASE_URL);
+    assert_eq!(email.subject, "Booked: 3 sessions of Algebra I with Ada Lovelace");
+    for body in [&email.text, &email.html] {
+        assert!(body.contains("Ada Lovelace booked a series with you: 3 sessions of Algebra I."), "{body}");
+        assert!(!body.contains("Your series"), "{body}");
+        for when in SERIES_SESSIONS {
+            assert!(body.contains(when), "{when} in {body}");
+        }
+    }
+    assert!(email.text.starts_with("Hello Grace Hopper,\n\n"), "{}", email.text);
+}
+
+#[test]
+fn skipped_occurrences_are_listed_with_a_readable_reason_for_each_reader() {
+    let codes = [
+        "ta_unavailable",
+        "student_unavailable",
+        "outside_ta_availability",
+        "booking_too_soon",
+        "booking_too_far_ahead",
+        "bundle_expired",
+        "bundle_exhausted",
+    ];
+    let fallback = "it could not be booked";
+    for audience in [Audience::Student, Audience::Ta] {
+        let reasons = codes.map(|code| series::skip_reason(code, audience));
+        for (code, reason) in codes.iter().zip(reasons) {
+            assert!(reason != fallback && !reason.contains('_'), "{code} {audience:?}: {reason}");
+        }
+        let mut distinct = reasons.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), codes.len(), "one reason per code: {reasons:?}");
+        assert_eq!(series::skip_reason("some_future_code", audience), fallback);
+    }
+    let student = |code| series::skip_reason(code, Audience::Student);
+    let ta = |code| series::skip_reason(code, Audience::Ta);
+    assert_eq!(student("ta_unavailable"), "the TA already has another session at that time");
+    assert_eq!(ta("ta_unavailable"), "you already have another session at that time");
+    assert_eq!(student("student_unavailable"), "you already have another session at that time");
+    assert_eq!(ta("student_unavailable"), "the student already has another session at that time");
+    assert_eq!(student("outside_ta_availability"), "outside the TA's available hours");
+    assert_eq!(ta("outside_ta_availability"), "outside your available hours");
+
+    let skipped = vec![("2027-04-14T16:00:00Z", "ta_unavailable"), ("2027-04-21T16:00:00Z", "mystery")];
+    let email = render("Ada", &series_confirmation(Audience::Student, skipped.clone()), BASE_URL);
+    let lines = "\nNot booked:\n\
+        - Wed 14 Apr 2027, 18:00 (Europe/Paris): the TA already has another session at that time\n\
+        - Wed 21 Apr 2027, 18:00 (Europe/Paris): it could not be booked\n\n";
+    assert!(email.text.contains(lines), "{}", email.text);
+    assert!(email.text.ends_with("\n\nBest regards,\nNorthside Tutoring\n"), "{}", email.text);
+    assert!(!email.text.contains("\n\n\n"), "one blank line between paragraphs: {}", email.text);
+    let item = "<li>Wed 14 Apr 2027, 18:00 (Europe/Paris): the TA already has another session at that time</li>";
+    assert!(email.html.contains(&format!("<p><strong>Not booked:</strong></p>\n<ul>\n{item}")), "{}", email.html);
+    let ta_copy = render("Grace", &series_confirmation(Audience::Ta, skipped), BASE_URL);
+    for body in [&ta_copy.text, &ta_copy.html] {
+        assert!(body.contains("Wed 14 Apr 2027, 18:00 (Europe/Paris): you already have another session"), "{body}");
+    }
+}
+
+#[test]
+fn a_series_of_one_session_says_session() {
+    let payload = EmailPayload::SeriesConfirmation {
+        series: SeriesDetails { sessions: series_details().sessions[..1].to_vec(), ..series_details() },
+        audience: Audience::Student,
+        student_name: "Ada".into(),
+    };
+    assert_eq!(render("Ada", &payload, BASE_URL).subject, "Booked: 1 session of Algebra I");
+}
+
+#[test]
+fn a_series_cancellation_lists_the_sessions_and_gives_the_reason_and_the_students_refunds() {
+    let email = render("Ada", &series_cancellation(Some("  Course withdrawn "), Some(2)), BASE_URL);
+    assert_eq!(email.subject, "Cancelled: 3 sessions of Algebra I");
+    let refunds = "2 of 3 refunded: the other sessions were cancelled too late for a refund";
+    for body in [&email.text, &email.html] {
+        let cancelled = "The remaining sessions of this series have been cancelled: 3 sessions of Algebra I.";
+        for fact in [cancelled, "Grace Hopper", refunds] {
+            assert!(body.contains(fact), "{fact} in {body}");
+        }
+        for when in SERIES_SESSIONS {
+            assert!(body.contains(when), "{when} in {body}");
+        }
+        assert!(!body.contains("Not booked"), "{body}");
+    }
+    assert!(email.text.contains("\nReason: Course withdrawn\n"), "trimmed: {}", email.text);
+    assert!(email.html.contains("<strong>Reason:</strong> Course withdrawn</p>"), "{}", email.html);
+
+    let all = render("Ada", &series_cancellation(None, Some(3)), BASE_URL);
+    let none = render("Ada", &series_cancellation(None, Some(0)), BASE_URL);
+    for body in [&all.text, &all.html] {
+        assert!(
+            body.contains("3 of 3 refunded: your payments or bundle credits for these sessions have been returned.")
+        );
+    }
+    for body in [&none.text, &none.html] {
+        assert!(body.contains("0 of 3 refunded: the cancellation came too late for a refund"), "{body}");
+    }
+}
+
+#[test]
+fn the_ta_copy_of_a_series_cancellation_says_nothing_of_refunds() {
+    let email = render("Grace", &series_cancellation(Some("Course withdrawn"), None), BASE_URL);
+    assert_eq!(email.subject, "Cancelled: 3 sessions of Algebra I");
+    for body in [&email.text, &email.html] {
+        assert!(!body.contains("refund") && !body.contains("of 3"), "{body}");
+        assert!(body.contains("Course withdrawn") && body.contains(SERIES_SESSIONS[2]), "{body}");
+    }
+}
+
+#[test]
+fn every_series_copy_renders_and_hides_a_blank_reason() {
+    for refunded in [None, Some(0), Some(1), Some(3)] {
+        for reason in [None, Some(""), Some(" \t ")] {
+            let email = render("Ada Lovelace", &series_cancellation(reason, refunded), BASE_URL);
+            assert!(email.text.starts_with("Hello Ada Lovelace,\n\n"), "{}", email.text);
+            assert!(email.text.ends_with("\n\nBest regards,\nNorthside Tutoring\n"), "{}", email.text);
+            assert!(!email.text.contains("\n\n\n"), "one blank line between paragraphs: {}", email.text);
+            assert!(email.html.contains(&format!("<title>{}</title>", email.subject)), "{}", email.html);
+            assert!(!email.text.contains("Reason") && !email.html.contains("Reason"), "{refunded:?} {reason:?}");
+        }
+    }
+    for audience in [Audience::Student, Audience::Ta] {
+        let email = render("Ada Lovelace", &series_confirmation(audience, Vec::new()), BASE_URL);
+        assert!(email.text.ends_with("\n\nBest regards,\nNorthside Tutoring\n"), "{}", email.text);
+        assert!(!email.text.contains("\n\n\n"), "one blank line between paragraphs: {}", email.text);
     }
 }
 

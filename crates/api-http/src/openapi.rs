@@ -24,6 +24,7 @@ use domain::group_sessions::{
     ListGroupError, ScheduleGroupSessionError,
 };
 use domain::notifications::{ListJobsError, RetryJobError};
+use domain::series::{BookSeriesError, CancelSeriesError, GetSeriesError};
 use domain::shared::ErrorCode;
 use domain::tenancy::{GetOrganizationError, UpdateOrganizationError};
 use domain::time_off::{ListTimeOffError, TimeOffWriteError};
@@ -89,6 +90,9 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("get_booking", GetBookingError::CODES),
     ("reschedule_booking", RescheduleError::CODES),
     ("cancel_booking", CancelBookingError::CODES),
+    ("book_series", BookSeriesError::CODES),
+    ("get_series", GetSeriesError::CODES),
+    ("cancel_series", CancelSeriesError::CODES),
     ("record_time_off", TimeOffWriteError::CODES),
     ("list_time_off", ListTimeOffError::CODES),
     ("delete_time_off", TimeOffWriteError::CODES),

@@ -6,7 +6,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::{
     audit, auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates, jobs, me,
-    organization, products, slots, tas, time_off, waitlist,
+    organization, products, series, slots, tas, time_off, waitlist,
 };
 
 /// Registers the API under `/api/v1`, one scope per first path segment.
@@ -70,6 +70,12 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
                     .service(bookings::get_booking)
                     .service(bookings::reschedule_booking)
                     .service(bookings::cancel_booking),
+            )
+            .service(
+                scope::scope("/booking-series")
+                    .service(series::book_series)
+                    .service(series::get_series)
+                    .service(series::cancel_series),
             )
             .service(
                 scope::scope("/group-sessions")

@@ -12,6 +12,7 @@ use domain::bundles::BundleService;
 use domain::catalog::CatalogService;
 use domain::group_sessions::GroupSessionService;
 use domain::notifications::OutboxService;
+use domain::series::SeriesService;
 use domain::store::Store;
 use domain::tenancy::OrganizationService;
 use domain::time_off::TimeOffService;
@@ -53,6 +54,8 @@ pub struct HttpState {
     pub bookings: BookingService,
     /// Group-session templates, sessions, seats and waitlists.
     pub group_sessions: GroupSessionService,
+    /// Recurring series of individual bookings.
+    pub series: SeriesService,
     /// TA time off and the reassignment of the sessions it touches.
     pub time_off: TimeOffService,
     /// The audit trail, listed for admins.

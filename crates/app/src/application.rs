@@ -178,6 +178,7 @@ impl Application {
             bundles: BundleService::new(services.core.clone()),
             bookings: BookingService::new(services.core.clone()),
             group_sessions: GroupSessionService::new(services.core.clone()),
+            series: domain::series::SeriesService::new(services.core.clone()),
             time_off: domain::time_off::TimeOffService::new(services.core.clone()),
             audit: domain::audit::AuditService::new(services.store.clone()),
             outbox: services.outbox.clone(),

@@ -50,7 +50,7 @@ struct Cli {
     #[arg(long)]
     no_redis: bool,
     /// Run only these scenarios (e.g. `--only read` to profile one): read, search, fairness,
-    /// booking, join, login. All by default.
+    /// booking, series, join, login. All by default.
     #[arg(long, value_delimiter = ',')]
     only: Vec<Scenario>,
 }
@@ -66,6 +66,8 @@ enum Scenario {
     Fairness,
     /// Individual bookings, at peak and at half of it, with pgbench.
     Booking,
+    /// Recurring series of 52 sessions, alone and under load.
+    Series,
     /// Group joins.
     Join,
     /// Logins, with the Argon2 ceiling.
@@ -290,6 +292,42 @@ async fn main() -> anyhow::Result<()> {
         let limit = Some(("pgbench, same SQL", pg.tps));
         rows.push(Row { name: "individual booking (distinct slots)", outcome: bookings, limit });
         rows.push(Row { name: "  … at half of that throughput", outcome: half, limit });
+    }
+
+    // Series of 52 daily quarter-hours (`POST /booking-series`), far beyond the bookings
+    // above: series i is TA i % 10's quarter-hour (i / 10) % 48 of 08:00–20:00 on 52 days from
+    // day 120 + 53 * block (block (i / 10) / 48; the horizon raised to 730 days for it), by
+    // student 100 + i % 10, so that no two series share a slot. Alone (one client) for its
+    // latency, then at the booking scenario's concurrency.
+    if wanted(Scenario::Series) {
+        let http = client(c)?;
+        let settings = json!({"settings": {"maxAdvanceDays": 730}});
+        let patched = http
+            .patch(format!("{base}/api/v1/organization"))
+            .bearer_auth(&seeded.admin.token)
+            .json(&settings)
+            .send()
+            .await?;
+        anyhow::ensure!(patched.status().is_success(), "raising the horizon: {}", patched.status());
+        let series = |offset: u64| {
+            let (s, b) = (seeded.clone(), base.clone());
+            maker(move |h, i| {
+                let i = i + offset;
+                let tas = seed::BOOKING_TAS as u64;
+                let k = usize::try_from(i % tas).unwrap_or(0);
+                let (slot, block) = ((i / tas) % 48, (i / tas) / 48);
+                let at = berlin(120 + 53 * block, 8) + chrono::Duration::minutes(15 * i64::try_from(slot).unwrap_or(0));
+                let body = json!({"courseId": s.course, "taId": s.tas[k].id, "startsAt": at.to_rfc3339(),
+                    "durationMinutes": 15, "recurrence": "FREQ=DAILY;COUNT=52"});
+                h.post(format!("{b}/api/v1/booking-series")).bearer_auth(&s.students[100 + k].token).json(&body)
+            })
+        };
+        settle(&http, &base).await?;
+        let alone = run(&http, 1, secs, None, &[201], &series(0)).await;
+        settle(&http, &base).await?;
+        let loaded = run(&http, c, secs, None, &[201], &series(alone.requests + 10)).await;
+        rows.push(Row { name: "series of 52 sessions, one client", outcome: alone, limit: None });
+        rows.push(Row { name: "series of 52 sessions", outcome: loaded, limit: None });
     }
 
     // Group joins: join i is student i / 60 into session i % 60.

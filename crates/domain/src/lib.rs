@@ -12,6 +12,7 @@ pub mod core;
 pub mod group_sessions;
 pub mod notifications;
 pub mod scheduling;
+pub mod series;
 pub mod shared;
 pub mod store;
 pub mod tenancy;

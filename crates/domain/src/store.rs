@@ -21,6 +21,7 @@ use crate::bundles::BundleRepository;
 use crate::catalog::{CourseRepository, CourseTaRepository, ProductRepository};
 use crate::group_sessions::{TemplateRepository, WaitlistRepository};
 use crate::notifications::OutboxRepository;
+use crate::series::SeriesRepository;
 use crate::tenancy::OrganizationRepository;
 use crate::time_off::TimeOffRepository;
 
@@ -112,6 +113,8 @@ pub trait Repositories: Send + Sync {
     fn audit(&self) -> &dyn AuditRepository;
     /// TA time off.
     fn time_off(&self) -> &dyn TimeOffRepository;
+    /// Recurring series.
+    fn series(&self) -> &dyn SeriesRepository;
 }
 
 /// The database: repositories for single reads and writes, and transactions for atomic units.

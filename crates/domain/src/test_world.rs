@@ -15,6 +15,7 @@ use crate::core::Core;
 use crate::fixtures::{self, *};
 use crate::group_sessions::{GroupSessionTemplate, WaitlistEntry, WaitlistPosition};
 use crate::notifications::{EmailKind, OutboxMessage};
+use crate::series::BookingSeries;
 use crate::shared::{
     BookingId, BundlePurchaseId, BusinessEvent, BusinessMetrics, FixedClock, Interval, Role, TimeOffId, UserId,
     WaitlistEntryId,
@@ -51,6 +52,8 @@ pub struct World {
     pub time_off: Vec<TimeOff>,
     /// Conflicts the next moves of bookings fail with, in order (a concurrent writer won).
     pub reschedule_conflicts: Vec<Conflict>,
+    /// Recurring series.
+    pub series: Vec<BookingSeries>,
 }
 
 /// Everything the use case wrote.
@@ -73,6 +76,7 @@ pub struct Written {
     pub rescheduled: Vec<Booking>,
     pub time_off_recorded: Vec<TimeOff>,
     pub time_off_deleted: Vec<TimeOffId>,
+    pub series_added: Vec<BookingSeries>,
 }
 
 impl Written {
@@ -103,6 +107,7 @@ impl Written {
             && self.rescheduled.is_empty()
             && self.time_off_recorded.is_empty()
             && self.time_off_deleted.is_empty()
+            && self.series_added.is_empty()
     }
 }
 
@@ -133,6 +138,7 @@ impl World {
             debit_fails: vec![],
             time_off: vec![],
             reschedule_conflicts: vec![],
+            series: vec![],
         }
     }
 
@@ -306,6 +312,17 @@ fn reads(s: &mut MockStore, w: &Arc<Mutex<World>>) {
         found.sort_by_key(|b| (b.interval.start(), b.id));
         Ok(found)
     });
+    let x = w.clone();
+    s.bookings.expect_of_series().returning(move |_, series| {
+        let mut found: Vec<Booking> =
+            lock(&x).bookings.iter().filter(|b| b.series_id == Some(series)).cloned().collect();
+        found.sort_by_key(|b| (b.interval.start(), b.id));
+        Ok(found)
+    });
+    let x = w.clone();
+    s.series
+        .expect_get()
+        .returning(move |o, id| Ok(lock(&x).series.iter().find(|t| t.organization_id == o && t.id == id).cloned()));
     let x = w.clone();
     s.time_off.expect_overlapping().returning(move |_, tas, span| {
         Ok(lock(&x)
@@ -508,6 +525,12 @@ fn other_writes(s: &mut MockStore, w: &Arc<Mutex<World>>, out: &Arc<Mutex<Writte
     s.templates.expect_insert().returning(move |t| {
         lock(&x).templates.push(t.clone());
         lock(&o).templates_added.push(t.clone());
+        Ok(())
+    });
+    let (x, o) = (w.clone(), out.clone());
+    s.series.expect_insert().returning(move |t| {
+        lock(&x).series.push(t.clone());
+        lock(&o).series_added.push(t.clone());
         Ok(())
     });
     let (x, o) = (w.clone(), out.clone());

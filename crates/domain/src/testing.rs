@@ -21,6 +21,7 @@ use crate::catalog::{
 };
 use crate::group_sessions::{MockTemplateRepository, MockWaitlistRepository, TemplateRepository, WaitlistRepository};
 use crate::notifications::{MockOutboxRepository, OutboxRepository};
+use crate::series::{MockSeriesRepository, SeriesRepository};
 use crate::shared::IdGenerator;
 use crate::store::{Repositories, Store, StoreError, Transaction};
 use crate::tenancy::{MockOrganizationRepository, OrganizationRepository};
@@ -67,6 +68,7 @@ mock_store! {
     outbox: MockOutboxRepository as OutboxRepository;
     audit: MockAuditRepository as AuditRepository;
     time_off: MockTimeOffRepository as TimeOffRepository;
+    series: MockSeriesRepository as SeriesRepository;
 }
 
 impl MockStore {

@@ -34,6 +34,7 @@ pub struct Model {
     pub policy_no_show: String,
     pub sequence: i32,
     pub reschedule_count: i32,
+    pub series_id: Option<Uuid>,
 }
 
 /// No relations: queries join explicitly.

@@ -5,6 +5,8 @@ pub(crate) mod audit_events;
 pub(crate) mod auth_sessions;
 pub(crate) mod availabilities;
 pub(crate) mod booking_seats;
+pub(crate) mod booking_series;
+pub(crate) mod booking_series_skips;
 pub(crate) mod bookings;
 pub(crate) mod bundle_purchases;
 pub(crate) mod course_tas;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use domain::booking::{Booking, BookingStatus, CancellationReason, Seat, SessionType};
-use domain::shared::{Cents, Currency, Interval, OrganizationId, UserId};
+use domain::shared::{Cents, Currency, Interval, OrganizationId, SeriesId, UserId};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -64,6 +64,7 @@ pub(super) fn to_domain(m: &bookings::Model, seat_rows: &[seats::Model]) -> Resu
         .map_err(|e| bad(&e))?,
         sequence: count(m.sequence)?,
         reschedule_count: count(m.reschedule_count)?,
+        series_id: m.series_id.map(SeriesId::from_uuid),
     })
 }
 
@@ -98,6 +99,7 @@ pub(super) fn to_row(b: &Booking, blocked_until: chrono::DateTime<chrono::Utc>) 
         policy_no_show: Set(no_show),
         sequence: Set(count(b.sequence)),
         reschedule_count: Set(count(b.reschedule_count)),
+        series_id: Set(b.series_id.map(|s| s.as_uuid())),
         ..Default::default()
     }
 }

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::booking::{Booking, BookingFilter, BookingRepository, BookingStatus, CancellationReason, Seat};
 use domain::scheduling::SessionDuration;
-use domain::shared::{BookingId, Interval, OrganizationId, PageRequest, UserId};
+use domain::shared::{BookingId, Interval, OrganizationId, PageRequest, SeriesId, UserId};
 use domain::store::{Conflict, StoreError};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -146,6 +146,20 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
             .filter(B::StartsAt.lt(ts(window.end())))
             .filter(B::StartsAt.gt(ts(earliest_overlapping_start(window))))
             .filter(B::EndsAt.gt(ts(window.start())))
+            .order_by_asc(B::StartsAt)
+            .order_by_asc(B::Id)
+            .all(&self.conn)
+            .await
+            .store()?;
+        with_seats(&self.conn, rows).await
+    }
+
+    #[tracing::instrument(skip_all, name = "db.bookings.of_series")]
+    async fn of_series(&self, org: OrganizationId, series: SeriesId) -> Result<Vec<Booking>, StoreError> {
+        use bookings::Column as B;
+        let rows = bookings::Entity::find()
+            .filter(B::OrganizationId.eq(org.as_uuid()))
+            .filter(B::SeriesId.eq(series.as_uuid()))
             .order_by_asc(B::StartsAt)
             .order_by_asc(B::Id)
             .all(&self.conn)

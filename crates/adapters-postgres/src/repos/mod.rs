@@ -18,6 +18,7 @@ mod outbox;
 mod outbox_payload;
 mod policy_columns;
 mod products;
+mod series;
 mod templates;
 mod time_off;
 mod users;

@@ -8,8 +8,10 @@
 //! The kind lives in its own column; reading checks the payload against it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use domain::notifications::{Audience, EmailKind, EmailPayload, PreviousSlot, RescheduleAudience, SessionDetails};
-use domain::shared::{BookingId, Cents, Currency, Secret, TimeZoneId};
+use domain::notifications::{
+    Audience, EmailKind, EmailPayload, PreviousSlot, RescheduleAudience, SeriesDetails, SessionDetails,
+};
+use domain::shared::{BookingId, Cents, Currency, Secret, SeriesId, TimeZoneId};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -28,6 +30,24 @@ fn session(s: &SessionDetails) -> Value {
         "endsAt": instant(s.ends_at),
         "timezone": s.timezone.name(),
         "organizationName": s.organization_name,
+    })
+}
+
+/// `sessions` as `{startsAt, endsAt}` and `skipped` as `{startsAt, code}`, earliest first as
+/// given.
+fn series(s: &SeriesDetails) -> Value {
+    let sessions: Vec<Value> =
+        s.sessions.iter().map(|&(start, end)| json!({ "startsAt": instant(start), "endsAt": instant(end) })).collect();
+    let skipped: Vec<Value> =
+        s.skipped.iter().map(|(at, code)| json!({ "startsAt": instant(*at), "code": code })).collect();
+    json!({
+        "seriesId": s.series_id.as_uuid().to_string(),
+        "courseTitle": s.course_title,
+        "taName": s.ta_name,
+        "organizationName": s.organization_name,
+        "timezone": s.timezone.name(),
+        "sessions": sessions,
+        "skipped": skipped,
     })
 }
 
@@ -100,6 +120,16 @@ pub(super) fn to_json(payload: &EmailPayload) -> Value {
             "audience": reschedule_audience_name(*audience),
             "reason": reason,
         }),
+        EmailPayload::SeriesConfirmation { series: s, audience, student_name } => json!({
+            "series": series(s),
+            "audience": audience_name(*audience),
+            "studentName": student_name,
+        }),
+        EmailPayload::SeriesCancellation { series: s, reason, refunded } => json!({
+            "series": series(s),
+            "reason": reason,
+            "refunded": refunded,
+        }),
         EmailPayload::LinkErased { .. } => json!({}),
     }
 }
@@ -132,11 +162,7 @@ pub(super) fn from_json(kind: EmailKind, value: &Value) -> Result<EmailPayload, 
         },
         EmailKind::BookingConfirmation => EmailPayload::BookingConfirmation {
             session: o.session()?,
-            audience: match o.text("audience")?.as_str() {
-                "student" => Audience::Student,
-                "ta" => Audience::Ta,
-                other => return Err(format!("unknown audience {other:?}")),
-            },
+            audience: o.audience()?,
             student_name: o.text("studentName")?,
         },
         EmailKind::GroupJoinConfirmation => EmailPayload::GroupJoinConfirmation { session: o.session()? },
@@ -156,6 +182,20 @@ pub(super) fn from_json(kind: EmailKind, value: &Value) -> Result<EmailPayload, 
                 other => return Err(format!("unknown audience {other:?}")),
             },
             reason: o.optional(Value::as_str, "reason", "a string")?.map(str::to_owned),
+        },
+        EmailKind::SeriesConfirmation => EmailPayload::SeriesConfirmation {
+            series: o.series()?,
+            audience: o.audience()?,
+            student_name: o.text("studentName")?,
+        },
+        EmailKind::SeriesCancellation => EmailPayload::SeriesCancellation {
+            series: o.series()?,
+            reason: o.optional(Value::as_str, "reason", "a string")?.map(str::to_owned),
+            refunded: o.optional(
+                |v| v.as_u64().and_then(|n| u32::try_from(n).ok()),
+                "refunded",
+                "a non-negative 32-bit integer",
+            )?,
         },
     })
 }
@@ -212,6 +252,44 @@ impl<'a> Obj<'a> {
             ends_at: s.instant("endsAt")?,
             timezone: s.zone("timezone")?,
             organization_name: s.text("organizationName")?,
+        })
+    }
+
+    /// `audience`: `student` or `ta`.
+    fn audience(&self) -> Result<Audience, String> {
+        match self.text("audience")?.as_str() {
+            "student" => Ok(Audience::Student),
+            "ta" => Ok(Audience::Ta),
+            other => Err(format!("unknown audience {other:?}")),
+        }
+    }
+
+    /// The array `key`, each element an object read by `read`; an error names the element too
+    /// (`` `sessions[1]`: `endsAt` is not a string ``).
+    fn each<T>(&self, key: &str, read: impl Fn(&Obj<'a>) -> Result<T, String>) -> Result<Vec<T>, String> {
+        let array = self.get(key, Value::as_array, "an array")?;
+        array
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let element = format!("`{key}[{i}]`");
+                read(&Obj::of(v, &element)?).map_err(|e| format!("{element}: {e}"))
+            })
+            .collect()
+    }
+
+    /// `series`: its `sessions` as `{startsAt, endsAt}` and `skipped` as `{startsAt, code}`.
+    fn series(&self) -> Result<SeriesDetails, String> {
+        let s = Obj::of(self.0.get("series").unwrap_or(&Value::Null), "`series`")?;
+        let id = s.get("seriesId", Value::as_str, "a string")?;
+        Ok(SeriesDetails {
+            series_id: SeriesId::from_uuid(Uuid::parse_str(id).map_err(|e| format!("`seriesId`: {e}"))?),
+            course_title: s.text("courseTitle")?,
+            ta_name: s.text("taName")?,
+            organization_name: s.text("organizationName")?,
+            timezone: s.zone("timezone")?,
+            sessions: s.each("sessions", |o| Ok((o.instant("startsAt")?, o.instant("endsAt")?)))?,
+            skipped: s.each("skipped", |o| Ok((o.instant("startsAt")?, o.text("code")?)))?,
         })
     }
 
@@ -303,5 +381,142 @@ mod tests {
         assert_eq!(broken(&|o| _ = o.remove("audience")), "`audience` is not a string");
         assert_eq!(broken(&|o| _ = o.insert("reason".into(), json!(3))), "`reason` is not a string");
         assert_eq!(broken(&|o| _ = o.remove("session")), "`session` is not an object");
+    }
+
+    /// Two sessions across Paris's switch to summer time (microseconds kept), one skipped.
+    fn series_details(skipped: bool) -> SeriesDetails {
+        SeriesDetails {
+            series_id: SeriesId::from_uuid(Uuid::nil()),
+            course_title: "Algebra — groups & rings".into(),
+            ta_name: "Grace Hopper".into(),
+            organization_name: "Acme \"Tutoring\"".into(),
+            timezone: TimeZoneId::parse("Europe/Paris").expect("a valid fixture zone"),
+            sessions: vec![
+                (at("2027-03-24T17:00:00.123456Z"), at("2027-03-24T18:00:00Z")),
+                (at("2027-03-31T16:00:00Z"), at("2027-03-31T17:30:00.5Z")),
+            ],
+            skipped: if skipped { vec![(at("2027-04-07T16:00:00Z"), "ta_unavailable".into())] } else { Vec::new() },
+        }
+    }
+
+    fn series_confirmation(audience: Audience, skipped: bool) -> EmailPayload {
+        EmailPayload::SeriesConfirmation {
+            series: series_details(skipped),
+            audience,
+            student_name: "Ada Lovelace".into(),
+        }
+    }
+
+    fn series_cancellation(reason: Option<&str>, refunded: Option<u32>) -> EmailPayload {
+        EmailPayload::SeriesCancellation { series: series_details(false), reason: reason.map(str::to_owned), refunded }
+    }
+
+    #[test]
+    fn series_emails_round_trip_for_every_audience_reason_and_refund() {
+        for audience in [Audience::Student, Audience::Ta] {
+            for skipped in [true, false] {
+                let payload = series_confirmation(audience, skipped);
+                let read = from_json(EmailKind::SeriesConfirmation, &to_json(&payload));
+                assert_eq!(read, Ok(payload), "{audience:?} {skipped}");
+            }
+        }
+        for reason in [Some("Course withdrawn"), None] {
+            for refunded in [Some(0), Some(2), Some(u32::MAX), None] {
+                let payload = series_cancellation(reason, refunded);
+                let read = from_json(EmailKind::SeriesCancellation, &to_json(&payload));
+                assert_eq!(read, Ok(payload), "{reason:?} {refunded:?}");
+            }
+        }
+        let empty = EmailPayload::SeriesCancellation {
+            series: SeriesDetails { sessions: Vec::new(), ..series_details(false) },
+            reason: None,
+            refunded: None,
+        };
+        assert_eq!(from_json(EmailKind::SeriesCancellation, &to_json(&empty)), Ok(empty));
+    }
+
+    #[test]
+    fn series_emails_are_stored_in_their_documented_shape() {
+        let confirmation = to_json(&series_confirmation(Audience::Ta, true));
+        assert_eq!(
+            confirmation,
+            json!({
+                "series": {
+                    "seriesId": "00000000-0000-0000-0000-000000000000",
+                    "courseTitle": "Algebra — groups & rings",
+                    "taName": "Grace Hopper",
+                    "organizationName": "Acme \"Tutoring\"",
+                    "timezone": "Europe/Paris",
+                    "sessions": [
+                        { "startsAt": "2027-03-24T17:00:00.123456Z", "endsAt": "2027-03-24T18:00:00.000000Z" },
+                        { "startsAt": "2027-03-31T16:00:00.000000Z", "endsAt": "2027-03-31T17:30:00.500000Z" },
+                    ],
+                    "skipped": [{ "startsAt": "2027-04-07T16:00:00.000000Z", "code": "ta_unavailable" }],
+                },
+                "audience": "ta",
+                "studentName": "Ada Lovelace",
+            })
+        );
+        assert_eq!(to_json(&series_confirmation(Audience::Student, false))["audience"], "student");
+        let cancellation = to_json(&series_cancellation(Some("Course withdrawn"), Some(1)));
+        assert_eq!(
+            (&cancellation["reason"], &cancellation["refunded"], &cancellation["series"]["skipped"]),
+            (&json!("Course withdrawn"), &json!(1), &json!([]))
+        );
+        assert_eq!(cancellation["series"]["sessions"], confirmation["series"]["sessions"]);
+        let ta_copy = to_json(&series_cancellation(None, None));
+        assert_eq!((&ta_copy["reason"], &ta_copy["refunded"]), (&Value::Null, &Value::Null));
+        let keys = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+        assert_eq!(keys(&ta_copy), Some(vec!["reason".into(), "refunded".into(), "series".into()]));
+    }
+
+    #[test]
+    fn a_malformed_series_confirmation_names_the_field() {
+        let valid = to_json(&series_confirmation(Audience::Student, true));
+        let broken = |edit: &dyn Fn(&mut Map<String, Value>)| {
+            let mut value = valid.clone();
+            edit(value.as_object_mut().expect("an object"));
+            from_json(EmailKind::SeriesConfirmation, &value).expect_err("malformed")
+        };
+        assert_eq!(broken(&|o| _ = o.remove("series")), "`series` is not an object");
+        assert_eq!(broken(&|o| o["series"]["seriesId"] = json!(7)), "`seriesId` is not a string");
+        assert!(broken(&|o| o["series"]["seriesId"] = json!("s-1")).starts_with("`seriesId`: "));
+        let no_title = |o: &mut Map<String, Value>| _ = o["series"].as_object_mut().map(|s| s.remove("courseTitle"));
+        assert_eq!(broken(&no_title), "`courseTitle` is not a string");
+        assert!(broken(&|o| o["series"]["timezone"] = json!("Mars/Olympus")).starts_with("`timezone` "));
+        assert_eq!(broken(&|o| o["series"]["sessions"] = json!({})), "`sessions` is not an array");
+        assert_eq!(broken(&|o| o["series"]["sessions"][1] = json!("soon")), "`sessions[1]` is not an object");
+        let no_end =
+            |o: &mut Map<String, Value>| _ = o["series"]["sessions"][1].as_object_mut().map(|s| s.remove("endsAt"));
+        assert_eq!(broken(&no_end), "`sessions[1]`: `endsAt` is not a string");
+        let bad_start = |o: &mut Map<String, Value>| o["series"]["sessions"][0]["startsAt"] = json!("yesterday");
+        assert!(broken(&bad_start).starts_with("`sessions[0]`: `startsAt`: "), "{}", broken(&bad_start));
+        let no_skipped = |o: &mut Map<String, Value>| _ = o["series"].as_object_mut().map(|s| s.remove("skipped"));
+        assert_eq!(broken(&no_skipped), "`skipped` is not an array");
+        assert_eq!(broken(&|o| o["series"]["skipped"][0]["code"] = json!(409)), "`skipped[0]`: `code` is not a string");
+        assert_eq!(broken(&|o| _ = o.insert("audience".into(), json!("formerTa"))), "unknown audience \"formerTa\"");
+        assert_eq!(broken(&|o| _ = o.remove("audience")), "`audience` is not a string");
+        assert_eq!(broken(&|o| _ = o.remove("studentName")), "`studentName` is not a string");
+    }
+
+    #[test]
+    fn a_malformed_series_cancellation_names_the_field() {
+        let valid = to_json(&series_cancellation(Some("x"), Some(2)));
+        let broken = |edit: &dyn Fn(&mut Map<String, Value>)| {
+            let mut value = valid.clone();
+            edit(value.as_object_mut().expect("an object"));
+            from_json(EmailKind::SeriesCancellation, &value).expect_err("malformed")
+        };
+        let refund_error = "`refunded` is not a non-negative 32-bit integer";
+        for refunded in [json!(-1), json!(1.5), json!("2"), json!(true), json!(u64::from(u32::MAX) + 1)] {
+            assert_eq!(broken(&|o| _ = o.insert("refunded".into(), refunded.clone())), refund_error, "{refunded}");
+        }
+        assert_eq!(broken(&|o| _ = o.insert("reason".into(), json!(["late"]))), "`reason` is not a string");
+        assert_eq!(broken(&|o| _ = o.remove("series")), "`series` is not an object");
+        assert_eq!(broken(&|o| o["series"]["sessions"][0] = json!(null)), "`sessions[0]` is not an object");
+        let mut absent = valid.clone();
+        absent.as_object_mut().expect("an object").retain(|k, _| k == "series");
+        let read = from_json(EmailKind::SeriesCancellation, &absent);
+        assert_eq!(read, Ok(series_cancellation(None, None)), "a missing reason or refund reads as none");
     }
 }

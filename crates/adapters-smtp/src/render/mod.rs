@@ -3,14 +3,17 @@
 //! the SMTP mailer.
 //!
 //! Rust prepares the facts (links, times in the organization's zone, prices, lifetimes: see
-//! [`format`](mod@format)) into a template context, one builder per kind grouped by theme ([`account`],
-//! [`receipt`], [`sessions`]); the templates hold the wording. Everything an email shows was
+//! [`format`](mod@format)) into a template context, one builder per kind grouped by theme
+//! ([`account`]: verification, reset, invitation; [`receipt`]: bundle receipts; [`sessions`]:
+//! booking and group-seat confirmations, waitlist promotions, cancellations, reschedules;
+//! [`series`]: series confirmations and series cancellations); the templates hold the wording. Everything an email shows was
 //! captured when it was queued, so rendering reads nothing; the templates are compiled into
 //! the binary and every kind is rendered by the tests, so a [`RenderError`] is a bug.
 
 pub mod account;
 pub mod format;
 pub mod receipt;
+pub mod series;
 pub mod sessions;
 pub mod templates;
 
@@ -96,6 +99,12 @@ pub fn render(
             Some(session.organization_name.as_str()),
             sessions::booking_rescheduled(session, previous, *audience, reason.as_deref()),
         ),
+        EmailPayload::SeriesConfirmation { series, audience, student_name } => {
+            (Some(series.organization_name.as_str()), series::series_confirmation(series, *audience, student_name))
+        }
+        EmailPayload::SeriesCancellation { series, reason, refunded } => {
+            (Some(series.organization_name.as_str()), series::series_cancellation(series, reason.as_deref(), *refunded))
+        }
         // Only sent or dead messages have their link erased, and neither is ever sent again.
         EmailPayload::LinkErased { kind } => {
             return Err(RenderError::new(kind.as_str(), "its link token was erased: nothing left to send".to_owned()));

@@ -24,6 +24,8 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "link.html.j2",
     "session.txt.j2",
     "session.html.j2",
+    "series.txt.j2",
+    "series.html.j2",
     "email_verification.txt.j2",
     "email_verification.html.j2",
     "password_reset.txt.j2",
@@ -42,6 +44,10 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "cancellation.html.j2",
     "booking_rescheduled.txt.j2",
     "booking_rescheduled.html.j2",
+    "series_confirmation.txt.j2",
+    "series_confirmation.html.j2",
+    "series_cancellation.txt.j2",
+    "series_cancellation.html.j2",
 ];
 
 /// The environment, built on first use. A template that does not compile is a programming

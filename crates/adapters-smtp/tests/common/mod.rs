@@ -3,8 +3,12 @@
 #![allow(dead_code, reason = "each test binary uses part of it")]
 
 use chrono::{DateTime, Utc};
-use domain::notifications::{Audience, EmailPayload, OutboxMessage, PreviousSlot, RescheduleAudience, SessionDetails};
-use domain::shared::{BookingId, Cents, Currency, Email, OrganizationId, OutboxMessageId, Secret, TimeZoneId};
+use domain::notifications::{
+    Audience, EmailPayload, OutboxMessage, PreviousSlot, RescheduleAudience, SeriesDetails, SessionDetails,
+};
+use domain::shared::{
+    BookingId, Cents, Currency, Email, OrganizationId, OutboxMessageId, Secret, SeriesId, TimeZoneId,
+};
 use uuid::Uuid;
 
 pub const BASE_URL: &str = "https://app.engify.example";
@@ -47,6 +51,33 @@ pub fn previous_slot() -> PreviousSlot {
     }
 }
 
+pub fn paris() -> TimeZoneId {
+    TimeZoneId::parse("Europe/Paris").unwrap()
+}
+
+/// Algebra I with Grace Hopper on Wednesdays, 18:00–19:00 in Paris, across the switch to
+/// summer time of Sun 28 Mar 2027: Wed 24 Mar (CET, UTC+1), then Wed 31 Mar and Wed 7 Apr
+/// (CEST, UTC+2). Wed 14 Apr 18:00 was skipped (`ta_unavailable`), and so was Wed 21 Apr
+/// (`bundle_exhausted`).
+pub fn series_details() -> SeriesDetails {
+    SeriesDetails {
+        series_id: SeriesId::from_uuid(Uuid::nil()),
+        course_title: "Algebra I".to_owned(),
+        ta_name: "Grace Hopper".to_owned(),
+        organization_name: "Northside Tutoring".to_owned(),
+        timezone: paris(),
+        sessions: vec![
+            (utc("2027-03-24T17:00:00Z"), utc("2027-03-24T18:00:00Z")),
+            (utc("2027-03-31T16:00:00Z"), utc("2027-03-31T17:00:00Z")),
+            (utc("2027-04-07T16:00:00Z"), utc("2027-04-07T17:00:00Z")),
+        ],
+        skipped: vec![
+            (utc("2027-04-14T16:00:00Z"), "ta_unavailable".to_owned()),
+            (utc("2027-04-21T16:00:00Z"), "bundle_exhausted".to_owned()),
+        ],
+    }
+}
+
 pub fn message(recipient: &str, name: &str, payload: EmailPayload) -> OutboxMessage {
     OutboxMessage::new(
         OutboxMessageId::from_uuid(Uuid::now_v7()),
@@ -85,5 +116,11 @@ pub fn one_of_each_kind() -> Vec<EmailPayload> {
             audience: RescheduleAudience::Student,
             reason: None,
         },
+        EmailPayload::SeriesConfirmation {
+            series: series_details(),
+            audience: Audience::Student,
+            student_name: "Ada".into(),
+        },
+        EmailPayload::SeriesCancellation { series: series_details(), reason: None, refunded: None },
     ]
 }

@@ -83,6 +83,8 @@ pub struct BookingResponse {
     pub sequence: u32,
     /// How many of those moves its students made.
     pub reschedule_count: u32,
+    /// The recurring series it was booked with, if any.
+    pub series_id: Option<Uuid>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
@@ -120,6 +122,7 @@ impl From<&Booking> for BookingResponse {
             policy: (&b.policy).into(),
             sequence: b.sequence,
             reschedule_count: b.reschedule_count,
+            series_id: b.series_id.map(|s| s.as_uuid()),
             created_at: b.created_at,
         }
     }

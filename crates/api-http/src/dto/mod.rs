@@ -20,6 +20,7 @@ pub mod policy;
 pub mod products;
 pub mod scalars;
 pub mod schemas;
+pub mod series;
 pub mod slots;
 pub mod tas;
 pub mod time_off;

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod organization;
 pub mod products;
 pub(crate) mod respond;
+pub mod series;
 pub mod slots;
 pub mod tas;
 pub mod time_off;

@@ -51,6 +51,9 @@ const TABLE: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/tas/{taId}/time-off", ADMIN_OR_TA),
     ("GET", "/api/v1/tas/{taId}/time-off", MEMBER),
     ("DELETE", "/api/v1/tas/{taId}/time-off/{id}", ADMIN_OR_TA),
+    // Admins any series, the TA and the student their own.
+    ("GET", "/api/v1/booking-series/{id}", MEMBER),
+    ("POST", "/api/v1/booking-series/{id}/cancel", MEMBER),
     ("POST", "/api/v1/group-sessions/{id}/join", STUDENT),
     ("POST", "/api/v1/group-sessions/{id}/leave", STUDENT),
     ("POST", "/api/v1/group-sessions/{id}/waitlist", STUDENT),
@@ -79,6 +82,8 @@ struct Org {
     job: String,
     /// A window of the TA's time off, far from the booking.
     time_off: String,
+    /// A weekly series of the student's with the TA.
+    series: String,
 }
 
 async fn set_up(app: &TestApp, slug: &str) -> Org {
@@ -125,6 +130,16 @@ async fn set_up(app: &TestApp, slug: &str) -> Org {
     let time_off = app.post(&format!("/api/v1/tas/{}/time-off", ta.id), Some(&admin.access), window).await;
     assert_eq!(time_off.status, 201, "{}", time_off.text);
     let time_off = time_off.json()["id"].as_str().unwrap().to_owned();
+    let series = app
+        .post(
+            "/api/v1/booking-series",
+            Some(&student.access),
+            json!({"courseId": course, "startsAt": rfc3339(berlin(5, 16, 0)), "durationMinutes": 60,
+                   "recurrence": "FREQ=WEEKLY;COUNT=2", "taId": ta.id}),
+        )
+        .await;
+    assert_eq!(series.status, 201, "{}", series.text);
+    let series = series.json()["id"].as_str().unwrap().to_owned();
     Org {
         admin,
         ta,
@@ -136,6 +151,7 @@ async fn set_up(app: &TestApp, slug: &str) -> Org {
         group_session: group.json()["id"].as_str().unwrap().to_owned(),
         job,
         time_off,
+        series,
     }
 }
 
@@ -155,6 +171,8 @@ fn concrete(method: &Method, template: &str, org: &Org) -> (String, Option<Value
         &org.job
     } else if template.contains("/time-off/") {
         &org.time_off
+    } else if template.starts_with("/api/v1/booking-series/") {
+        &org.series
     } else {
         &org.ta.id
     };

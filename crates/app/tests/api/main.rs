@@ -40,6 +40,8 @@ mod reset;
 mod reset_requests;
 mod revocation_outage;
 mod seed;
+mod series;
+mod series_concurrency;
 mod shared_state;
 mod slot_pages;
 mod slots;

@@ -64,6 +64,10 @@ audit_actions! {
     BookingCancelled = "booking.cancelled";
     /// A session was moved to another time or TA.
     BookingRescheduled = "booking.rescheduled";
+    /// A series of individual sessions was booked (each session with it).
+    SeriesBooked = "series.booked";
+    /// A series was cancelled from a date on (each remaining session with it).
+    SeriesCancelled = "series.cancelled";
     /// A TA's time off was recorded (its sessions in the window perhaps reassigned).
     TimeOffRecorded = "time_off.recorded";
     /// A TA's time off was deleted.
@@ -91,10 +95,12 @@ pub enum TargetType {
     BundlePurchase,
     /// A booking.
     Booking,
+    /// A recurring series of bookings.
+    BookingSeries,
 }
 
 impl TargetType {
-    /// `user`, `session`, `course`, `bundle_purchase` or `booking`.
+    /// `user`, `session`, `course`, `bundle_purchase`, `booking` or `booking_series`.
     pub const fn as_str(self) -> &'static str {
         match self {
             TargetType::User => "user",
@@ -102,6 +108,7 @@ impl TargetType {
             TargetType::Course => "course",
             TargetType::BundlePurchase => "bundle_purchase",
             TargetType::Booking => "booking",
+            TargetType::BookingSeries => "booking_series",
         }
     }
 
@@ -110,10 +117,17 @@ impl TargetType {
     /// # Errors
     /// For an unknown name.
     pub fn parse(name: &str) -> Result<Self, InvalidValue> {
-        [TargetType::User, TargetType::Session, TargetType::Course, TargetType::BundlePurchase, TargetType::Booking]
-            .into_iter()
-            .find(|t| t.as_str() == name)
-            .ok_or_else(|| InvalidValue::new("unknown target type"))
+        [
+            TargetType::User,
+            TargetType::Session,
+            TargetType::Course,
+            TargetType::BundlePurchase,
+            TargetType::Booking,
+            TargetType::BookingSeries,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == name)
+        .ok_or_else(|| InvalidValue::new("unknown target type"))
     }
 }
 

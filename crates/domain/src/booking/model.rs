@@ -6,7 +6,7 @@ use super::terms::BookingPolicy;
 use crate::shared::text::bounded_text;
 use crate::shared::validation::InvalidValue;
 use crate::shared::{
-    BookingId, BundlePurchaseId, Cents, CourseId, Currency, Interval, OrganizationId, TemplateId, UserId,
+    BookingId, BundlePurchaseId, Cents, CourseId, Currency, Interval, OrganizationId, SeriesId, TemplateId, UserId,
 };
 
 /// Individual (one student) or group (a template's capacity).
@@ -199,6 +199,8 @@ pub struct Booking {
     pub sequence: u32,
     /// How many of those moves its students made (bounded by `policy.max_reschedules`).
     pub reschedule_count: u32,
+    /// The recurring series it belongs to, if it was booked as one.
+    pub series_id: Option<SeriesId>,
 }
 
 /// Everything an individual booking is made of, once every rule passed.
@@ -252,6 +254,7 @@ impl Booking {
             policy: new.policy,
             sequence: 0,
             reschedule_count: 0,
+            series_id: None,
         }
     }
 

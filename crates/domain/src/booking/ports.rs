@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::model::{Booking, BookingFilter, BookingStatus, CancellationReason, Seat};
-use crate::shared::{BookingId, Interval, OrganizationId, PageRequest, UserId};
+use crate::shared::{BookingId, Interval, OrganizationId, PageRequest, SeriesId, UserId};
 use crate::store::StoreError;
 
 /// Stores bookings with their seats.
@@ -71,6 +71,12 @@ pub trait BookingRepository: Send + Sync {
         ta: UserId,
         window: Interval,
     ) -> Result<Vec<Booking>, StoreError>;
+
+    /// Every booking of a series (cancelled ones included), earliest first, with their seats.
+    ///
+    /// # Errors
+    /// Only store failures.
+    async fn of_series(&self, organization: OrganizationId, series: SeriesId) -> Result<Vec<Booking>, StoreError>;
 
     /// For these students, the intervals of the active bookings in which they hold a seat and
     /// that intersect `window` (one read for all, e.g. every waitlisted student at once).

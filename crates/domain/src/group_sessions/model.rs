@@ -142,6 +142,7 @@ impl GroupSessionTemplate {
             policy,
             sequence: 0,
             reschedule_count: 0,
+            series_id: None,
         }
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::shared::validation::InvalidValue;
-use crate::shared::{BookingId, Cents, Currency, Email, OrganizationId, OutboxMessageId, Secret, TimeZoneId};
+use crate::shared::{BookingId, Cents, Currency, Email, OrganizationId, OutboxMessageId, Secret, SeriesId, TimeZoneId};
 
 /// Delivery state of an outbox message (a "job" in the admin API).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,11 +66,15 @@ pub enum EmailKind {
     Cancellation,
     /// Tells the seated students and the TAs a session moved (time, TA or both).
     BookingRescheduled,
+    /// Confirms a recurring series (to the student and to the TA), listing its dates.
+    SeriesConfirmation,
+    /// Tells the student and the TA the remaining sessions of a series were cancelled.
+    SeriesCancellation,
 }
 
 impl EmailKind {
     /// Every kind.
-    pub const ALL: [EmailKind; 9] = [
+    pub const ALL: [EmailKind; 11] = [
         EmailKind::EmailVerification,
         EmailKind::PasswordReset,
         EmailKind::TaInvitation,
@@ -80,6 +84,8 @@ impl EmailKind {
         EmailKind::WaitlistPromotion,
         EmailKind::Cancellation,
         EmailKind::BookingRescheduled,
+        EmailKind::SeriesConfirmation,
+        EmailKind::SeriesCancellation,
     ];
 
     /// The snake_case name shown to admins, e.g. `booking_confirmation`.
@@ -94,6 +100,8 @@ impl EmailKind {
             EmailKind::WaitlistPromotion => "waitlist_promotion",
             EmailKind::Cancellation => "cancellation",
             EmailKind::BookingRescheduled => "booking_rescheduled",
+            EmailKind::SeriesConfirmation => "series_confirmation",
+            EmailKind::SeriesCancellation => "series_cancellation",
         }
     }
 
@@ -133,6 +141,26 @@ pub enum Audience {
     Student,
     /// The TA who teaches.
     Ta,
+}
+
+/// What a series email says about the series: the course, the TA, and its sessions' times
+/// (shown in the organization's time zone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesDetails {
+    /// The series.
+    pub series_id: SeriesId,
+    /// The course title.
+    pub course_title: String,
+    /// The TA's name.
+    pub ta_name: String,
+    /// The organization's name.
+    pub organization_name: String,
+    /// The organization's time zone, in which the email shows times.
+    pub timezone: TimeZoneId,
+    /// The sessions the email is about (booked, or cancelled), earliest first: start and end.
+    pub sessions: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Occurrences not booked, with the code saying why (a confirmation with `allowPartial`).
+    pub skipped: Vec<(DateTime<Utc>, String)>,
 }
 
 /// Who a reschedule email is for: what changed is told differently to each.
@@ -235,6 +263,25 @@ pub enum EmailPayload {
         /// The reason given, if any.
         reason: Option<String>,
     },
+    /// A recurring series booked: one email for all its sessions.
+    SeriesConfirmation {
+        /// The series and the sessions booked.
+        series: SeriesDetails,
+        /// Whether this copy is the student's or the TA's.
+        audience: Audience,
+        /// The student's name (shown to the TA).
+        student_name: String,
+    },
+    /// The remaining sessions of a series cancelled: one email for all of them.
+    SeriesCancellation {
+        /// The series and the sessions cancelled.
+        series: SeriesDetails,
+        /// The reason given, if any.
+        reason: Option<String>,
+        /// For the student: how many of the cancelled sessions' payments came back (the others
+        /// were forfeited under the policy); `None` for the TA.
+        refunded: Option<u32>,
+    },
     /// A verification, reset or invitation email whose link token was erased: once such an
     /// email is sent or given up (`sent` or `dead`), the outbox keeps no usable token, only the
     /// hash in the token table. There is nothing left to send.
@@ -257,6 +304,8 @@ impl EmailPayload {
             EmailPayload::WaitlistPromotion { .. } => EmailKind::WaitlistPromotion,
             EmailPayload::Cancellation { .. } => EmailKind::Cancellation,
             EmailPayload::BookingRescheduled { .. } => EmailKind::BookingRescheduled,
+            EmailPayload::SeriesConfirmation { .. } => EmailKind::SeriesConfirmation,
+            EmailPayload::SeriesCancellation { .. } => EmailKind::SeriesCancellation,
             EmailPayload::LinkErased { kind } => *kind,
         }
     }

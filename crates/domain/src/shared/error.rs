@@ -101,6 +101,7 @@ error_codes! {
     OutsideTaAvailability = "outside_ta_availability", "Outside TA availability", Unprocessable;
     NotWaitlistable = "not_waitlistable", "Not waitlistable", Unprocessable;
     RescheduleWindowPassed = "reschedule_window_passed", "Reschedule window passed", Unprocessable;
+    InvalidRecurrence = "invalid_recurrence", "Invalid recurrence", Unprocessable;
     AccountLocked = "account_locked", "Account locked", Locked;
     InternalError = "internal_error", "Internal error", Internal;
     ServiceUnavailable = "service_unavailable", "Service unavailable", Unavailable;

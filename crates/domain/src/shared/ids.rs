@@ -70,6 +70,8 @@ id_type! {
     WaitlistEntryId;
     /// A window of a TA's time off.
     TimeOffId;
+    /// A recurring series of individual bookings.
+    SeriesId;
     /// An authentication session (one login on one device).
     SessionId;
     /// A refresh token of a session.

@@ -89,6 +89,12 @@ operations! {
     CancelBooking => [Admin, Ta, Student];
     /// `POST /bookings/{id}/reschedule` (see domain.md part 2, "Reschedule")
     RescheduleBooking => [Admin, Ta, Student];
+    /// `POST /booking-series` (an admin for a student)
+    BookSeries => [Admin, Student];
+    /// `GET /booking-series/{id}` (admins, its TA, its student)
+    GetSeries => [Admin, Ta, Student];
+    /// `POST /booking-series/{id}/cancel` (admins, its TA, its student)
+    CancelSeries => [Admin, Ta, Student];
     /// `POST /tas/{taId}/time-off` (a TA only their own)
     RecordTimeOff => [Admin, Ta];
     /// `GET /tas/{taId}/time-off`

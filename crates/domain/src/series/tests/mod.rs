@@ -1,0 +1,5 @@
+//! Tests of recurring series.
+
+mod recurrence_brute_force;
+mod recurrence_expansion;
+mod recurrence_parse;
