@@ -13,8 +13,10 @@ accepted), these hooks make the request follow those rules, the way a real clien
 - `from` / `to`: `to` must come after `from` (and, for slot searches, at most 31 days after it);
   a `to` that does not is moved to one day after `from`. The same for the body of
   `POST /tas/{taId}/time-off`, whose window lasts at most 90 days.
-- `POST /bookings/individual` by an admin needs `studentId` (a student books for themself): the
+- `POST /bookings/individual` and `POST /booking-series` by an admin needs `studentId` (a student books for themself): the
   harness's student is named (FUZZ_STUDENT_ID, set for the admin run only).
+- `POST /booking-series`: a `recurrence` meant to be valid is a rule of the RRULE subset
+  (`FREQ=WEEKLY;COUNT=2`): which parts go together is not something JSON Schema can state.
 
 Negative cases (meant to be refused) are left alone, so every refusal is still fuzzed.
 """
@@ -79,11 +81,17 @@ def map_case(context, case):
             except OverflowError:
                 case.body = {**case.body, "from": (end - timedelta(days=1)).isoformat()}
 
+    # A recurrence is a string of the RRULE subset, whose rules between parts (exactly one of
+    # COUNT or UNTIL, BYDAY only weekly) no JSON Schema keyword states; a client sends one.
+    if method == "POST" and path == "/api/v1/booking-series" and isinstance(case.body, dict):
+        if isinstance(case.body.get("recurrence"), str):
+            case.body = {**case.body, "recurrence": "FREQ=WEEKLY;COUNT=2"}
+
     student = os.environ.get("FUZZ_STUDENT_ID")
     if (
         student
         and method == "POST"
-        and path == "/api/v1/bookings/individual"
+        and path in ("/api/v1/bookings/individual", "/api/v1/booking-series")
         and isinstance(case.body, dict)
         and case.body.get("studentId") is None
     ):

@@ -11,16 +11,19 @@ use crate::extract::{Authenticated, JsonBody, OptionalJsonBody};
 use crate::problem::{ApiError, UseCaseResultExt, from_use_case};
 use crate::state::HttpState;
 
-/// An occurrence's refusal says which occurrence: its start is in the problem's `detail`.
+/// An occurrence's refusal says which occurrence (its start), and a rule's refusal why, in the
+/// problem's `detail`.
 fn series_problem(error: BookSeriesError) -> ApiError {
     let occurrence = error.occurrence();
+    let recurrence = error.recurrence_problem();
     let title = error.code().title();
     let problem = from_use_case(error);
-    match occurrence {
-        Some(at) => {
+    match (occurrence, recurrence) {
+        (Some(at), _) => {
             problem.detail(format!("The occurrence starting at {} cannot be booked: {title}.", at.to_rfc3339()))
         }
-        None => problem,
+        (None, Some(why)) => problem.detail(format!("The recurrence cannot be booked: {why}.")),
+        (None, None) => problem,
     }
 }
 

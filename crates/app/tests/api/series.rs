@@ -184,9 +184,12 @@ async fn a_malformed_rule_is_a_validation_error_and_an_impossible_one_invalid_re
         // Well formed, but more than 52 occurrences, or beyond the 90-day horizon.
         let until = (at + Span::days(60)).format("%Y%m%dT%H%M%SZ");
         let daily = format!("FREQ=DAILY;UNTIL={until}");
-        book_series(&app, &sam.access, series(&course, at, &daily)).await.problem(422, "invalid_recurrence");
+        let problem =
+            book_series(&app, &sam.access, series(&course, at, &daily)).await.problem(422, "invalid_recurrence");
+        assert!(problem["detail"].as_str().unwrap().contains("more than 52"), "{b:?}: {problem}");
         let far = "FREQ=WEEKLY;COUNT=20";
-        book_series(&app, &sam.access, series(&course, at, far)).await.problem(422, "invalid_recurrence");
+        let problem = book_series(&app, &sam.access, series(&course, at, far)).await.problem(422, "invalid_recurrence");
+        assert!(problem["detail"].as_str().unwrap().contains("maxAdvanceDays"), "{b:?}: {problem}");
         assert!(listed(&app, &sam).await.is_empty(), "{b:?}");
     }
 }

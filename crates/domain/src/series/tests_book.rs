@@ -176,8 +176,16 @@ async fn request_wide_refusals_come_first() {
     assert_eq!(refused(unassigned, &student(), &four(Some(20))).await.0, ErrorCode::TaNotAssignedToCourse);
     let far = BookSeries { recurrence: Recurrence::parse("FREQ=WEEKLY;COUNT=52").unwrap(), ..four(Some(TA_1)) };
     assert_eq!(refused(World::standard(), &student(), &far).await, (ErrorCode::InvalidRecurrence, None));
+    let (result, _) = book(World::standard(), &student(), &far).await;
+    assert!(result.unwrap_err().recurrence_problem().is_some_and(|why| why.contains("horizon")));
+    let too_many =
+        BookSeries { recurrence: Recurrence::parse("FREQ=DAILY;UNTIL=20271231").unwrap(), ..four(Some(TA_1)) };
+    let (result, _) = book(World::standard(), &student(), &too_many).await;
+    assert!(result.unwrap_err().recurrence_problem().is_some_and(|why| why.contains("52")));
     let soon = BookSeries { starts_at: day(1, 8), ..four(Some(TA_1)) };
     assert_eq!(refused(World::standard(), &student(), &soon).await, (ErrorCode::BookingTooSoon, Some(day(1, 8))));
+    let (result, _) = book(World::standard(), &student(), &soon).await;
+    assert_eq!(result.unwrap_err().recurrence_problem(), None, "an occurrence's refusal, not the rule's");
 }
 
 fn for_sam_other() -> BookSeries {

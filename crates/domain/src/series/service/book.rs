@@ -17,7 +17,7 @@ use crate::bundles::{BundleRefusal, LedgerEntry, LedgerKind};
 use crate::notifications::{Audience, EmailPayload};
 use crate::scheduling::SessionDuration;
 use crate::series::plan::{Context, Planned, choose_series_ta, verdict, within_credits};
-use crate::series::{BookingSeries, Recurrence, SkippedOccurrence};
+use crate::series::{BookingSeries, Recurrence, RecurrenceError, SkippedOccurrence};
 use crate::shared::error::use_case_error;
 use crate::shared::retry::retry_transient;
 use crate::shared::time::minutes;
@@ -54,7 +54,7 @@ use_case_error! {
         ValidationFailed(ValidationErrors),
         Forbidden,
         NotFound,
-        InvalidRecurrence,
+        InvalidRecurrence(&'static str),
         BookingTooSoon(DateTime<Utc>),
         BookingTooFarAhead(DateTime<Utc>),
         TaNotAssignedToCourse,
@@ -80,6 +80,14 @@ impl BookSeriesError {
             | Self::StudentUnavailable(at)
             | Self::BundleExpired(at)
             | Self::BundleExhausted(at) => Some(*at),
+            _ => None,
+        }
+    }
+
+    /// Why a well-formed rule cannot be booked, for `invalid_recurrence`.
+    pub fn recurrence_problem(&self) -> Option<&'static str> {
+        match self {
+            Self::InvalidRecurrence(why) => Some(why),
             _ => None,
         }
     }
@@ -152,7 +160,10 @@ impl SeriesService {
         }
 
         // The occurrences: the rule's own limits, then every one within the booking horizon.
-        let occurrences = cmd.recurrence.occurrences(cmd.starts_at, org.timezone).map_err(|_| E::InvalidRecurrence)?;
+        let occurrences = cmd.recurrence.occurrences(cmd.starts_at, org.timezone).map_err(|e| match e {
+            RecurrenceError::Rule(why) => E::InvalidRecurrence(why),
+            RecurrenceError::Shape(_) => E::InvalidRecurrence("the recurrence is malformed"),
+        })?;
         let length = cmd.duration.as_delta();
         let planned: Vec<Planned> = occurrences
             .into_iter()
@@ -160,12 +171,16 @@ impl SeriesService {
             .collect();
         let horizon = now + TimeDelta::days(i64::from(org.settings.max_advance_days()));
         if planned.iter().any(|p| p.starts_at > horizon) {
-            return Err(E::InvalidRecurrence);
+            return Err(E::InvalidRecurrence(
+                "an occurrence is beyond the organization's booking horizon (maxAdvanceDays)",
+            ));
         }
-        let (Some(first), Some(last)) = (planned.first(), planned.last()) else { return Err(E::InvalidRecurrence) };
+        let (Some(first), Some(last)) = (planned.first(), planned.last()) else {
+            return Err(E::InvalidRecurrence("the recurrence has no occurrence"));
+        };
         let buffer = minutes(org.settings.buffer_minutes());
         let span = Interval::new(first.starts_at - buffer, last.starts_at + length + buffer)
-            .map_err(|_| E::InvalidRecurrence)?;
+            .map_err(|_| E::InvalidRecurrence("the series does not fit in time"))?;
 
         // The TA, and every read the verdicts need, in a fixed number of queries.
         let candidates: Vec<UserId> = match cmd.ta_id {
