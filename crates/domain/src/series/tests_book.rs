@@ -245,3 +245,48 @@ async fn cancelling_from_a_date_cancels_the_later_sessions_under_their_policy_wi
         ErrorCode::NotFound
     );
 }
+
+#[test]
+fn each_verdict_code_is_refused_with_its_own_code_and_the_occurrence() {
+    let at = day(3, 10);
+    for code in [
+        ErrorCode::BookingTooSoon,
+        ErrorCode::BookingTooFarAhead,
+        ErrorCode::OutsideTaAvailability,
+        ErrorCode::TaUnavailable,
+        ErrorCode::StudentUnavailable,
+        ErrorCode::BundleExpired,
+        ErrorCode::BundleExhausted,
+    ] {
+        let error = BookSeriesError::at(code, at);
+        assert_eq!((error.code(), error.occurrence()), (code, Some(at)));
+    }
+}
+
+#[tokio::test]
+async fn the_horizon_admits_an_occurrence_exactly_at_it_and_the_buffer_reaches_before_the_first() {
+    // 90 days from now (1 December 08:00 UTC) is 1 March 08:00: a weekly pair ending exactly
+    // there is within the horizon, so its occurrences get their own verdicts (08:00 is outside
+    // the TA's 09:00–17:00).
+    let edge = Utc.with_ymd_and_hms(2027, 2, 22, 8, 0, 0).unwrap();
+    let pair = BookSeries {
+        starts_at: edge,
+        recurrence: Recurrence::parse("FREQ=WEEKLY;COUNT=2").unwrap(),
+        ..four(Some(TA_1))
+    };
+    assert_eq!(refused(World::standard(), &student(), &pair).await, (ErrorCode::OutsideTaAvailability, Some(edge)));
+
+    // With a 15-minute buffer, a session of the TA ending ten minutes before the first
+    // occurrence refuses the first.
+    let mut world = World::standard();
+    let raw = crate::tenancy::RawSettings { buffer_minutes: Some(15), ..Default::default() };
+    world.org.settings = world.org.settings.apply(&crate::tenancy::OrgSettingsPatch::parse(raw).unwrap());
+    let before = crate::shared::Interval::new(day(3, 9), day(3, 10) - chrono::TimeDelta::minutes(10)).unwrap();
+    let mut after = world.clone();
+    world.bookings.push(individual(500, TA_1, STUDENT_2, before));
+    assert_eq!(refused(world, &student(), &four(Some(TA_1))).await, (ErrorCode::TaUnavailable, Some(day(3, 10))));
+    // And one starting ten minutes after the last occurrence ends: the last is refused.
+    let next = crate::shared::Interval::new(day(15, 11) + chrono::TimeDelta::minutes(10), day(15, 12)).unwrap();
+    after.bookings.push(individual(501, TA_1, STUDENT_2, next));
+    assert_eq!(refused(after, &student(), &four(Some(TA_1))).await, (ErrorCode::TaUnavailable, Some(day(15, 10))));
+}

@@ -93,7 +93,7 @@ impl BookSeriesError {
     }
 
     /// The error of an occurrence refused with `code` (one of [`super::super::plan::verdict`]'s).
-    fn at(code: ErrorCode, at: DateTime<Utc>) -> Self {
+    pub(crate) fn at(code: ErrorCode, at: DateTime<Utc>) -> Self {
         match code {
             ErrorCode::BookingTooSoon => Self::BookingTooSoon(at),
             ErrorCode::BookingTooFarAhead => Self::BookingTooFarAhead(at),
