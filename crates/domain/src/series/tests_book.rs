@@ -290,3 +290,30 @@ async fn the_horizon_admits_an_occurrence_exactly_at_it_and_the_buffer_reaches_b
     after.bookings.push(individual(501, TA_1, STUDENT_2, next));
     assert_eq!(refused(after, &student(), &four(Some(TA_1))).await, (ErrorCode::TaUnavailable, Some(day(15, 10))));
 }
+
+#[tokio::test]
+async fn cancelling_from_an_occurrence_s_start_includes_it_and_tells_each_reader_their_part() {
+    let (world, id) = booked_world().await;
+    let h = harness(world);
+    let service = SeriesService::new(h.core.clone());
+    let reason = crate::booking::CancellationReason::parse("exams").unwrap();
+    let view = service.cancel(&student(), id, Some(day(10, 10)), Some(reason)).await.unwrap();
+    let cancelled: Vec<_> = view.bookings.iter().filter(|b| !b.is_active()).map(|b| b.interval.start()).collect();
+    assert_eq!(cancelled, vec![day(10, 10), day(15, 10)], "from a start on: that session too");
+    let w = h.written();
+    let told: Vec<_> = w
+        .outbox
+        .iter()
+        .filter_map(|m| match &m.payload {
+            EmailPayload::SeriesCancellation { refunded, reason, series } => {
+                Some((m.recipient.to_string(), *refunded, reason.clone(), series.ta_name.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let exams = Some("exams".to_owned());
+    let ta = h.world.lock().unwrap().users.iter().find(|u| u.id == user_id(TA_1)).unwrap().name.to_string();
+    // Student 13 is told how many came back; TA 11 is told nothing of refunds; both see the TA.
+    assert!(told.contains(&("user13@example.com".to_owned(), Some(2), exams.clone(), ta.clone())), "{told:?}");
+    assert!(told.contains(&("user11@example.com".to_owned(), None, exams, ta)), "{told:?}");
+}
