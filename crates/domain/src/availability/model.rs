@@ -78,10 +78,6 @@ impl TimeRange {
     pub const fn end(&self) -> WallTime {
         self.end
     }
-
-    fn overlaps(&self, other: &TimeRange) -> bool {
-        self.start < other.end && other.start < self.end
-    }
 }
 
 /// Working hours on one day of every week.
@@ -166,9 +162,9 @@ fn parse_range(v: &mut Validator, path: &str, start: &str, end: &str) -> Option<
 }
 
 fn iso_weekday(n: i64) -> Result<Weekday, InvalidValue> {
+    // `Weekday::try_from` takes 0 (Monday) to 6 and refuses the rest.
     u8::try_from(n - 1)
         .ok()
-        .filter(|d| *d < 7)
         .and_then(|d| Weekday::try_from(d).ok())
         .ok_or_else(|| InvalidValue::new("must be an ISO weekday from 1 (Monday) to 7 (Sunday)"))
 }
@@ -199,7 +195,9 @@ impl Positions {
 fn first_overlap(ranges: &[TimeRange]) -> Option<usize> {
     let mut sorted: Vec<(usize, TimeRange)> = ranges.iter().copied().enumerate().collect();
     sorted.sort_by_key(|(_, r)| *r);
-    sorted.windows(2).find(|w| w[0].1.overlaps(&w[1].1)).map(|w| w[1].0)
+    // Sorted by start, a range overlaps an earlier one exactly when it starts before the
+    // previous one ends (half-open: touching ranges do not overlap).
+    sorted.windows(2).find(|w| w[1].1.start < w[0].1.end).map(|w| w[1].0)
 }
 
 impl Availability {

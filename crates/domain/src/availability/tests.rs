@@ -34,6 +34,14 @@ fn wall_times_parse_from_midnight_to_end_of_day() {
 }
 
 #[test]
+fn wall_times_from_minutes_run_from_midnight_to_end_of_day() {
+    assert_eq!(WallTime::from_minutes(0), Some(WallTime::MIDNIGHT));
+    assert_eq!(WallTime::from_minutes(24 * 60), Some(WallTime::END_OF_DAY));
+    assert_eq!(WallTime::from_minutes(90).map(|t| t.to_string()), Some("01:30".to_owned()));
+    assert_eq!(WallTime::from_minutes(24 * 60 + 1), None);
+}
+
+#[test]
 fn the_default_is_weekdays_nine_to_five_in_the_given_zone() {
     let tz = TimeZoneId::parse("Europe/Berlin").unwrap();
     let a = Availability::default_for(ta(), tz);
