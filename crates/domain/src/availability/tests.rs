@@ -200,3 +200,31 @@ fn covers_is_rule_four() {
     let sat = utc(2026, 12, 5, 10, 0);
     assert!(!a.covers(&Interval::new(sat, sat + TimeDelta::hours(1)).unwrap()));
 }
+
+#[test]
+fn the_lists_may_be_as_long_as_their_limits_and_no_longer() {
+    let hour = |h: usize| format!("{h:02}:00");
+    // Ten one-hour ranges on each of the seven days: 70 entries, none overlapping.
+    let seventy: Vec<RawWeeklyHours> =
+        (0..MAX_WEEKLY).map(|i| weekly(i64::try_from(i / 10 + 1).unwrap(), &hour(i % 10), &hour(i % 10 + 1))).collect();
+    assert!(Availability::parse(ta(), &raw("UTC", seventy.clone(), vec![])).is_ok());
+    let mut more = seventy;
+    more.push(weekly(1, "20:00", "21:00"));
+    assert!(Availability::parse(ta(), &raw("UTC", more, vec![])).unwrap_err().has("weekly"));
+
+    let day = |n: usize| (NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() + TimeDelta::days(i64::try_from(n).unwrap()));
+    let closed = |n: usize| RawOverride { date: day(n).to_string(), intervals: vec![] };
+    let many: Vec<RawOverride> = (0..MAX_OVERRIDES).map(closed).collect();
+    assert!(Availability::parse(ta(), &raw("UTC", vec![], many.clone())).is_ok());
+    let mut too_many = many;
+    too_many.push(closed(MAX_OVERRIDES));
+    assert!(Availability::parse(ta(), &raw("UTC", vec![], too_many)).unwrap_err().has("overrides"));
+
+    let ranges = |n: usize| {
+        let intervals = (0..n).map(|h| RawRange { start: hour(h), end: hour(h + 1) }).collect();
+        vec![RawOverride { date: "2027-01-01".into(), intervals }]
+    };
+    assert!(Availability::parse(ta(), &raw("UTC", vec![], ranges(MAX_RANGES_PER_OVERRIDE))).is_ok());
+    let refused = Availability::parse(ta(), &raw("UTC", vec![], ranges(MAX_RANGES_PER_OVERRIDE + 1))).unwrap_err();
+    assert!(refused.has("overrides[0].intervals"), "{refused}");
+}
