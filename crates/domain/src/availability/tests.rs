@@ -212,7 +212,7 @@ fn the_lists_may_be_as_long_as_their_limits_and_no_longer() {
     more.push(weekly(1, "20:00", "21:00"));
     assert!(Availability::parse(ta(), &raw("UTC", more, vec![])).unwrap_err().has("weekly"));
 
-    let day = |n: usize| (NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() + TimeDelta::days(i64::try_from(n).unwrap()));
+    let day = |n: usize| NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() + TimeDelta::days(i64::try_from(n).unwrap());
     let closed = |n: usize| RawOverride { date: day(n).to_string(), intervals: vec![] };
     let many: Vec<RawOverride> = (0..MAX_OVERRIDES).map(closed).collect();
     assert!(Availability::parse(ta(), &raw("UTC", vec![], many.clone())).is_ok());
