@@ -12,21 +12,7 @@ use serde_json::json;
 use crate::academy::{Academy, berlin};
 use crate::bookings::{book, session, with};
 use crate::bundles::{bought, ledger, remaining};
-use crate::helpers::{Reply, postgres_app};
-
-/// How many replies had each status and code (`201` or `409 ta_unavailable`).
-fn outcomes(replies: &[Reply]) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for reply in replies {
-        let key = if reply.status.is_success() {
-            reply.status.as_u16().to_string()
-        } else {
-            format!("{} {}", reply.status.as_u16(), reply.json()["code"].as_str().unwrap_or("?"))
-        };
-        *counts.entry(key).or_insert(0) += 1;
-    }
-    counts
-}
+use crate::helpers::{outcomes, postgres_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_slot_wanted_by_a_hundred_students_at_once_is_booked_once_per_ta() {

@@ -14,21 +14,7 @@ use serde_json::{Value, json};
 use crate::academy::berlin;
 use crate::bookings::cancel;
 use crate::group_fixture::{Groups, join, leave, listed, ok, wait};
-use crate::helpers::{Reply, TestApp, postgres_app};
-
-/// How many replies had each status and code (`200` or `409 session_full`).
-fn outcomes<'r>(replies: impl IntoIterator<Item = &'r Reply>) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for reply in replies {
-        let key = if reply.status.is_success() {
-            reply.status.as_u16().to_string()
-        } else {
-            format!("{} {}", reply.status.as_u16(), reply.json()["code"].as_str().unwrap_or("?"))
-        };
-        *counts.entry(key).or_insert(0) += 1;
-    }
-    counts
-}
+use crate::helpers::{Reply, TestApp, outcomes, postgres_app};
 
 /// The session as the admin sees it, checked for consistency: the seat count equals the seats
 /// listed, no student holds two seats, the capacity is never exceeded and the status agrees.

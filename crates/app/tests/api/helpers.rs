@@ -285,3 +285,18 @@ impl TestApp {
         unfolded[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
     }
 }
+
+/// How many replies had each status, and each refusal's code (`201`, `409 ta_unavailable`, …):
+/// the outcome of a burst of concurrent requests.
+pub fn outcomes<'r>(replies: impl IntoIterator<Item = &'r Reply>) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for reply in replies {
+        let key = if reply.status.is_success() {
+            reply.status.as_u16().to_string()
+        } else {
+            format!("{} {}", reply.status.as_u16(), reply.json()["code"].as_str().unwrap_or("?"))
+        };
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
+}

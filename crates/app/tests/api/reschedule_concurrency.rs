@@ -14,21 +14,8 @@ use serde_json::{Value, json};
 
 use crate::academy::{Academy, berlin, rfc3339};
 use crate::bookings::{book, booked, session, with};
-use crate::helpers::{Reply, TestApp, postgres_app};
+use crate::helpers::{TestApp, outcomes, postgres_app};
 use crate::reschedule::reschedule;
-
-fn outcomes(replies: &[Reply]) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for reply in replies {
-        let key = if reply.status.is_success() {
-            reply.status.as_u16().to_string()
-        } else {
-            format!("{} {}", reply.status.as_u16(), reply.json()["code"].as_str().unwrap_or("?"))
-        };
-        *counts.entry(key).or_insert(0) += 1;
-    }
-    counts
-}
 
 fn starts(b: &Value) -> DateTime<Utc> {
     b["startsAt"].as_str().unwrap().parse().unwrap()

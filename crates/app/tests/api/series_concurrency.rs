@@ -12,22 +12,8 @@ use serde_json::json;
 use crate::academy::{Academy, berlin};
 use crate::bookings::with;
 use crate::bundles::{bought, ledger, remaining};
-use crate::helpers::{Reply, postgres_app};
+use crate::helpers::{outcomes, postgres_app};
 use crate::series::{book_series, series};
-
-/// How many replies had each status and code (`201` or `409 ta_unavailable`).
-fn outcomes(replies: &[Reply]) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for reply in replies {
-        let key = if reply.status.is_success() {
-            reply.status.as_u16().to_string()
-        } else {
-            format!("{} {}", reply.status.as_u16(), reply.json()["code"].as_str().unwrap_or("?"))
-        };
-        *counts.entry(key).or_insert(0) += 1;
-    }
-    counts
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_series_over_the_same_slots_at_once_never_overlap_and_one_is_wholly_refused() {
