@@ -14,6 +14,7 @@ mod m20261207_000003_create_idempotency_keys;
 mod m20261207_000004_add_booking_policies;
 mod m20261207_000005_add_ta_time_off;
 mod m20261207_000006_create_booking_series;
+mod m20261207_000007_add_attendance;
 mod sql;
 
 /// Every migration, oldest first.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000004_add_booking_policies::Migration),
             Box::new(m20261207_000005_add_ta_time_off::Migration),
             Box::new(m20261207_000006_create_booking_series::Migration),
+            Box::new(m20261207_000007_add_attendance::Migration),
         ]
     }
 }
@@ -50,6 +52,7 @@ pub fn fingerprint() -> String {
         m20261207_000004_add_booking_policies::SOURCES,
         m20261207_000005_add_ta_time_off::SOURCES,
         m20261207_000006_create_booking_series::SOURCES,
+        m20261207_000007_add_attendance::SOURCES,
     ];
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in sources.iter().flatten().flat_map(|s| s.bytes()) {

@@ -9,6 +9,7 @@
 
 use async_trait::async_trait;
 use domain::accounts::{AuthSessionRepository, OneTimeTokenRepository, UserRepository};
+use domain::attendance::AttendanceRepository;
 use domain::audit::AuditRepository;
 use domain::availability::AvailabilityRepository;
 use domain::booking::BookingRepository;
@@ -16,6 +17,7 @@ use domain::bundles::BundleRepository;
 use domain::catalog::{CourseRepository, CourseTaRepository, ProductRepository};
 use domain::group_sessions::{TemplateRepository, WaitlistRepository};
 use domain::notifications::OutboxRepository;
+use domain::reports::ReportRepository;
 use domain::series::SeriesRepository;
 use domain::store::{Repositories, Store, StoreError, Transaction};
 use domain::tenancy::OrganizationRepository;
@@ -87,6 +89,8 @@ repositories! {
     audit: AuditRepository;
     time_off: TimeOffRepository;
     series: SeriesRepository;
+    attendance: AttendanceRepository;
+    reports: ReportRepository;
 }
 
 /// How transactions begin on each backend. SQLite takes the write lock at BEGIN, so that a

@@ -21,7 +21,7 @@ async fn table_count(db: &sea_orm::DatabaseConnection) -> i64 {
 async fn migrations_roll_back_and_apply_again() {
     for test_db in test_support::all_backends().await {
         let db = Database::connect(test_db.url()).await.unwrap();
-        assert_eq!(table_count(&db).await, 22, "{:?}: every table after up", test_db.backend());
+        assert_eq!(table_count(&db).await, 23, "{:?}: every table after up", test_db.backend());
         assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
 
         Migrator::down(&db, None).await.unwrap();
@@ -29,7 +29,7 @@ async fn migrations_roll_back_and_apply_again() {
         assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), 0);
 
         Migrator::up(&db, None).await.unwrap();
-        assert_eq!(table_count(&db).await, 22, "{:?}: up again", test_db.backend());
+        assert_eq!(table_count(&db).await, 23, "{:?}: up again", test_db.backend());
         db.close().await.unwrap();
     }
 }
@@ -39,13 +39,13 @@ async fn migrations_step_down_one_at_a_time() {
     for test_db in test_support::all_backends().await {
         let db = Database::connect(test_db.url()).await.unwrap();
         let mut tables = vec![table_count(&db).await];
-        for _ in 0..10 {
+        for _ in 0..11 {
             Migrator::down(&db, Some(1)).await.unwrap();
             tables.push(table_count(&db).await);
         }
-        // 010 drops the two series tables, 009 the time off table, 008 policy columns, 007 the idempotency keys, 006 the reset queue; 005 rebuilds
+        // 011 drops the attendance digests, 010 the two series tables, 009 the time off table, 008 policy columns, 007 the idempotency keys, 006 the reset queue; 005 rebuilds
         // `users` (SQLite) or swaps its key in place.
-        assert_eq!(tables, vec![22, 20, 19, 19, 18, 17, 17, 15, 9, 5, 0], "{:?}", test_db.backend());
+        assert_eq!(tables, vec![23, 22, 20, 19, 19, 18, 17, 17, 15, 9, 5, 0], "{:?}", test_db.backend());
         db.close().await.unwrap();
     }
 }

@@ -11,9 +11,10 @@ use domain::accounts::{
     PasswordResetRequestError, RefreshError, RegisterError, ResendVerificationError, RevokeSessionError, SignUpError,
     VerifyEmailError,
 };
+use domain::attendance::{ListUnmarkedError, RecordAttendanceError};
 use domain::availability::{GetAvailabilityError, PutAvailabilityError, SearchSlotsError};
 use domain::booking::{BookIndividualError, CancelBookingError, GetBookingError, ListBookingsError, RescheduleError};
-use domain::bundles::{GetBundleError, ListBundlesError, PurchaseBundleError};
+use domain::bundles::{CreditStatementError, GetBundleError, ListBundlesError, PurchaseBundleError};
 use domain::catalog::{
     AssignTaError, CreateCourseError, CreateProductError, GetCourseError, GetProductError, GetTaError,
     ListCourseTasError, ListCoursesError, ListProductsError, ListTasError, UnassignTaError, UpdateCourseError,
@@ -90,6 +91,9 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("get_booking", GetBookingError::CODES),
     ("reschedule_booking", RescheduleError::CODES),
     ("cancel_booking", CancelBookingError::CODES),
+    ("record_attendance", RecordAttendanceError::CODES),
+    ("list_unmarked_sessions", ListUnmarkedError::CODES),
+    ("get_credit_statement", CreditStatementError::CODES),
     ("book_series", BookSeriesError::CODES),
     ("get_series", GetSeriesError::CODES),
     ("cancel_series", CancelSeriesError::CODES),
@@ -99,6 +103,8 @@ pub const OPERATION_ERRORS: &[(&str, &[ErrorCode])] = &[
     ("list_jobs", ListJobsError::CODES),
     ("retry_job", RetryJobError::CODES),
     ("list_audit_events", domain::audit::ListAuditEventsError::CODES),
+    ("session_report", domain::reports::ReportError::CODES),
+    ("ta_report", domain::reports::ReportError::CODES),
     ("live", &[]),
     ("ready", &[]),
     ("startup", &[]),

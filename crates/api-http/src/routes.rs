@@ -5,8 +5,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::handlers::{
-    audit, auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates, jobs, me,
-    organization, products, series, slots, tas, time_off, waitlist,
+    attendance, audit, auth, availability, bookings, bundles, course_tas, courses, group_sessions, group_templates,
+    jobs, me, organization, products, reports, series, slots, students, tas, time_off, waitlist,
 };
 
 /// Registers the API under `/api/v1`, one scope per first path segment.
@@ -54,6 +54,7 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
             .service(scope::scope("/products").service(products::get_product).service(products::update_product))
             .service(
                 scope::scope("/tas")
+                    .service(attendance::list_unmarked_sessions)
                     .service(tas::list_tas)
                     .service(tas::invite_ta)
                     .service(tas::get_ta)
@@ -69,8 +70,10 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
                     .service(bookings::list_bookings)
                     .service(bookings::get_booking)
                     .service(bookings::reschedule_booking)
-                    .service(bookings::cancel_booking),
+                    .service(bookings::cancel_booking)
+                    .service(attendance::record_attendance),
             )
+            .service(scope::scope("/students").service(students::get_credit_statement))
             .service(
                 scope::scope("/booking-series")
                     .service(series::book_series)
@@ -103,6 +106,7 @@ pub fn api_v1(cfg: &mut ServiceConfig<'_>) {
                     .service(jobs::list_jobs)
                     .service(jobs::retry_job)
                     .service(audit::list_audit_events),
-            ),
+            )
+            .service(scope::scope("/reports").service(reports::session_report).service(reports::ta_report)),
     );
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use domain::accounts::AccountService;
+use domain::attendance::AttendanceService;
 use domain::audit::AuditService;
 use domain::availability::AvailabilityService;
 use domain::booking::BookingService;
@@ -12,6 +13,7 @@ use domain::bundles::BundleService;
 use domain::catalog::CatalogService;
 use domain::group_sessions::GroupSessionService;
 use domain::notifications::OutboxService;
+use domain::reports::ReportService;
 use domain::series::SeriesService;
 use domain::store::Store;
 use domain::tenancy::OrganizationService;
@@ -56,10 +58,14 @@ pub struct HttpState {
     pub group_sessions: GroupSessionService,
     /// Recurring series of individual bookings.
     pub series: SeriesService,
+    /// Attendance, its settlement, and the sessions still to mark.
+    pub attendance: AttendanceService,
     /// TA time off and the reassignment of the sessions it touches.
     pub time_off: TimeOffService,
     /// The audit trail, listed for admins.
     pub audit: AuditService,
+    /// Reports over sessions and TAs, for admins.
+    pub reports: ReportService,
     /// The email outbox (queue depth for readiness).
     pub outbox: OutboxService,
     /// The database (round trips for readiness, pending migrations for startup).

@@ -32,6 +32,7 @@ use crate::housekeeping::Housekeeping;
 use crate::migrate::MigrationStatus;
 use crate::revocation_sync::RevocationSync;
 use crate::settings::Settings;
+use crate::settlement_jobs::{self, SettlementJobs};
 use crate::shared_stores::SharedStores;
 use crate::worker::{IDLE_POLL, Worker, WorkerConfig};
 use crate::{embedded, migrate, shared_stores};
@@ -134,12 +135,22 @@ fn worker_config(settings: &Settings, poll: Duration) -> WorkerConfig {
     }
 }
 
+/// The settlement jobs (bundle expiry, attendance digests), run every `every`.
+fn settlement_jobs_for(services: &Services, every: Duration) -> SettlementJobs {
+    SettlementJobs::spawn(
+        BundleService::new(services.core.clone()),
+        domain::attendance::AttendanceService::new(services.core.clone()),
+        every,
+    )
+}
+
 /// A built, bound, not yet running service.
 pub struct Application {
     port: u16,
     server: Server,
     worker: Option<Worker>,
     _housekeeping: Option<Housekeeping>,
+    _settlement: Option<SettlementJobs>,
     _revocation_sync: Option<RevocationSync>,
     db: DatabaseConnection,
     draining: Arc<AtomicBool>,
@@ -179,8 +190,10 @@ impl Application {
             bookings: BookingService::new(services.core.clone()),
             group_sessions: GroupSessionService::new(services.core.clone()),
             series: domain::series::SeriesService::new(services.core.clone()),
+            attendance: domain::attendance::AttendanceService::new(services.core.clone()),
             time_off: domain::time_off::TimeOffService::new(services.core.clone()),
             audit: domain::audit::AuditService::new(services.store.clone()),
+            reports: domain::reports::ReportService::new(services.core.clone()),
             outbox: services.outbox.clone(),
             store: services.store.clone(),
             schema: Arc::new(MigrationStatus { db: services.db.clone() }),
@@ -221,6 +234,9 @@ impl Application {
         });
         let housekeeping =
             settings.worker_enabled.then(|| Housekeeping::spawn(services.idempotency.clone(), services.clock.clone()));
+        // A worker polling faster than in production (tests) runs the settlement jobs faster too.
+        let settlement_every = if worker_poll < IDLE_POLL { worker_poll * 4 } else { settlement_jobs::EVERY };
+        let settlement = settings.worker_enabled.then(|| settlement_jobs_for(&services, settlement_every));
         tracing::info!(
             address = %format!("{}:{port}", settings.host),
             database = %crate::settings::redact_url(&settings.database_url),
@@ -233,6 +249,7 @@ impl Application {
             server,
             worker,
             _housekeeping: housekeeping,
+            _settlement: settlement,
             _revocation_sync: revocation_sync,
             db: services.db,
             draining,
@@ -312,8 +329,10 @@ pub async fn run_worker(settings: Settings) -> anyhow::Result<()> {
     let services = services(&settings).await?;
     let worker = Worker::spawn(services.outbox.clone(), services.accounts.clone(), worker_config(&settings, IDLE_POLL));
     let housekeeping = Housekeeping::spawn(services.idempotency.clone(), services.clock.clone());
+    let settlement = settlement_jobs_for(&services, settlement_jobs::EVERY);
     tracing::info!("worker running");
     shutdown_signal().await;
+    drop(settlement);
     drop(housekeeping);
     worker.stop().await;
     services.db.close().await?;

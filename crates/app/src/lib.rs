@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod revocation_sync;
 pub mod seed;
 pub mod settings;
+pub mod settlement_jobs;
 pub mod shared_stores;
 pub mod telemetry;
 pub mod worker;

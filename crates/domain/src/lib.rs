@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod attendance;
 pub mod audit;
 pub mod availability;
 pub mod booking;
@@ -11,6 +12,7 @@ pub mod catalog;
 pub mod core;
 pub mod group_sessions;
 pub mod notifications;
+pub mod reports;
 pub mod scheduling;
 pub mod series;
 pub mod shared;

@@ -14,6 +14,7 @@
 use async_trait::async_trait;
 
 use crate::accounts::{AuthSessionRepository, OneTimeTokenRepository, UserRepository};
+use crate::attendance::AttendanceRepository;
 use crate::audit::AuditRepository;
 use crate::availability::AvailabilityRepository;
 use crate::booking::BookingRepository;
@@ -21,6 +22,7 @@ use crate::bundles::BundleRepository;
 use crate::catalog::{CourseRepository, CourseTaRepository, ProductRepository};
 use crate::group_sessions::{TemplateRepository, WaitlistRepository};
 use crate::notifications::OutboxRepository;
+use crate::reports::ReportRepository;
 use crate::series::SeriesRepository;
 use crate::tenancy::OrganizationRepository;
 use crate::time_off::TimeOffRepository;
@@ -115,6 +117,10 @@ pub trait Repositories: Send + Sync {
     fn time_off(&self) -> &dyn TimeOffRepository;
     /// Recurring series.
     fn series(&self) -> &dyn SeriesRepository;
+    /// Attendance marks and digests.
+    fn attendance(&self) -> &dyn AttendanceRepository;
+    /// Reports over sessions (read only).
+    fn reports(&self) -> &dyn ReportRepository;
 }
 
 /// The database: repositories for single reads and writes, and transactions for atomic units.

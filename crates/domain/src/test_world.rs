@@ -5,10 +5,13 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use chrono::{DateTime, NaiveDate, Utc};
+
 use crate::accounts::User;
+use crate::attendance::SeatMark;
 use crate::audit::{AuditAction, AuditEvent};
 use crate::availability::Availability;
-use crate::booking::{Booking, BookingStatus, Seat};
+use crate::booking::{Attendance, Booking, BookingStatus, Seat};
 use crate::bundles::{BundlePurchase, LedgerEntry};
 use crate::catalog::{Course, Product};
 use crate::core::Core;
@@ -24,6 +27,8 @@ use crate::store::{Conflict, Store, StoreError};
 use crate::tenancy::Organization;
 use crate::testing::{MockStore, SequentialIds};
 use crate::time_off::TimeOff;
+
+mod settlement;
 
 /// The data the store answers from.
 #[derive(Debug, Clone)]
@@ -54,6 +59,16 @@ pub struct World {
     pub reschedule_conflicts: Vec<Conflict>,
     /// Recurring series.
     pub series: Vec<BookingSeries>,
+    /// The bundles' ledger (entries appended are added here too).
+    pub ledger: Vec<LedgerEntry>,
+    /// Seats another writer marks just before the next `mark_seat` of that student: the seat
+    /// takes the mark and its round moves on, so our conditional update finds a stale round.
+    /// (The other writer's ledger entries are not modelled: race with marks that move no credit.)
+    pub mark_races: Vec<(UserId, Attendance)>,
+    /// Digests already recorded, by TA and local date.
+    pub digests: Vec<(UserId, NaiveDate)>,
+    /// Bundles whose conditional `take_remaining` fails (their balance moved meanwhile).
+    pub take_fails: Vec<BundlePurchaseId>,
 }
 
 /// Everything the use case wrote.
@@ -77,6 +92,14 @@ pub struct Written {
     pub time_off_recorded: Vec<TimeOff>,
     pub time_off_deleted: Vec<TimeOffId>,
     pub series_added: Vec<BookingSeries>,
+    /// Seat marks written (the conditional update matched).
+    pub marks: Vec<(BookingId, SeatMark)>,
+    /// `set_outcome` calls: booking, TA no-show, completion.
+    pub outcomes: Vec<(BookingId, bool, Option<DateTime<Utc>>)>,
+    /// Digests recorded: TA, local date, when.
+    pub digests: Vec<(UserId, NaiveDate, DateTime<Utc>)>,
+    /// Credits taken by expiry: bundle, credits.
+    pub taken: Vec<(BundlePurchaseId, u32)>,
 }
 
 impl Written {
@@ -108,6 +131,10 @@ impl Written {
             && self.time_off_recorded.is_empty()
             && self.time_off_deleted.is_empty()
             && self.series_added.is_empty()
+            && self.marks.is_empty()
+            && self.outcomes.is_empty()
+            && self.digests.is_empty()
+            && self.taken.is_empty()
     }
 }
 
@@ -139,6 +166,10 @@ impl World {
             time_off: vec![],
             reschedule_conflicts: vec![],
             series: vec![],
+            ledger: vec![],
+            mark_races: vec![],
+            digests: vec![],
+            take_fails: vec![],
         }
     }
 
@@ -210,13 +241,14 @@ pub fn harness(world: World) -> Harness {
 }
 
 /// Builds the mock store over `world` at `at`.
-pub fn harness_at(world: World, at: chrono::DateTime<chrono::Utc>) -> Harness {
+pub fn harness_at(world: World, at: DateTime<Utc>) -> Harness {
     let w = Arc::new(Mutex::new(world));
     let out = Arc::new(Mutex::new(Written::default()));
     let mut s = MockStore::new();
     reads(&mut s, &w);
     booking_writes(&mut s, &w, &out);
     other_writes(&mut s, &w, &out);
+    settlement::expectations(&mut s, &w, &out);
     let store = Arc::new(s);
     let dyn_store: Arc<dyn Store> = store.clone();
     let counted = Arc::new(Counted::default());
@@ -485,8 +517,9 @@ fn other_writes(s: &mut MockStore, w: &Arc<Mutex<World>>, out: &Arc<Mutex<Writte
         lock(&o).refunds.push(id);
         Ok(true)
     });
-    let o = out.clone();
+    let (x, o) = (w.clone(), out.clone());
     s.bundles.expect_append_ledger().returning(move |e| {
+        lock(&x).ledger.push(e.clone());
         lock(&o).ledger.push(e.clone());
         Ok(())
     });

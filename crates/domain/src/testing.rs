@@ -11,6 +11,7 @@ use crate::accounts::{
     AuthSessionRepository, MockAuthSessionRepository, MockOneTimeTokenRepository, MockUserRepository,
     OneTimeTokenRepository, UserRepository,
 };
+use crate::attendance::{AttendanceRepository, MockAttendanceRepository};
 use crate::audit::{AuditRepository, MockAuditRepository};
 use crate::availability::{AvailabilityRepository, MockAvailabilityRepository};
 use crate::booking::{BookingRepository, MockBookingRepository};
@@ -21,6 +22,7 @@ use crate::catalog::{
 };
 use crate::group_sessions::{MockTemplateRepository, MockWaitlistRepository, TemplateRepository, WaitlistRepository};
 use crate::notifications::{MockOutboxRepository, OutboxRepository};
+use crate::reports::{MockReportRepository, ReportRepository};
 use crate::series::{MockSeriesRepository, SeriesRepository};
 use crate::shared::IdGenerator;
 use crate::store::{Repositories, Store, StoreError, Transaction};
@@ -69,6 +71,8 @@ mock_store! {
     audit: MockAuditRepository as AuditRepository;
     time_off: MockTimeOffRepository as TimeOffRepository;
     series: MockSeriesRepository as SeriesRepository;
+    attendance: MockAttendanceRepository as AttendanceRepository;
+    reports: MockReportRepository as ReportRepository;
 }
 
 impl MockStore {

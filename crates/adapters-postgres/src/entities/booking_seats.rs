@@ -19,6 +19,8 @@ pub struct Model {
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     pub active: bool,
+    pub attendance: Option<String>,
+    pub settlement_round: i32,
 }
 
 /// No relations: queries join explicitly.

@@ -35,6 +35,8 @@ pub struct Model {
     pub sequence: i32,
     pub reschedule_count: i32,
     pub series_id: Option<Uuid>,
+    pub completed_at: Option<DateTimeUtc>,
+    pub ta_no_show: bool,
 }
 
 /// No relations: queries join explicitly.

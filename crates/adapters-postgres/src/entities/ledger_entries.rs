@@ -14,6 +14,7 @@ pub struct Model {
     pub delta: i32,
     pub booking_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    pub settlement_round: Option<i32>,
 }
 
 /// No relations: queries join explicitly.

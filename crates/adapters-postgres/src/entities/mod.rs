@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table of the schema in `migrations/sql/`. Columns mirror the SQL;
 //! conversion to domain types lives with each repository.
 
+pub(crate) mod attendance_digests;
 pub(crate) mod audit_events;
 pub(crate) mod auth_sessions;
 pub(crate) mod availabilities;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use domain::booking::{Booking, BookingStatus, CancellationReason, Seat, SessionType};
+use domain::booking::{Attendance, Booking, BookingStatus, CancellationReason, Seat, SessionType};
 use domain::shared::{Cents, Currency, Interval, OrganizationId, SeriesId, UserId};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
@@ -23,6 +23,13 @@ fn seat_to_domain(m: &seats::Model) -> Result<Seat, StoreError> {
         price: Cents::new(m.price_cents).map_err(|e| corrupt("booking_seats", e))?,
         joined_at: m.joined_at,
         refunded: m.refunded,
+        attendance: m
+            .attendance
+            .as_deref()
+            .map(Attendance::parse)
+            .transpose()
+            .map_err(|e| corrupt("booking_seats", e))?,
+        settlement_round: u32::try_from(m.settlement_round).map_err(|e| corrupt("booking_seats", e))?,
     })
 }
 
@@ -36,7 +43,12 @@ pub(super) fn to_domain(m: &bookings::Model, seat_rows: &[seats::Model]) -> Resu
         course_id: m.course_id.into(),
         ta_id: UserId::from_uuid(m.ta_id),
         session_type: SessionType::parse(&m.session_type).map_err(|e| bad(&e))?,
-        status: BookingStatus::parse(&m.status).map_err(|e| bad(&e))?,
+        // Completion is a column of its own: `status` keeps the seat-count state under it.
+        status: if m.completed_at.is_some() {
+            BookingStatus::Completed
+        } else {
+            BookingStatus::parse(&m.status).map_err(|e| bad(&e))?
+        },
         interval: Interval::new(m.starts_at, m.ends_at).map_err(|e| bad(&e))?,
         capacity: count(m.capacity)?,
         seats_taken: count(m.seats_taken)?,
@@ -65,6 +77,8 @@ pub(super) fn to_domain(m: &bookings::Model, seat_rows: &[seats::Model]) -> Resu
         sequence: count(m.sequence)?,
         reschedule_count: count(m.reschedule_count)?,
         series_id: m.series_id.map(SeriesId::from_uuid),
+        ta_no_show: m.ta_no_show,
+        completed_at: m.completed_at,
     })
 }
 
@@ -100,6 +114,8 @@ pub(super) fn to_row(b: &Booking, blocked_until: chrono::DateTime<chrono::Utc>) 
         sequence: Set(count(b.sequence)),
         reschedule_count: Set(count(b.reschedule_count)),
         series_id: Set(b.series_id.map(|s| s.as_uuid())),
+        completed_at: Set(b.completed_at.map(ts)),
+        ta_no_show: Set(b.ta_no_show),
         ..Default::default()
     }
 }
@@ -117,6 +133,8 @@ pub(super) fn seat_row(org: OrganizationId, seat: &Seat, interval: Interval, act
         starts_at: Set(ts(interval.start())),
         ends_at: Set(ts(interval.end())),
         active: Set(active),
+        attendance: Set(seat.attendance.map(|a| a.as_str().to_owned())),
+        settlement_round: Set(i32::try_from(seat.settlement_round).unwrap_or(i32::MAX)),
         ..Default::default()
     }
 }

@@ -95,8 +95,11 @@ impl<C: ConnectionTrait + TransactionTrait + Scope + Send + Sync + 'static> Book
         if let Some(to) = filter.to {
             query = query.filter(B::StartsAt.lt(ts(to)));
         }
-        if let Some(status) = filter.status {
-            query = query.filter(B::Status.eq(status.as_str()));
+        match filter.status {
+            Some(BookingStatus::Completed) => query = query.filter(B::CompletedAt.is_not_null()),
+            Some(BookingStatus::Cancelled) => query = query.filter(B::Status.eq("cancelled")),
+            Some(status) => query = query.filter(B::Status.eq(status.as_str())).filter(B::CompletedAt.is_null()),
+            None => {}
         }
         if let Some(course) = filter.course_id {
             query = query.filter(B::CourseId.eq(course.as_uuid()));

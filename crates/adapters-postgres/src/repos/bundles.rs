@@ -8,8 +8,8 @@ use domain::bundles::{BundleFilter, BundlePurchase, BundleRepository, LedgerEntr
 use domain::shared::{BundlePurchaseId, Cents, Currency, OrganizationId, PageRequest, ProductId, UserId};
 use domain::store::StoreError;
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{keyset, ts};
 use crate::entities::{bundle_purchases as bundles, ledger_entries as ledger};
@@ -62,6 +62,11 @@ fn ledger_to_domain(m: &ledger::Model) -> Result<LedgerEntry, StoreError> {
         kind: LedgerKind::parse(&m.kind).ok_or_else(|| corrupt("ledger_entries", &m.kind))?,
         delta: m.delta,
         booking_id: m.booking_id.map(Into::into),
+        settlement_round: m
+            .settlement_round
+            .map(u32::try_from)
+            .transpose()
+            .map_err(|e| corrupt("ledger_entries", e))?,
         created_at: m.created_at,
     })
 }
@@ -183,6 +188,7 @@ impl<C: ConnectionTrait + Send + Sync + 'static> BundleRepository for Repos<C> {
             delta: Set(entry.delta),
             booking_id: Set(entry.booking_id.map(|b| b.as_uuid())),
             created_at: Set(ts(entry.created_at)),
+            settlement_round: Set(entry.settlement_round.map(|r| i32::try_from(r).unwrap_or(i32::MAX))),
         };
         ledger::Entity::insert(row).exec_without_returning(&self.conn).await.store()?;
         Ok(())
@@ -201,5 +207,77 @@ impl<C: ConnectionTrait + Send + Sync + 'static> BundleRepository for Repos<C> {
             .into_iter()
             .map(|m| ledger_to_domain(&m))
             .collect()
+    }
+
+    #[tracing::instrument(skip_all, name = "db.bundles.of_student")]
+    async fn of_student(&self, org: OrganizationId, student: UserId) -> Result<Vec<BundlePurchase>, StoreError> {
+        bundles::Entity::find()
+            .filter(bundles::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(bundles::Column::StudentId.eq(student.as_uuid()))
+            .order_by_asc(bundles::Column::CreatedAt)
+            .order_by_asc(bundles::Column::Id)
+            .all(&self.conn)
+            .await
+            .store()?
+            .iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all, name = "db.bundles.ledger_of_student")]
+    async fn ledger_of_student(&self, org: OrganizationId, student: UserId) -> Result<Vec<LedgerEntry>, StoreError> {
+        let of_student = Query::select()
+            .column(bundles::Column::Id)
+            .from(bundles::Entity)
+            .and_where(Expr::col(bundles::Column::StudentId).eq(student.as_uuid()))
+            .and_where(Expr::col(bundles::Column::OrganizationId).eq(org.as_uuid()))
+            .to_owned();
+        ledger::Entity::find()
+            .filter(ledger::Column::BundlePurchaseId.in_subquery(of_student))
+            .order_by_asc(ledger::Column::BundlePurchaseId)
+            .order_by_asc(ledger::Column::CreatedAt)
+            .order_by_asc(ledger::Column::Id)
+            .all(&self.conn)
+            .await
+            .store()?
+            .into_iter()
+            .map(|m| ledger_to_domain(&m))
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all, name = "db.bundles.lock_expiring")]
+    async fn lock_expiring(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<BundlePurchase>, StoreError> {
+        bundles::Entity::find()
+            .filter(bundles::Column::RemainingSessions.gt(0))
+            .filter(bundles::Column::ValidTo.lte(ts(now)))
+            .order_by_asc(bundles::Column::ValidTo)
+            .order_by_asc(bundles::Column::Id)
+            .limit(u64::from(limit))
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .all(&self.conn)
+            .await
+            .store()?
+            .iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all, name = "db.bundles.take_remaining")]
+    async fn take_remaining(
+        &self,
+        org: OrganizationId,
+        id: BundlePurchaseId,
+        credits: u32,
+    ) -> Result<bool, StoreError> {
+        let credits = i32::try_from(credits).map_err(|e| StoreError::Unexpected(e.into()))?;
+        let done = bundles::Entity::update_many()
+            .col_expr(bundles::Column::RemainingSessions, Expr::value(0))
+            .filter(bundles::Column::Id.eq(id.as_uuid()))
+            .filter(bundles::Column::OrganizationId.eq(org.as_uuid()))
+            .filter(bundles::Column::RemainingSessions.eq(credits))
+            .exec(&self.conn)
+            .await
+            .store()?;
+        Ok(done.rows_affected == 1)
     }
 }

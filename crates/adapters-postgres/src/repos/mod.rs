@@ -2,6 +2,7 @@
 //! the conversions between rows and domain entities next to it. Shared helpers: instants at
 //! database precision, keyset pagination.
 
+mod attendance;
 mod audit;
 mod auth_sessions;
 mod availability;
@@ -18,6 +19,7 @@ mod outbox;
 mod outbox_payload;
 mod policy_columns;
 mod products;
+mod reports;
 mod series;
 mod templates;
 mod time_off;

@@ -51,6 +51,16 @@ fn series(s: &SeriesDetails) -> Value {
     })
 }
 
+/// A digest's listed sessions as `{startsAt, endsAt, courseTitle}`, oldest first as given.
+fn digest_sessions(sessions: &[(DateTime<Utc>, DateTime<Utc>, String)]) -> Vec<Value> {
+    sessions
+        .iter()
+        .map(
+            |(start, end, title)| json!({ "startsAt": instant(*start), "endsAt": instant(*end), "courseTitle": title }),
+        )
+        .collect()
+}
+
 const fn audience_name(a: Audience) -> &'static str {
     match a {
         Audience::Student => "student",
@@ -102,9 +112,9 @@ pub(super) fn to_json(payload: &EmailPayload) -> Value {
             "audience": audience_name(*audience),
             "studentName": student_name,
         }),
-        EmailPayload::GroupJoinConfirmation { session: s } | EmailPayload::WaitlistPromotion { session: s } => {
-            json!({ "session": session(s) })
-        }
+        EmailPayload::GroupJoinConfirmation { session: s }
+        | EmailPayload::WaitlistPromotion { session: s }
+        | EmailPayload::TaNoShowRefund { session: s } => json!({ "session": session(s) }),
         EmailPayload::Cancellation { session: s, reason, refunded } => json!({
             "session": session(s),
             "reason": reason,
@@ -129,6 +139,12 @@ pub(super) fn to_json(payload: &EmailPayload) -> Value {
             "series": series(s),
             "reason": reason,
             "refunded": refunded,
+        }),
+        EmailPayload::AttendanceDigest { organization_name, timezone, total, sessions } => json!({
+            "organizationName": organization_name,
+            "timezone": timezone.name(),
+            "total": total,
+            "sessions": digest_sessions(sessions),
         }),
         EmailPayload::LinkErased { .. } => json!({}),
     }
@@ -196,6 +212,20 @@ pub(super) fn from_json(kind: EmailKind, value: &Value) -> Result<EmailPayload, 
                 "refunded",
                 "a non-negative 32-bit integer",
             )?,
+        },
+        EmailKind::TaNoShowRefund => EmailPayload::TaNoShowRefund { session: o.session()? },
+        // `total` counts every waiting session and the list only the oldest ones: they need
+        // not match, so nothing compares them.
+        EmailKind::AttendanceDigest => EmailPayload::AttendanceDigest {
+            organization_name: o.text("organizationName")?,
+            timezone: o.zone("timezone")?,
+            total: o.get(
+                "total",
+                |v| v.as_u64().and_then(|n| u32::try_from(n).ok()),
+                "a non-negative 32-bit integer",
+            )?,
+            sessions: o
+                .each("sessions", |s| Ok((s.instant("startsAt")?, s.instant("endsAt")?, s.text("courseTitle")?)))?,
         },
     })
 }
@@ -518,5 +548,90 @@ mod tests {
         absent.as_object_mut().expect("an object").retain(|k, _| k == "series");
         let read = from_json(EmailKind::SeriesCancellation, &absent);
         assert_eq!(read, Ok(series_cancellation(None, None)), "a missing reason or refund reads as none");
+    }
+
+    fn no_show_refund() -> EmailPayload {
+        let EmailPayload::BookingRescheduled { session, .. } = rescheduled(RescheduleAudience::Student, None) else {
+            unreachable!("rescheduled builds a reschedule")
+        };
+        EmailPayload::TaNoShowRefund { session }
+    }
+
+    /// A digest in Auckland time (microseconds kept), listing `listed` of `total` sessions.
+    fn digest(total: u32, listed: usize) -> EmailPayload {
+        let sessions = [
+            (at("2026-12-01T20:00:00.123456Z"), at("2026-12-01T21:00:00Z"), "Algebra — groups & rings".to_owned()),
+            (at("2026-12-02T20:00:00Z"), at("2026-12-02T21:30:00.5Z"), "Topology \"101\"".to_owned()),
+        ];
+        EmailPayload::AttendanceDigest {
+            organization_name: "Acme \"Tutoring\"".into(),
+            timezone: TimeZoneId::parse("Pacific/Auckland").expect("a valid fixture zone"),
+            total,
+            sessions: sessions.into_iter().take(listed).collect(),
+        }
+    }
+
+    #[test]
+    fn attendance_emails_round_trip() {
+        let refund = no_show_refund();
+        assert_eq!(from_json(EmailKind::TaNoShowRefund, &to_json(&refund)), Ok(refund));
+        for (total, listed) in [(2, 2), (45, 2), (u32::MAX, 1), (0, 0)] {
+            let payload = digest(total, listed);
+            assert_eq!(from_json(EmailKind::AttendanceDigest, &to_json(&payload)), Ok(payload), "{total} {listed}");
+        }
+    }
+
+    #[test]
+    fn attendance_emails_are_stored_in_their_documented_shape() {
+        let refund = to_json(&no_show_refund());
+        let keys = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+        assert_eq!(keys(&refund), Some(vec!["session".into()]));
+        assert_eq!(refund["session"]["startsAt"], "2026-12-02T09:00:00.123456Z");
+        assert_eq!(
+            to_json(&digest(45, 2)),
+            json!({
+                "organizationName": "Acme \"Tutoring\"",
+                "timezone": "Pacific/Auckland",
+                "total": 45,
+                "sessions": [
+                    {
+                        "startsAt": "2026-12-01T20:00:00.123456Z",
+                        "endsAt": "2026-12-01T21:00:00.000000Z",
+                        "courseTitle": "Algebra — groups & rings",
+                    },
+                    {
+                        "startsAt": "2026-12-02T20:00:00.000000Z",
+                        "endsAt": "2026-12-02T21:30:00.500000Z",
+                        "courseTitle": "Topology \"101\"",
+                    },
+                ],
+            })
+        );
+    }
+
+    #[test]
+    fn a_malformed_attendance_digest_names_the_field() {
+        let valid = to_json(&digest(45, 2));
+        let broken = |edit: &dyn Fn(&mut Map<String, Value>)| {
+            let mut value = valid.clone();
+            edit(value.as_object_mut().expect("an object"));
+            from_json(EmailKind::AttendanceDigest, &value).expect_err("malformed")
+        };
+        let total_error = "`total` is not a non-negative 32-bit integer";
+        for total in [json!(-1), json!(1.5), json!("45"), json!(null), json!(u64::from(u32::MAX) + 1)] {
+            assert_eq!(broken(&|o| _ = o.insert("total".into(), total.clone())), total_error, "{total}");
+        }
+        assert_eq!(broken(&|o| _ = o.remove("total")), total_error);
+        assert_eq!(broken(&|o| _ = o.remove("organizationName")), "`organizationName` is not a string");
+        assert!(broken(&|o| o["timezone"] = json!("Mars/Olympus")).starts_with("`timezone` "));
+        assert_eq!(broken(&|o| o["sessions"] = json!({})), "`sessions` is not an array");
+        assert_eq!(broken(&|o| o["sessions"][1] = json!("soon")), "`sessions[1]` is not an object");
+        let no_title =
+            |o: &mut Map<String, Value>| _ = o["sessions"][1].as_object_mut().map(|s| s.remove("courseTitle"));
+        assert_eq!(broken(&no_title), "`sessions[1]`: `courseTitle` is not a string");
+        let bad_end = |o: &mut Map<String, Value>| o["sessions"][0]["endsAt"] = json!("later");
+        assert!(broken(&bad_end).starts_with("`sessions[0]`: `endsAt`: "), "{}", broken(&bad_end));
+        let no_refund_session = from_json(EmailKind::TaNoShowRefund, &json!({}));
+        assert_eq!(no_refund_session, Err("`session` is not an object".to_owned()));
     }
 }

@@ -77,6 +77,11 @@ pub fn price(amount: Cents, currency: Currency) -> String {
     format!("{}.{:02} {currency}", cents / 100, cents % 100)
 }
 
+/// A count with its unit, singular for one: `1 session`, `4 sessions`.
+pub fn count(n: usize, unit: &str) -> String {
+    if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
+}
+
 /// A token lifetime in words: `1 hour`, `48 hours`, `7 days`.
 pub fn lifetime(duration: TimeDelta) -> String {
     let (days, hours, minutes) = (duration.num_days(), duration.num_hours(), duration.num_minutes());

@@ -6,11 +6,13 @@
 //! [`format`](mod@format)) into a template context, one builder per kind grouped by theme
 //! ([`account`]: verification, reset, invitation; [`receipt`]: bundle receipts; [`sessions`]:
 //! booking and group-seat confirmations, waitlist promotions, cancellations, reschedules;
-//! [`series`]: series confirmations and series cancellations); the templates hold the wording. Everything an email shows was
-//! captured when it was queued, so rendering reads nothing; the templates are compiled into
+//! [`series`]: series confirmations and series cancellations; [`attendance`]: TA no-show
+//! refunds and attendance digests); the templates hold the wording. Everything an email shows
+//! was captured when it was queued, so rendering reads nothing; the templates are compiled into
 //! the binary and every kind is rendered by the tests, so a [`RenderError`] is a bug.
 
 pub mod account;
+pub mod attendance;
 pub mod format;
 pub mod receipt;
 pub mod series;
@@ -104,6 +106,12 @@ pub fn render(
         }
         EmailPayload::SeriesCancellation { series, reason, refunded } => {
             (Some(series.organization_name.as_str()), series::series_cancellation(series, reason.as_deref(), *refunded))
+        }
+        EmailPayload::TaNoShowRefund { session } => {
+            (Some(session.organization_name.as_str()), attendance::ta_no_show_refund(session))
+        }
+        EmailPayload::AttendanceDigest { organization_name, timezone, total, sessions } => {
+            (Some(organization_name.as_str()), attendance::attendance_digest(*timezone, *total, sessions))
         }
         // Only sent or dead messages have their link erased, and neither is ever sent again.
         EmailPayload::LinkErased { kind } => {

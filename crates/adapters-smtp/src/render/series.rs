@@ -10,7 +10,7 @@
 use domain::notifications::{Audience, SeriesDetails};
 use minijinja::{Value, context};
 
-use super::format::{instant, time_range};
+use super::format::{count, instant, time_range};
 
 /// The context both emails of a series have.
 pub fn series_only(series: &SeriesDetails) -> Value {
@@ -81,9 +81,4 @@ pub fn skip_reason(code: &str, audience: Audience) -> &'static str {
         "bundle_exhausted" => "the bundle paying for the series has no session left for it",
         _ => "it could not be booked",
     }
-}
-
-/// `1 session`, `4 sessions`.
-fn count(n: usize, unit: &str) -> String {
-    if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
 }

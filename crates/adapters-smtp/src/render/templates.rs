@@ -48,6 +48,10 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "series_confirmation.html.j2",
     "series_cancellation.txt.j2",
     "series_cancellation.html.j2",
+    "ta_no_show_refund.txt.j2",
+    "ta_no_show_refund.html.j2",
+    "attendance_digest.txt.j2",
+    "attendance_digest.html.j2",
 ];
 
 /// The environment, built on first use. A template that does not compile is a programming

@@ -122,5 +122,12 @@ pub fn one_of_each_kind() -> Vec<EmailPayload> {
             student_name: "Ada".into(),
         },
         EmailPayload::SeriesCancellation { series: series_details(), reason: None, refunded: None },
+        EmailPayload::TaNoShowRefund { session: s() },
+        EmailPayload::AttendanceDigest {
+            organization_name: "Northside Tutoring".into(),
+            timezone: berlin(),
+            total: 3,
+            sessions: vec![(utc("2026-11-30T09:00:00Z"), utc("2026-11-30T10:00:00Z"), "Algebra I".into())],
+        },
     ]
 }

@@ -20,8 +20,10 @@ pub struct AuditQuery {
     /// Only this action, by its dotted name: `login.succeeded`, `login.failed`,
     /// `account.locked`, `password.reset`, `session.revoked`, `ta.invited`,
     /// `course_ta.assigned`, `course_ta.unassigned`, `bundle.purchased`, `booking.created`,
-    /// `booking.cancelled`, `booking.rescheduled`, `time_off.recorded`, `time_off.deleted`, `group.joined`,
-    /// `group.left`, `ledger.refund` or `ledger.forfeit`.
+    /// `booking.cancelled`, `booking.rescheduled`, `series.booked`, `series.cancelled`,
+    /// `time_off.recorded`, `time_off.deleted`, `group.joined`, `group.left`, `ledger.refund`,
+    /// `ledger.forfeit`, `ledger.attended`, `ledger.reversal`, `ledger.expire` or
+    /// `attendance.recorded`.
     #[param(inline, value_type = Option<super::schemas::AuditActionName>)]
     pub action: Option<String>,
     /// Only events done by this user.

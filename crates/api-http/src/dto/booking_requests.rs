@@ -87,7 +87,7 @@ pub struct BookingListQuery {
     /// Only sessions starting before this instant (RFC 3339).
     #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<String>,
-    /// `booked`, `open`, `full` or `cancelled`.
+    /// `booked`, `open`, `full`, `completed` or `cancelled`.
     #[param(inline, value_type = Option<super::schemas::BookingStatusName>)]
     pub status: Option<String>,
     /// Only this course's sessions.

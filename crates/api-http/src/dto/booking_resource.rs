@@ -24,6 +24,9 @@ pub struct SeatResponse {
     pub refunded: bool,
     /// When the student took the seat.
     pub joined_at: DateTime<Utc>,
+    /// `present`, `absent` or `excused` once recorded; null before.
+    #[schema(value_type = Option<super::schemas::AttendanceName>, nullable)]
+    pub attendance: Option<&'static str>,
 }
 
 impl From<&Seat> for SeatResponse {
@@ -34,6 +37,7 @@ impl From<&Seat> for SeatResponse {
             price_cents: s.price.get(),
             refunded: s.refunded,
             joined_at: s.joined_at,
+            attendance: s.attendance.map(|a| a.as_str()),
         }
     }
 }
@@ -51,7 +55,8 @@ pub struct BookingResponse {
     /// `individual` or `group`.
     #[schema(example = "individual")]
     pub session_type: &'static str,
-    /// `booked` (individual), `open` or `full` (group), or `cancelled`.
+    /// `booked` (individual), `open` or `full` (group), `completed` (every seat's attendance
+    /// recorded, or the TA's no-show), or `cancelled`.
     #[schema(example = "booked")]
     pub status: &'static str,
     /// When it starts.
@@ -85,6 +90,10 @@ pub struct BookingResponse {
     pub reschedule_count: u32,
     /// The recurring series it was booked with, if any.
     pub series_id: Option<Uuid>,
+    /// Whether its TA did not come (every seat refunded).
+    pub ta_no_show: bool,
+    /// When it became completed.
+    pub completed_at: Option<DateTime<Utc>>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
 }
@@ -123,6 +132,8 @@ impl From<&Booking> for BookingResponse {
             sequence: b.sequence,
             reschedule_count: b.reschedule_count,
             series_id: b.series_id.map(|s| s.as_uuid()),
+            ta_no_show: b.ta_no_show,
+            completed_at: b.completed_at,
             created_at: b.created_at,
         }
     }

@@ -113,12 +113,14 @@ impl From<&BundlePurchase> for BundlePurchaseResponse {
 pub struct LedgerEntryResponse {
     /// Its id.
     pub id: Uuid,
-    /// `purchase`, `debit`, `refund` or `forfeit`.
+    /// `purchase`, `debit`, `refund`, `forfeit`, `attended`, `reversal` or `expire`.
     #[schema(example = "debit")]
     pub kind: &'static str,
-    /// The change of `remainingSessions` (+total, -1, +1 or 0).
+    /// The change of `remainingSessions`: +total (purchase), -1 (debit), +1 (refund), 0
+    /// (forfeit, attended), -1 or 0 (reversal of a refund or of another settlement), minus the
+    /// credits left (expire).
     pub delta: i32,
-    /// The booking that caused it (null for the purchase).
+    /// The booking that caused it (null for the purchase and an expiry).
     pub booking_id: Option<Uuid>,
     /// When.
     pub created_at: DateTime<Utc>,

@@ -37,11 +37,13 @@ pub enum PagedList {
     AuditEvents,
     /// `GET /tas/{taId}/time-off`, by start.
     TimeOff,
+    /// `GET /tas/me/unmarked-sessions`, by start.
+    UnmarkedSessions,
 }
 
 impl PagedList {
     /// Every list.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Courses,
         Self::Tas,
         Self::GroupSessionTemplates,
@@ -51,6 +53,7 @@ impl PagedList {
         Self::Jobs,
         Self::AuditEvents,
         Self::TimeOff,
+        Self::UnmarkedSessions,
     ];
 
     /// The name written in the list's cursors.
@@ -65,6 +68,7 @@ impl PagedList {
             Self::Jobs => "jobs",
             Self::AuditEvents => "audit-events",
             Self::TimeOff => "time-off",
+            Self::UnmarkedSessions => "unmarked-sessions",
         }
     }
 

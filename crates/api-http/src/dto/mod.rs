@@ -3,12 +3,14 @@
 //! objects; responses are built from domain entities.
 
 pub mod accounts;
+pub mod attendance;
 pub mod audit;
 pub mod availability;
 pub mod booking_requests;
 pub mod booking_resource;
 pub mod bundles;
 pub mod courses;
+pub mod credit_statement;
 pub mod cursor;
 pub mod group_sessions;
 pub mod jobs;
@@ -18,6 +20,7 @@ pub mod organization;
 pub mod paging;
 pub mod policy;
 pub mod products;
+pub mod reports;
 pub mod scalars;
 pub mod schemas;
 pub mod series;

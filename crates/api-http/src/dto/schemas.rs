@@ -57,8 +57,14 @@ names_schema!(
 names_schema!(
     /// A booking state.
     BookingStatusName,
-    ["booked", "open", "full", "cancelled"],
+    ["booked", "open", "full", "completed", "cancelled"],
     "A booking state."
+);
+names_schema!(
+    /// A seat's attendance mark.
+    AttendanceName,
+    domain::booking::Attendance::ALL.iter().map(|a| a.as_str()),
+    "`present`; `absent` (a no-show: the booking's `noShow` policy decides); `excused` (refunded)."
 );
 names_schema!(
     /// A kind of session.

@@ -1,5 +1,6 @@
 //! HTTP handlers: extract, call one use case, map the result. No business rule lives here.
 
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod availability;
@@ -17,9 +18,11 @@ pub mod me;
 pub mod metrics;
 pub mod organization;
 pub mod products;
+pub mod reports;
 pub(crate) mod respond;
 pub mod series;
 pub mod slots;
+pub mod students;
 pub mod tas;
 pub mod time_off;
 pub mod waitlist;

@@ -48,6 +48,10 @@ const TABLE: &[(&str, &str, Allowed)] = &[
     ("POST", "/api/v1/bookings/{id}/cancel", MEMBER),
     // Admins any booking, the TA their own, a student their own individual booking.
     ("POST", "/api/v1/bookings/{id}/reschedule", MEMBER),
+    // Admins any booking, the TA their own (the matrix's booking has not started: 422 for them).
+    ("PUT", "/api/v1/bookings/{id}/attendance", ADMIN_OR_TA),
+    // The student themself, or an admin.
+    ("GET", "/api/v1/students/{id}/credit-statement", ADMIN_OR_OWNER),
     ("POST", "/api/v1/tas/{taId}/time-off", ADMIN_OR_TA),
     ("GET", "/api/v1/tas/{taId}/time-off", MEMBER),
     ("DELETE", "/api/v1/tas/{taId}/time-off/{id}", ADMIN_OR_TA),
@@ -173,6 +177,8 @@ fn concrete(method: &Method, template: &str, org: &Org) -> (String, Option<Value
         &org.time_off
     } else if template.starts_with("/api/v1/booking-series/") {
         &org.series
+    } else if template.starts_with("/api/v1/students/") {
+        &org.student.id
     } else {
         &org.ta.id
     };
@@ -195,6 +201,7 @@ fn concrete(method: &Method, template: &str, org: &Org) -> (String, Option<Value
         ("POST", "reschedule") => Some(json!({"startsAt": rfc3339(berlin(3, 12, 0))})),
         ("POST", "time-off") => Some(json!({"from": rfc3339(berlin(40, 0, 0)), "to": rfc3339(berlin(41, 0, 0))})),
         ("POST", "join" | "waitlist") => Some(json!({})),
+        ("PUT", "attendance") => Some(json!({"seats": []})),
         _ => None,
     };
     (path, body)

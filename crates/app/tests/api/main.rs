@@ -3,6 +3,8 @@
 
 mod academy;
 mod accounts;
+mod attendance;
+mod attendance_concurrency;
 mod audit;
 mod authorization;
 mod availability;
@@ -27,13 +29,16 @@ mod idempotency;
 mod identity;
 mod jobs;
 mod lockout;
+mod month_close;
 mod multi_instance;
 mod organization;
+mod past;
 mod policies;
 mod postgres_only;
 mod rate_limits;
 mod read_cache;
 mod redis_down;
+mod reports;
 mod reschedule;
 mod reschedule_concurrency;
 mod reset;

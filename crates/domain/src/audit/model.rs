@@ -78,8 +78,16 @@ audit_actions! {
     GroupLeft = "group.left";
     /// A bundle credit was given back.
     LedgerRefund = "ledger.refund";
-    /// A late cancellation kept a bundle credit spent.
+    /// A late cancellation or a no-show kept a bundle credit spent.
     LedgerForfeit = "ledger.forfeit";
+    /// A bundle credit was settled as spent on a lesson that took place.
+    LedgerAttended = "ledger.attended";
+    /// A seat's earlier settlement was reversed (its mark changed).
+    LedgerReversal = "ledger.reversal";
+    /// A bundle's credits left ran out at its `validTo`.
+    LedgerExpire = "ledger.expire";
+    /// A seat's attendance was marked or changed, or a TA's no-show recorded or withdrawn.
+    AttendanceRecorded = "attendance.recorded";
 }
 
 /// The kind of thing an event is about.

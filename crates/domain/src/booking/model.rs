@@ -40,8 +40,8 @@ impl SessionType {
     }
 }
 
-/// Where a booking is in its life: individual `booked → cancelled`, group
-/// `open ⇄ full → cancelled`.
+/// Where a booking is in its life: individual `booked → completed | cancelled`, group
+/// `open ⇄ full → completed | cancelled` (completed: every seat has attendance).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BookingStatus {
     /// An individual session that will take place.
@@ -52,16 +52,19 @@ pub enum BookingStatus {
     Full,
     /// Cancelled (final).
     Cancelled,
+    /// Taken place, with attendance recorded for every seat.
+    Completed,
 }
 
 impl BookingStatus {
-    /// `booked`, `open`, `full` or `cancelled`.
+    /// `booked`, `open`, `full`, `cancelled` or `completed`.
     pub const fn as_str(self) -> &'static str {
         match self {
             BookingStatus::Booked => "booked",
             BookingStatus::Open => "open",
             BookingStatus::Full => "full",
             BookingStatus::Cancelled => "cancelled",
+            BookingStatus::Completed => "completed",
         }
     }
 
@@ -75,7 +78,8 @@ impl BookingStatus {
             "open" => Ok(BookingStatus::Open),
             "full" => Ok(BookingStatus::Full),
             "cancelled" => Ok(BookingStatus::Cancelled),
-            _ => Err(InvalidValue::new("must be booked, open, full or cancelled")),
+            "completed" => Ok(BookingStatus::Completed),
+            _ => Err(InvalidValue::new("must be booked, open, full, cancelled or completed")),
         }
     }
 
@@ -94,6 +98,42 @@ bounded_text!(
     /// Why a session was moved (up to 500 characters).
     RescheduleReason, 0..=500, Multi
 );
+
+/// Whether a seated student came to a session that took place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attendance {
+    /// They came.
+    Present,
+    /// They did not come (a no-show).
+    Absent,
+    /// They did not come, with an excuse the academy accepts.
+    Excused,
+}
+
+impl Attendance {
+    /// Every mark.
+    pub const ALL: [Self; 3] = [Self::Present, Self::Absent, Self::Excused];
+
+    /// `present`, `absent` or `excused`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Present => "present",
+            Self::Absent => "absent",
+            Self::Excused => "excused",
+        }
+    }
+
+    /// Reads a mark.
+    ///
+    /// # Errors
+    /// Anything else.
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == raw)
+            .ok_or(InvalidValue::new("must be `present`, `absent` or `excused`"))
+    }
+}
 
 /// How a seat is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +177,11 @@ pub struct Seat {
     pub joined_at: DateTime<Utc>,
     /// Whether a per-session payment was refunded (bundle refunds live in the ledger).
     pub refunded: bool,
+    /// The attendance recorded, once the session took place.
+    pub attendance: Option<Attendance>,
+    /// How many times the seat's settlement was written (0: never); each settlement's ledger
+    /// entries carry their round, which the store lets be written once and reversed once.
+    pub settlement_round: u32,
 }
 
 impl Seat {
@@ -149,6 +194,8 @@ impl Seat {
             price: payment.seat_price(),
             joined_at,
             refunded: false,
+            attendance: None,
+            settlement_round: 0,
         }
     }
 }
@@ -201,6 +248,10 @@ pub struct Booking {
     pub reschedule_count: u32,
     /// The recurring series it belongs to, if it was booked as one.
     pub series_id: Option<SeriesId>,
+    /// Whether its TA did not come (every seat is then refunded).
+    pub ta_no_show: bool,
+    /// When it became completed (every seat marked, or the TA's no-show recorded).
+    pub completed_at: Option<DateTime<Utc>>,
 }
 
 /// Everything an individual booking is made of, once every rule passed.
@@ -255,6 +306,8 @@ impl Booking {
             sequence: 0,
             reschedule_count: 0,
             series_id: None,
+            ta_no_show: false,
+            completed_at: None,
         }
     }
 

@@ -127,26 +127,44 @@ pub enum LedgerKind {
     Debit,
     /// A cancellation or leave that gave the credit back: `+1`.
     Refund,
-    /// A late cancellation or leave that kept the credit spent: `0`.
+    /// A late cancellation, leave or no-show that kept the credit spent: `0`.
     Forfeit,
+    /// A lesson that took place, the credit spent on it: `0`.
+    Attended,
+    /// Undoes one earlier settlement of a seat whose mark changed: `-1` for a refund, else `0`.
+    Reversal,
+    /// The credits left when the bundle ran out at `validTo`: `-remainingSessions`.
+    Expire,
 }
 
 impl LedgerKind {
-    /// `purchase`, `debit`, `refund` or `forfeit`.
+    /// Every kind.
+    pub const ALL: [Self; 7] = [
+        LedgerKind::Purchase,
+        LedgerKind::Debit,
+        LedgerKind::Refund,
+        LedgerKind::Forfeit,
+        LedgerKind::Attended,
+        LedgerKind::Reversal,
+        LedgerKind::Expire,
+    ];
+
+    /// `purchase`, `debit`, `refund`, `forfeit`, `attended`, `reversal` or `expire`.
     pub const fn as_str(self) -> &'static str {
         match self {
             LedgerKind::Purchase => "purchase",
             LedgerKind::Debit => "debit",
             LedgerKind::Refund => "refund",
             LedgerKind::Forfeit => "forfeit",
+            LedgerKind::Attended => "attended",
+            LedgerKind::Reversal => "reversal",
+            LedgerKind::Expire => "expire",
         }
     }
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        [LedgerKind::Purchase, LedgerKind::Debit, LedgerKind::Refund, LedgerKind::Forfeit]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -163,8 +181,10 @@ pub struct LedgerEntry {
     pub kind: LedgerKind,
     /// The change of `remainingSessions`.
     pub delta: i32,
-    /// The booking that caused it (all but purchases).
+    /// The booking that caused it (all but purchases and expiries).
     pub booking_id: Option<BookingId>,
+    /// For a seat's settlement by attendance (and its reversal): the seat's settlement round.
+    pub settlement_round: Option<u32>,
     /// When.
     pub created_at: DateTime<Utc>,
 }
@@ -179,11 +199,39 @@ impl LedgerEntry {
             kind: LedgerKind::Purchase,
             delta: i32::try_from(bundle.total_sessions).unwrap_or(i32::MAX),
             booking_id: None,
+            settlement_round: None,
             created_at: bundle.created_at,
         }
     }
 
-    /// An entry of `kind` (debit, refund or forfeit) for a seat of `booking`.
+    /// The entry closing `bundle` at its `validTo`: its `credits` left go.
+    pub fn expire(id: LedgerEntryId, bundle: &BundlePurchase, credits: u32, at: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            organization_id: bundle.organization_id,
+            bundle_purchase_id: bundle.id,
+            kind: LedgerKind::Expire,
+            delta: -i32::try_from(credits).unwrap_or(i32::MAX),
+            booking_id: None,
+            settlement_round: None,
+            created_at: at,
+        }
+    }
+
+    /// The same entry as the settlement of the seat's `round` (attendance).
+    #[must_use]
+    pub fn in_round(mut self, round: u32) -> Self {
+        self.settlement_round = Some(round);
+        self
+    }
+
+    /// The entry undoing `settled`, an earlier settlement of a seat (same bundle, booking and
+    /// round; the opposite delta).
+    pub fn reversal_of(id: LedgerEntryId, settled: &LedgerEntry, at: DateTime<Utc>) -> Self {
+        Self { id, kind: LedgerKind::Reversal, delta: -settled.delta, created_at: at, ..settled.clone() }
+    }
+
+    /// An entry of `kind` (debit, refund, forfeit or attended) for a seat of `booking`.
     pub fn for_booking(
         id: LedgerEntryId,
         organization_id: OrganizationId,
@@ -195,9 +243,22 @@ impl LedgerEntry {
         let delta = match kind {
             LedgerKind::Debit => -1,
             LedgerKind::Refund => 1,
-            LedgerKind::Forfeit | LedgerKind::Purchase => 0,
+            LedgerKind::Forfeit
+            | LedgerKind::Attended
+            | LedgerKind::Purchase
+            | LedgerKind::Reversal
+            | LedgerKind::Expire => 0,
         };
-        Self { id, organization_id, bundle_purchase_id: bundle, kind, delta, booking_id: Some(booking), created_at: at }
+        Self {
+            id,
+            organization_id,
+            bundle_purchase_id: bundle,
+            kind,
+            delta,
+            booking_id: Some(booking),
+            settlement_round: None,
+            created_at: at,
+        }
     }
 }
 
@@ -305,7 +366,7 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for k in [LedgerKind::Purchase, LedgerKind::Debit, LedgerKind::Refund, LedgerKind::Forfeit] {
+        for k in LedgerKind::ALL {
             assert_eq!(LedgerKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(LedgerKind::parse("gift"), None);

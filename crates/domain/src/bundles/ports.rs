@@ -92,4 +92,46 @@ pub trait BundleRepository: Send + Sync {
         organization: OrganizationId,
         bundle: BundlePurchaseId,
     ) -> Result<Vec<LedgerEntry>, StoreError>;
+
+    /// Every purchase of the student, oldest first (`created_at` then id).
+    ///
+    /// # Errors
+    /// Only store failures.
+    async fn of_student(
+        &self,
+        organization: OrganizationId,
+        student: UserId,
+    ) -> Result<Vec<BundlePurchase>, StoreError>;
+
+    /// The ledger of every bundle of the student, by bundle then oldest first (`created_at`
+    /// then id), in one read.
+    ///
+    /// # Errors
+    /// Only store failures.
+    async fn ledger_of_student(
+        &self,
+        organization: OrganizationId,
+        student: UserId,
+    ) -> Result<Vec<LedgerEntry>, StoreError>;
+
+    /// Across organizations, up to `limit` bundles with credits left whose `validTo` is at or
+    /// before `now`, soonest first, locked until the transaction ends; bundles another
+    /// transaction holds are skipped (PostgreSQL `FOR UPDATE SKIP LOCKED`), so that several
+    /// workers share the work.
+    ///
+    /// # Errors
+    /// Only store failures.
+    async fn lock_expiring(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<BundlePurchase>, StoreError>;
+
+    /// Takes the bundle's `credits` left, in one conditional update (only while exactly that
+    /// many are left); returns whether it did.
+    ///
+    /// # Errors
+    /// Only store failures.
+    async fn take_remaining(
+        &self,
+        organization: OrganizationId,
+        id: BundlePurchaseId,
+        credits: u32,
+    ) -> Result<bool, StoreError>;
 }

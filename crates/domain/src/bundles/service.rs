@@ -28,7 +28,7 @@ use_case_error! {
 /// Buying bundles and reading them.
 #[derive(Clone)]
 pub struct BundleService {
-    core: Core,
+    pub(super) core: Core,
 }
 
 impl BundleService {

@@ -143,6 +143,8 @@ impl GroupSessionTemplate {
             sequence: 0,
             reschedule_count: 0,
             series_id: None,
+            ta_no_show: false,
+            completed_at: None,
         }
     }
 }

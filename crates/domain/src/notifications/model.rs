@@ -70,11 +70,15 @@ pub enum EmailKind {
     SeriesConfirmation,
     /// Tells the student and the TA the remaining sessions of a series were cancelled.
     SeriesCancellation,
+    /// A student refunded because the TA did not come.
+    TaNoShowRefund,
+    /// A TA's morning list of sessions waiting for attendance.
+    AttendanceDigest,
 }
 
 impl EmailKind {
     /// Every kind.
-    pub const ALL: [EmailKind; 11] = [
+    pub const ALL: [EmailKind; 13] = [
         EmailKind::EmailVerification,
         EmailKind::PasswordReset,
         EmailKind::TaInvitation,
@@ -86,6 +90,8 @@ impl EmailKind {
         EmailKind::BookingRescheduled,
         EmailKind::SeriesConfirmation,
         EmailKind::SeriesCancellation,
+        EmailKind::TaNoShowRefund,
+        EmailKind::AttendanceDigest,
     ];
 
     /// The snake_case name shown to admins, e.g. `booking_confirmation`.
@@ -102,6 +108,8 @@ impl EmailKind {
             EmailKind::BookingRescheduled => "booking_rescheduled",
             EmailKind::SeriesConfirmation => "series_confirmation",
             EmailKind::SeriesCancellation => "series_cancellation",
+            EmailKind::TaNoShowRefund => "ta_no_show_refund",
+            EmailKind::AttendanceDigest => "attendance_digest",
         }
     }
 
@@ -282,6 +290,22 @@ pub enum EmailPayload {
         /// were forfeited under the policy); `None` for the TA.
         refunded: Option<u32>,
     },
+    /// To a student: the TA did not come to the session, and the seat's payment came back.
+    TaNoShowRefund {
+        /// The session.
+        session: SessionDetails,
+    },
+    /// To a TA, once a morning: their sessions that ended without full attendance.
+    AttendanceDigest {
+        /// The organization.
+        organization_name: String,
+        /// The organization's time zone, for showing the dates.
+        timezone: TimeZoneId,
+        /// How many sessions wait for attendance in all.
+        total: u32,
+        /// The oldest of them (at most [`DIGEST_LISTED_SESSIONS`]): start, end, course title.
+        sessions: Vec<(DateTime<Utc>, DateTime<Utc>, String)>,
+    },
     /// A verification, reset or invitation email whose link token was erased: once such an
     /// email is sent or given up (`sent` or `dead`), the outbox keeps no usable token, only the
     /// hash in the token table. There is nothing left to send.
@@ -306,10 +330,15 @@ impl EmailPayload {
             EmailPayload::BookingRescheduled { .. } => EmailKind::BookingRescheduled,
             EmailPayload::SeriesConfirmation { .. } => EmailKind::SeriesConfirmation,
             EmailPayload::SeriesCancellation { .. } => EmailKind::SeriesCancellation,
+            EmailPayload::TaNoShowRefund { .. } => EmailKind::TaNoShowRefund,
+            EmailPayload::AttendanceDigest { .. } => EmailKind::AttendanceDigest,
             EmailPayload::LinkErased { kind } => *kind,
         }
     }
 }
+
+/// The most sessions an attendance digest lists (it counts every one).
+pub const DIGEST_LISTED_SESSIONS: usize = 20;
 
 /// One email in the outbox, addressed to exactly one recipient (so that a retried message
 /// never re-sends to a recipient that already accepted it under another message).

@@ -102,6 +102,8 @@ error_codes! {
     NotWaitlistable = "not_waitlistable", "Not waitlistable", Unprocessable;
     RescheduleWindowPassed = "reschedule_window_passed", "Reschedule window passed", Unprocessable;
     InvalidRecurrence = "invalid_recurrence", "Invalid recurrence", Unprocessable;
+    BookingNotStarted = "booking_not_started", "Booking not started", Unprocessable;
+    AttendanceLocked = "attendance_locked", "Attendance locked", Unprocessable;
     AccountLocked = "account_locked", "Account locked", Locked;
     InternalError = "internal_error", "Internal error", Internal;
     ServiceUnavailable = "service_unavailable", "Service unavailable", Unavailable;

@@ -101,6 +101,14 @@ operations! {
     ListTimeOff => [Admin, Ta, Student];
     /// `DELETE /tas/{taId}/time-off/{id}` (a TA only their own)
     DeleteTimeOff => [Admin, Ta];
+    /// `PUT /bookings/{id}/attendance` (admins, the booking's TA)
+    RecordAttendance => [Admin, Ta];
+    /// `GET /tas/me/unmarked-sessions`
+    ListUnmarkedSessions => [Ta];
+    /// `GET /students/{id}/credit-statement` (a student only their own)
+    GetCreditStatement => [Admin, Student];
+    /// `GET /reports/sessions` and `GET /reports/tas`
+    ViewReports => [Admin];
     /// `POST /group-session-templates`
     CreateTemplate => [Admin];
     /// `GET /group-session-templates`
@@ -165,6 +173,7 @@ mod tests {
             Operation::ListJobs,
             Operation::RetryJob,
             Operation::ListAuditEvents,
+            Operation::ViewReports,
         ] {
             assert!(Role::Admin.may(op), "{op:?}");
             assert!(!Role::Ta.may(op), "{op:?}");
@@ -193,6 +202,9 @@ mod tests {
         assert!(!Role::Student.may(Operation::ScheduleGroupSession));
         assert!(!Role::Student.may(Operation::PutAvailability));
         assert!(Role::Ta.may(Operation::PutAvailability));
+        assert!(!Role::Ta.may(Operation::GetCreditStatement));
+        assert!(!Role::Student.may(Operation::RecordAttendance));
+        assert_eq!(Operation::ListUnmarkedSessions.allowed_roles(), &[Role::Ta]);
     }
 
     #[test]
