@@ -19,7 +19,8 @@ pub struct SeatMark {
     pub from_round: u32,
     /// The round after it (`from_round`, or one more when the settlement changed).
     pub to_round: u32,
-    /// Whether a per-session payment stands refunded after it.
+    /// Whether the seat's payment stands refunded after it (per-session payment or bundle
+    /// credit, as [`crate::booking::Seat::refunded`]).
     pub refunded: bool,
 }
 

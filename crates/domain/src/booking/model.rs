@@ -175,7 +175,8 @@ pub struct Seat {
     pub price: Cents,
     /// When the student took it.
     pub joined_at: DateTime<Utc>,
-    /// Whether a per-session payment was refunded (bundle refunds live in the ledger).
+    /// Whether the seat's payment came back: a per-session payment refunded, or a bundle credit
+    /// given back (whose `refund` entry is in the ledger).
     pub refunded: bool,
     /// The attendance recorded, once the session took place.
     pub attendance: Option<Attendance>,

@@ -35,7 +35,8 @@ impl BundleService {
         let due = tx.bundles().lock_expiring(now, EXPIRY_BATCH).await?;
         let worker = RequestContext { request_id: "worker".to_owned(), ip: None, user_agent: None };
         let mut expired = 0;
-        for bundle in due.iter().filter(|b| b.remaining_sessions > 0 && b.valid_to <= now) {
+        // `lock_expiring` returns only bundles past `validTo` with credits left.
+        for bundle in &due {
             let credits = bundle.remaining_sessions;
             if !tx.bundles().take_remaining(bundle.organization_id, bundle.id, credits).await? {
                 continue;

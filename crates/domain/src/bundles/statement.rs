@@ -1,6 +1,8 @@
 //! A student's credit statement (`GET /students/{id}/credit-statement`): every bundle with its
 //! ledger and the balance after each entry. The last balance of a bundle is its
-//! `remainingSessions`, since the store keeps the two equal.
+//! `remainingSessions`, since the store keeps the two equal — unless a booking or a refund
+//! commits between the read of the bundles and the read of their ledger (two reads, not one
+//! snapshot); reading the statement again shows them equal.
 
 use crate::bundles::{BundlePurchase, BundleService, LedgerEntry};
 use crate::shared::error::use_case_error;

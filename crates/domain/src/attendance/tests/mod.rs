@@ -6,7 +6,7 @@ mod digest;
 mod record_changes;
 mod record_first;
 mod record_no_show;
-mod record_outcome;
+mod record_refusals;
 mod refusals;
 mod settlement;
 mod support;

@@ -53,6 +53,7 @@ async fn excused_gives_the_credit_back() {
     assert_eq!((w.ledger[0].kind, w.ledger[0].delta, w.ledger[0].settlement_round), (LedgerKind::Refund, 1, Some(1)));
     assert_eq!(w.refunds, [id(BUNDLE)]);
     assert_eq!(w.actions(), [AuditAction::LedgerRefund, AuditAction::AttendanceRecorded]);
+    assert!(w.outbox.is_empty(), "only a TA's no-show tells the student of a refund");
     drop(w);
     assert_eq!(credits_left(&h), 3);
 }
