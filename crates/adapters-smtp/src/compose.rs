@@ -1,7 +1,9 @@
 //! Turns an outbox message and its rendering into an RFC 5322 email with lettre: From, To with
 //! the recipient's name, Subject, Date, a `Message-ID` derived from the outbox id, MIME-Version
-//! and a multipart/alternative body (text/plain first, then text/html, both UTF-8). Shared by
-//! every mailer of this crate.
+//! and a multipart/alternative body (text/plain first, then text/html, both UTF-8, then for a
+//! session's confirmation, reschedule or cancellation its calendar invitation as
+//! `text/calendar; method=…`: see [`invitation`](crate::invitation)). Shared by every mailer of
+//! this crate.
 
 use std::time::SystemTime;
 
@@ -11,6 +13,7 @@ use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use lettre::{Address, Message};
 
+use crate::invitation::invitation;
 use crate::render::RenderedEmail;
 
 /// How the text and HTML bodies are encoded.
@@ -57,12 +60,23 @@ pub fn build_message(
         TextEncoding::EightBit => eight_bit(content).unwrap_or_else(|| Body::new(content.to_owned())),
         TextEncoding::Auto => Body::new(content.to_owned()),
     };
-    // Readers show the last alternative they understand: text first, HTML last (RFC 2046 §5.1.4).
+    // Readers show the last alternative they can display: text first, HTML after it (RFC 2046
+    // §5.1.4).
     // The boundary derives from the id too, so that every attempt produces the same bytes.
-    let alternatives = MultiPart::alternative()
+    let mut alternatives = MultiPart::alternative()
         .boundary(boundary(message.id))
         .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(body(&rendered.text)))
         .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(body(&rendered.html)));
+    // The invitation is a third alternative after the HTML, the layout Google Calendar and
+    // Outlook send and read: calendar-aware clients offer or apply the event, the others show
+    // the HTML. Its content type names the calendar's method, as iMIP requires (RFC 6047
+    // §2.4). No `.ics` attachment besides: see docs/decisions.md.
+    if let Some(invite) = invitation(from, message) {
+        let content_type =
+            ContentType::parse(&format!("text/calendar; method={}; charset=UTF-8", invite.method.as_str()))
+                .map_err(|e| MailError::Permanent(format!("calendar content type refused: {e}")))?;
+        alternatives = alternatives.singlepart(SinglePart::builder().header(content_type).body(body(&invite.calendar)));
+    }
     Message::builder()
         .from(from.clone())
         .to(Mailbox::new(name, address))

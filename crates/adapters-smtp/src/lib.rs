@@ -4,6 +4,7 @@
 
 pub mod compose;
 mod file_mailer;
+pub mod invitation;
 pub mod render;
 mod smtp_mailer;
 

@@ -95,7 +95,18 @@ async fn every_kind_arrives_with_its_envelope_headers_parts_and_link() {
         assert_eq!(parsed.header("mime-version"), Some("1.0"));
         assert!(parsed.header("content-type").unwrap().starts_with("multipart/alternative;"));
         let types: Vec<String> = parsed.parts.iter().map(|p| p.content_type()).collect();
-        assert_eq!(types, ["text/plain", "text/html"]);
+        // Session confirmations, moves and cancellations carry an invitation (tests/invitations.rs).
+        let invites = matches!(
+            payload.kind(),
+            EmailKind::BookingConfirmation
+                | EmailKind::GroupJoinConfirmation
+                | EmailKind::WaitlistPromotion
+                | EmailKind::Cancellation
+                | EmailKind::BookingRescheduled
+        );
+        let expected_types: &[&str] =
+            if invites { &["text/plain", "text/html", "text/calendar"] } else { &["text/plain", "text/html"] };
+        assert_eq!(types, expected_types, "{:?}", payload.kind());
         let text = parsed.text().unwrap().replace("\r\n", "\n");
         assert_eq!(text.trim_end(), expected.text.trim_end(), "the text body arrives intact");
         assert!(parsed.html().unwrap().contains("<p>Hello Zoë Ångström,</p>"));

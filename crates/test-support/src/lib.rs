@@ -11,7 +11,10 @@
 //! - [`proxy`]: a TCP proxy that can be cut and restored, to take a service away mid-test.
 //! - [`smtp`]: an in-process SMTP server that records what it receives and refuses on demand.
 //! - [`mail`]: reads a raw email (headers, decoded text and HTML parts, links).
+//! - [`ical`]: reads an iCalendar document with a parser independent of the one that writes
+//!   it, after checking its raw lines (CRLF, folding at 75 octets).
 
+pub mod ical;
 pub mod mail;
 pub mod postgres;
 pub mod proxy;

@@ -30,6 +30,7 @@ fn session(s: &SessionDetails) -> Value {
         "endsAt": instant(s.ends_at),
         "timezone": s.timezone.name(),
         "organizationName": s.organization_name,
+        "sequence": s.sequence,
     })
 }
 
@@ -282,6 +283,16 @@ impl<'a> Obj<'a> {
             ends_at: s.instant("endsAt")?,
             timezone: s.zone("timezone")?,
             organization_name: s.text("organizationName")?,
+            // A payload queued before emails carried calendar invitations has no sequence: it
+            // reads as 0 rather than failing, so that an email still waiting at the upgrade is
+            // sent (its invitation at worst ranks below a later one of the same booking).
+            sequence: s
+                .optional(
+                    |v| v.as_u64().and_then(|n| u32::try_from(n).ok()),
+                    "sequence",
+                    "a non-negative 32-bit integer",
+                )?
+                .unwrap_or(0),
         })
     }
 
@@ -351,6 +362,7 @@ mod tests {
                 ends_at: at("2026-12-02T10:00:00Z"),
                 timezone: TimeZoneId::parse("Asia/Kolkata").expect("a valid fixture zone"),
                 organization_name: "Acme \"Tutoring\"".into(),
+                sequence: 2,
             },
             previous: PreviousSlot {
                 starts_at: at("2026-10-24T12:00:00Z"),
@@ -387,6 +399,7 @@ mod tests {
         assert_eq!((&value["audience"], &value["reason"]), (&json!("formerTa"), &Value::Null));
         assert_eq!(value["session"]["taName"], "Grace Hopper");
         assert_eq!(value["session"]["startsAt"], "2026-12-02T09:00:00.123456Z");
+        assert_eq!(value["session"]["sequence"], 2);
         let names = |p| to_json(&rescheduled(p, Some("x")))["audience"].clone();
         assert_eq!(
             (names(RescheduleAudience::Student), names(RescheduleAudience::Ta)),
@@ -411,6 +424,25 @@ mod tests {
         assert_eq!(broken(&|o| _ = o.remove("audience")), "`audience` is not a string");
         assert_eq!(broken(&|o| _ = o.insert("reason".into(), json!(3))), "`reason` is not a string");
         assert_eq!(broken(&|o| _ = o.remove("session")), "`session` is not an object");
+    }
+
+    #[test]
+    fn a_session_stored_without_a_sequence_reads_as_sequence_0_and_a_bad_one_names_the_field() {
+        let payload = rescheduled(RescheduleAudience::Ta, None);
+        let mut value = to_json(&payload);
+        let session = value["session"].as_object_mut().expect("an object");
+        session.remove("sequence");
+        let EmailPayload::BookingRescheduled { session, .. } =
+            from_json(EmailKind::BookingRescheduled, &value).expect("a payload from before invitations reads")
+        else {
+            unreachable!("the kind decides the variant")
+        };
+        assert_eq!(session.sequence, 0);
+        for bad in [json!(-1), json!("2"), json!(u64::from(u32::MAX) + 1)] {
+            value["session"]["sequence"] = bad.clone();
+            let error = from_json(EmailKind::BookingRescheduled, &value).expect_err("malformed");
+            assert_eq!(error, "`sequence` is not a non-negative 32-bit integer", "{bad}");
+        }
     }
 
     /// Two sessions across Paris's switch to summer time (microseconds kept), one skipped.

@@ -67,6 +67,7 @@ mod tests {
                 ends_at: utc("2026-12-02T10:00:00Z"),
                 timezone: TimeZoneId::parse("Europe/Berlin").unwrap(),
                 organization_name: "Northside Tutoring".into(),
+                sequence: 0,
             },
         }
     }

@@ -33,6 +33,7 @@ pub fn session(starts_at: &str, ends_at: &str) -> SessionDetails {
         ends_at: utc(ends_at),
         timezone: berlin(),
         organization_name: "Northside Tutoring".to_owned(),
+        sequence: 0,
     }
 }
 

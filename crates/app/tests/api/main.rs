@@ -27,6 +27,7 @@ mod group_sessions;
 mod helpers;
 mod idempotency;
 mod identity;
+mod invitations;
 mod jobs;
 mod lockout;
 mod month_close;

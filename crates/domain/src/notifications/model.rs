@@ -140,6 +140,10 @@ pub struct SessionDetails {
     pub timezone: TimeZoneId,
     /// The organization's name.
     pub organization_name: String,
+    /// The booking's `sequence` when the email was queued (0 at booking, one more per move):
+    /// the `SEQUENCE` of the email's calendar invitation, so that a calendar client applies
+    /// the latest one.
+    pub sequence: u32,
 }
 
 /// Who a booking confirmation is for.

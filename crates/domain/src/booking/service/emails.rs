@@ -20,6 +20,7 @@ pub(crate) fn session_details(org: &Organization, course: &Course, ta: &User, bo
         ends_at: booking.interval.end(),
         timezone: org.timezone,
         organization_name: org.name.to_string(),
+        sequence: booking.sequence,
     }
 }
 
