@@ -234,8 +234,9 @@ impl Application {
         });
         let housekeeping =
             settings.worker_enabled.then(|| Housekeeping::spawn(services.idempotency.clone(), services.clock.clone()));
-        // A worker polling faster than in production (tests) runs the settlement jobs faster too.
-        let settlement_every = if worker_poll < IDLE_POLL { worker_poll * 4 } else { settlement_jobs::EVERY };
+        // A worker polling faster than in production (tests) runs the settlement jobs faster too,
+        // though not so often that their queries crowd the tests' own out of a small pool.
+        let settlement_every = if worker_poll < IDLE_POLL { worker_poll * 20 } else { settlement_jobs::EVERY };
         let settlement = settings.worker_enabled.then(|| settlement_jobs_for(&services, settlement_every));
         tracing::info!(
             address = %format!("{}:{port}", settings.host),

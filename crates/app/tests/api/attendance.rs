@@ -343,7 +343,7 @@ async fn a_ta_with_sessions_to_mark_gets_one_digest_a_morning() {
         } else {
             vec![]
         };
-        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        tokio::time::sleep(Duration::from_millis(2_500)).await;
         let queued = "SELECT count(*) FROM outbox_messages WHERE kind = 'attendance_digest'";
         let days = "SELECT count(*) FROM attendance_digests";
         if Utc::now().with_timezone(&Berlin).hour() >= 7 {

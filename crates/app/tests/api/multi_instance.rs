@@ -156,7 +156,8 @@ async fn bookings_racing_across_instances_produce_exactly_one() {
     let replies = join_all(students.iter().enumerate().map(|(i, s)| book(&apps[i % 3], &s.access, body.clone()))).await;
     let created = replies.iter().filter(|r| r.status == 201).count();
     let taken = replies.iter().filter(|r| r.status == 409 && r.json()["code"] == "ta_unavailable").count();
-    assert_eq!((created, taken), (1, 29));
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!((created, taken), (1, 29), "statuses: {statuses:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
