@@ -99,7 +99,7 @@ impl AttendanceService {
             let to_round =
                 if after.is_some() && before != after { seat.settlement_round + 1 } else { seat.settlement_round };
             if before != after {
-                let change = SettlementChange { booking: &booking, seat: &seat, before, after };
+                let change = SettlementChange { booking: &booking, seat: &seat, before, after, to_round };
                 write_settlement(&self.core, &*tx, actor, &change).await?;
             }
             let refunded = after == Some(SeatOutcome::Refund);

@@ -27,12 +27,13 @@ impl From<StoreError> for SettleError {
 }
 
 /// A change of one seat's settlement: from `before` (in force, of the seat's current round) to
-/// `after` (of the next round).
+/// `after` (written in round `to_round`, the round the seat is left at).
 pub(crate) struct SettlementChange<'a> {
     pub booking: &'a Booking,
     pub seat: &'a Seat,
     pub before: Option<SeatOutcome>,
     pub after: Option<SeatOutcome>,
+    pub to_round: u32,
 }
 
 const fn ledger_kind(outcome: SeatOutcome) -> LedgerKind {
@@ -59,7 +60,7 @@ pub(crate) async fn write_settlement(
     actor: &Actor,
     change: &SettlementChange<'_>,
 ) -> Result<(), SettleError> {
-    let SettlementChange { booking, seat, before, after } = *change;
+    let SettlementChange { booking, seat, before, after, to_round } = *change;
     let Some(bundle) = seat.bundle_purchase_id else { return Ok(()) };
     let org = booking.organization_id;
     let now = core.now();
@@ -82,7 +83,7 @@ pub(crate) async fn write_settlement(
             let message = anyhow::anyhow!("bundle {bundle} has no spent credit to refund");
             return Err(SettleError::Store(StoreError::Unexpected(message)));
         }
-        repos.bundles().append_ledger(&entry(ledger_kind(next), seat.settlement_round + 1)).await?;
+        repos.bundles().append_ledger(&entry(ledger_kind(next), to_round)).await?;
         core.audit().record(repos, actor, audit_action(next), target, Some(detail)).await?;
     }
     Ok(())
